@@ -1,0 +1,36 @@
+"""Forms of the accounts app."""
+
+from __future__ import annotations
+
+from allauth.account.forms import SignupForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .validators import validate_id_number, validate_phone
+
+
+class CitizenSignupForm(SignupForm):
+    """Sign-up for citizens: e-mail and password plus the data every dossier needs."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    id_number = forms.CharField(
+        label=_("Số định danh cá nhân"),
+        max_length=12,
+        min_length=12,
+        validators=[validate_id_number],
+        help_text=_("12 chữ số trên thẻ căn cước."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=15,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"]
+        if User.objects.filter(id_number=value).exists():
+            raise forms.ValidationError(_("Số định danh này đã được dùng cho tài khoản khác."))
+        return value

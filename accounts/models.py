@@ -1,0 +1,176 @@
+"""Users, agencies, their units and the roles officials hold there."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .constants import AgencyLevel, StaffRoleName, UserKind
+from .validators import validate_agency_code, validate_id_number, validate_phone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("kind", UserKind.OFFICIAL)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: a citizen or an official. E-mail is the login."""
+
+    email = models.EmailField(_("thư điện tử"), unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    phone = models.CharField(
+        _("số điện thoại"), max_length=15, blank=True, validators=[validate_phone]
+    )
+    id_number = models.CharField(
+        _("số định danh cá nhân"),
+        max_length=12,
+        blank=True,
+        validators=[validate_id_number],
+        help_text=_("12 chữ số trên thẻ căn cước."),
+    )
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("loại tài khoản"), max_length=10, choices=UserKind.choices, default=UserKind.CITIZEN
+    )
+    is_staff = models.BooleanField(_("vào trang quản trị"), default=False)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    date_joined = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~models.Q(id_number=""),
+                name="accounts_user_unique_id_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_official(self) -> bool:
+        return self.kind == UserKind.OFFICIAL
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.kind == UserKind.CITIZEN
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split()[-1] if self.full_name else self.email
+
+
+class Agency(models.Model):
+    """A state agency that receives and settles dossiers (cơ quan)."""
+
+    code = models.CharField(
+        _("mã định danh điện tử"), max_length=20, unique=True, validators=[validate_agency_code]
+    )
+    name = models.CharField(_("tên cơ quan"), max_length=255)
+    level = models.CharField(_("cấp"), max_length=10, choices=AgencyLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("cơ quan cấp trên"),
+    )
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A department inside an agency (phòng, bộ phận)."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="units", verbose_name=_("cơ quan")
+    )
+    code = models.SlugField(_("mã đơn vị"), max_length=50)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    is_reception = models.BooleanField(_("là bộ phận một cửa"), default=False)
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["agency", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="accounts_unit_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.agency.name}"
+
+
+class StaffRole(models.Model):
+    """A role an official holds in an agency (and optionally one of its units)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("cán bộ")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("cơ quan")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_roles",
+        verbose_name=_("đơn vị"),
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=StaffRoleName.choices)
+
+    class Meta:
+        verbose_name = _("vai trò cán bộ")
+        verbose_name_plural = _("vai trò cán bộ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "unit", "role"], name="accounts_staffrole_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.agency.code}"

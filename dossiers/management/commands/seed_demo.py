@@ -1,0 +1,19 @@
+"""Load the demo data: agencies, staff, citizens and the bundled catalogue. Safe to run twice."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from accounts.demo import seed_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu: cơ quan, cán bộ, công dân và danh mục thủ tục (chạy lại an toàn)."
+
+    def handle(self, *args, **options):
+        accounts = seed_demo_accounts()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo: {accounts['agencies']} cơ quan mới, {accounts['users']} tài khoản mới."
+            )
+        )

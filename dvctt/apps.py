@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DvcttConfig(AppConfig):
+    name = "dvctt"
+    verbose_name = "DVCTT"

@@ -1,0 +1,124 @@
+"""Errors as values: services raise ApplicationError subclasses; the edges render them.
+
+The API renders every 4xx as {"code", "message", "fields"} (API.md §4); the HTML edge shows
+the same Vietnamese message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ApplicationError(Exception):
+    """A business rule refused the action; `code` is stable, `message` is for people."""
+
+    code = "application_error"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Yêu cầu không hợp lệ.")
+
+    def __init__(
+        self, message: str | None = None, *, fields: dict[str, list[str]] | None = None
+    ) -> None:
+        self.message = str(message or self.default_message)
+        self.fields = fields or {}
+        super().__init__(self.message)
+
+
+class InvalidInput(ApplicationError):
+    code = "invalid"
+    default_message = _("Dữ liệu không hợp lệ.")
+
+
+class NotFound(ApplicationError):
+    code = "not_found"
+    status_code = status.HTTP_404_NOT_FOUND
+    default_message = _("Không tìm thấy.")
+
+
+class Forbidden(ApplicationError):
+    code = "permission_denied"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = _("Bạn không có quyền thực hiện thao tác này.")
+
+
+class Conflict(ApplicationError):
+    code = "conflict"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("Thao tác xung đột với trạng thái hiện tại.")
+
+
+_DRF_CODES: dict[type, tuple[str, str]] = {
+    exceptions.NotAuthenticated: ("not_authenticated", _("Bạn cần đăng nhập.")),
+    exceptions.AuthenticationFailed: ("authentication_failed", _("Xác thực không thành công.")),
+    exceptions.PermissionDenied: ("permission_denied", ApplicationError.default_message),
+    exceptions.NotFound: ("not_found", _("Không tìm thấy.")),
+    exceptions.MethodNotAllowed: ("method_not_allowed", _("Phương thức không được hỗ trợ.")),
+    exceptions.NotAcceptable: ("not_acceptable", _("Định dạng không được hỗ trợ.")),
+    exceptions.UnsupportedMediaType: (
+        "unsupported_media_type",
+        _("Kiểu nội dung không được hỗ trợ."),
+    ),
+    exceptions.Throttled: ("throttled", _("Quá nhiều yêu cầu, vui lòng thử lại sau.")),
+    exceptions.ParseError: ("parse_error", _("Dữ liệu gửi lên không đọc được.")),
+}
+
+
+def _flatten(detail: Any) -> list[str]:
+    if isinstance(detail, list):
+        return [str(item) for sub in detail for item in _flatten(sub)]
+    if isinstance(detail, dict):
+        return [str(item) for sub in detail.values() for item in _flatten(sub)]
+    return [str(detail)]
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
+    """Build the API error body of API.md §4."""
+    return {"code": code, "message": str(message), "fields": fields or {}}
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Render every API error as {"code", "message", "fields"}."""
+    if isinstance(exc, ApplicationError):
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        fields = (
+            {k: _flatten(v) for k, v in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {}
+        )
+        return Response(
+            error_body("invalid", _("Dữ liệu không hợp lệ."), fields),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            fields = {k: _flatten(v) for k, v in detail.items()}
+            non_field = fields.pop("non_field_errors", [])
+            message = non_field[0] if non_field else _("Dữ liệu không hợp lệ.")
+        else:
+            fields, message = {}, "; ".join(_flatten(detail))
+        response.data = error_body("invalid", message, fields)
+        return response
+    code, message = next(
+        ((c, m) for cls, (c, m) in _DRF_CODES.items() if isinstance(exc, cls)),
+        (getattr(exc, "default_code", "error"), str(getattr(exc, "detail", exc))),
+    )
+    response.data = error_body(code, message)
+    return response

@@ -1,0 +1,33 @@
+"""URL map of the portal (API.md §3–4)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts.api import TokenObtainApi
+
+from . import views
+
+admin.site.site_header = "Quản trị DVCTT"
+admin.site.site_title = "Quản trị DVCTT"
+
+api_v1 = [
+    path("auth/token/", TokenObtainApi.as_view(), name="api-auth-token"),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("django_prometheus.urls")),
+    path("tuy-chon-hien-thi/", views.preferences, name="preferences"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include(api_v1)),
+    path("", include("procedures.urls")),
+]
+
+handler403 = "dvctt.views.error_403"
+handler404 = "dvctt.views.error_404"
+handler500 = "dvctt.views.error_500"

@@ -1,0 +1,22 @@
+"""Fixed sets of the catalogue."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OnlineMode(models.TextChoices):
+    FULL = "full", _("Toàn trình")
+    PARTIAL = "partial", _("Một phần")
+    NONE = "none", _("Không trực tuyến")
+
+
+class ProcedureLevel(models.TextChoices):
+    # Levels are data (NĐ 118/2025 moved local government to two tiers); these are the
+    # values the catalogue uses today.
+    MINISTRY = "Cấp bộ", _("Cấp bộ")
+    PROVINCE = "Cấp tỉnh", _("Cấp tỉnh")
+    COMMUNE = "Cấp xã", _("Cấp xã")
+    OTHER = "Cơ quan khác", _("Cơ quan khác")
+
+
+WORKING_HOURS_PER_DAY = 8

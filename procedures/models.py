@@ -1,0 +1,195 @@
+"""The procedure catalogue: fields, procedures, their cases, documents, fees and steps."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.constants import StaffRoleName
+from accounts.models import Agency
+
+from .constants import OnlineMode
+
+
+class Field(models.Model):
+    """A policy field (lĩnh vực) such as Hộ tịch or Cư trú."""
+
+    code = models.SlugField(_("mã"), max_length=80, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính) of the national catalogue."""
+
+    code = models.CharField(_("mã thủ tục"), max_length=30, unique=True)
+    name = models.TextField(_("tên thủ tục"))
+    # name folded to lower-case ASCII (đ→d, no diacritics) for indexed, accent-blind search.
+    search_text = models.TextField(_("văn bản tìm kiếm"), blank=True, editable=False)
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("lĩnh vực")
+    )
+    levels = models.JSONField(_("cấp thực hiện"), default=list, blank=True)
+    agencies = models.ManyToManyField(
+        Agency, blank=True, related_name="procedures", verbose_name=_("cơ quan thực hiện")
+    )
+    agency_type = models.TextField(_("cơ quan thực hiện (mô tả)"), blank=True)
+    online_mode = models.CharField(
+        _("mức độ trực tuyến"),
+        max_length=10,
+        choices=OnlineMode.choices,
+        default=OnlineMode.PARTIAL,
+    )
+    processing_days = models.PositiveIntegerField(
+        _("thời hạn giải quyết (ngày làm việc)"), default=0
+    )
+    processing_note = models.TextField(_("ghi chú thời hạn"), blank=True)
+    result = models.TextField(_("kết quả"), blank=True)
+    conditions = models.TextField(_("điều kiện thực hiện"), blank=True)
+    legal_basis = models.JSONField(_("căn cứ pháp lý"), default=list, blank=True)
+    form_schema = models.JSONField(_("biểu mẫu điện tử (JSON Schema)"), default=dict, blank=True)
+    paperless_only = models.BooleanField(_("chỉ nhận hồ sơ điện tử"), default=False)
+    is_published = models.BooleanField(_("đã công bố"), default=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    source = models.URLField(_("nguồn"), max_length=500, blank=True)
+    # which facts were completed for the demo rather than taken from the source
+    demo_fields = models.JSONField(_("trường dữ liệu mẫu"), default=list, blank=True)
+    extra = models.JSONField(_("dữ liệu gốc khác"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class ProcedureCase(models.Model):
+    """A case (trường hợp) of a procedure; it decides which documents are asked for."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="cases")
+    name = models.TextField(_("trường hợp"))
+    position = models.PositiveIntegerField(default=0)
+    processing_days = models.PositiveIntegerField(
+        _("thời hạn riêng (ngày làm việc)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("trường hợp")
+        verbose_name_plural = _("trường hợp")
+        ordering = ["procedure", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Component(models.Model):
+    """A document (thành phần hồ sơ) asked for in one case of a procedure."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="components")
+    case = models.ForeignKey(ProcedureCase, on_delete=models.CASCADE, related_name="components")
+    name = models.TextField(_("tên giấy tờ"))
+    originals = models.PositiveIntegerField(_("số bản chính"), default=1)
+    copies = models.PositiveIntegerField(_("số bản sao"), default=0)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    kind = models.CharField(
+        _("hình thức"), max_length=30, blank=True, help_text=_("nộp / xuất trình")
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    template_file = models.CharField(_("mẫu đơn, tờ khai"), max_length=300, blank=True)
+    max_size_mb = models.PositiveIntegerField(_("dung lượng tối đa (MB)"), default=10)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["procedure", "case__position", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name[:80]
+
+
+class FeeItem(models.Model):
+    """A fee or charge (phí, lệ phí), in đồng; the online channel may cost less."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="fees")
+    case = models.ForeignKey(
+        ProcedureCase, on_delete=models.CASCADE, null=True, blank=True, related_name="fees"
+    )
+    name = models.CharField(_("tên phí, lệ phí"), max_length=300)
+    amount = models.BigIntegerField(_("mức thu (đồng)"), null=True, blank=True)
+    online_amount = models.BigIntegerField(_("mức thu trực tuyến (đồng)"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phí, lệ phí")
+        verbose_name_plural = _("phí, lệ phí")
+        ordering = ["procedure", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="procedures_fee_amount_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(online_amount__isnull=True) | models.Q(online_amount__gte=0),
+                name="procedures_fee_online_amount_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessStep(models.Model):
+    """One step of a procedure's internal process (quy trình nội bộ)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("tên bước"), max_length=200)
+    role = models.CharField(_("vai trò thực hiện"), max_length=20, choices=StaffRoleName.choices)
+    unit_code = models.SlugField(_("mã đơn vị thực hiện"), max_length=50, blank=True)
+    duration_hours = models.PositiveIntegerField(_("thời gian (giờ làm việc)"))
+
+    class Meta:
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("bước xử lý")
+        ordering = ["procedure", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+
+class ProcedureVersion(models.Model):
+    """A frozen copy of a published procedure; dossiers keep the version they were filed under.
+
+    `snapshot` has the shape of the API detail (API.md §4 procedures/{code}/).
+    """
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    snapshot = models.JSONField()
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản thủ tục")
+        verbose_name_plural = _("phiên bản thủ tục")
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "number"], name="procedures_version_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number}"

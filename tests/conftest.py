@@ -1,0 +1,59 @@
+"""Shared fixtures. Tests run on the database DATABASE_URL names (PostgreSQL in CI).
+
+On a bare laptop (SQLite, no Redis, no Chromium) the tests that need a missing service are
+skipped with the reason; with CI=true nothing may be skipped, so they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.factories import AgencyFactory, CitizenFactory, make_official
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _missing_services(item: pytest.Item) -> list[str]:
+    missing = []
+    if item.get_closest_marker("postgres") and not settings.IS_POSTGRES:
+        missing.append("PostgreSQL (set DATABASE_URL=postgres://…)")
+    if item.get_closest_marker("worker") and not os.environ.get("REDIS_URL"):
+        missing.append("Redis (set REDIS_URL=redis://…)")
+    if item.get_closest_marker("e2e") and not shutil.which(CHROMIUM):
+        missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    return missing
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    missing = _missing_services(item)
+    if not missing:
+        return
+    reason = "needs " + ", ".join(missing)
+    if IN_CI:
+        pytest.fail(f"CI must run every test: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory()
+
+
+@pytest.fixture
+def citizen(db):
+    return CitizenFactory()
+
+
+@pytest.fixture
+def official(db, agency):
+    return make_official(agency=agency)
