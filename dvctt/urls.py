@@ -13,6 +13,8 @@ admin.site.site_title = "Quản trị DVCTT"
 
 api_v1 = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-auth-token"),
+    path("", include("procedures.api_urls")),
+    path("", include("dossiers.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +28,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("", include("procedures.urls")),
+    path("", include("dossiers.urls")),
 ]
 
 handler403 = "dvctt.views.error_403"

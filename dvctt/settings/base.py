@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "procedures",
     "dossiers",
     "payments",
+    "notifications",
+    "integrations",
 ]
 
 MIDDLEWARE = [
