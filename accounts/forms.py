@@ -29,6 +29,18 @@ class CitizenSignupForm(SignupForm):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
+    field_order = ["full_name", "email", "id_number", "phone", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Thư điện tử")
+        self.fields["password1"].label = _("Mật khẩu")
+        self.fields["password2"].label = _("Nhập lại mật khẩu")
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            field.widget.attrs.setdefault("id", f"id_{name}")
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+
     def clean_id_number(self) -> str:
         value = self.cleaned_data["id_number"]
         if User.objects.filter(id_number=value).exists():
