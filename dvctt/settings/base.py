@@ -172,7 +172,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # /healthz reports when a worker last ran this, so a stalled queue is visible.
+    "worker-heartbeat": {"task": "dvctt.tasks.worker_heartbeat", "schedule": 60.0},
+}
 
 CACHES = {
     "default": (
