@@ -246,3 +246,21 @@ LOGGING = {
 }
 
 PORTAL_NAME = env("PORTAL_NAME", default="Cổng Dịch vụ công trực tuyến tỉnh Demo")
+
+# --- Dossiers (issue 4): working time, uploads, dossier limits ------------------------------
+# Working hours of the one-stop desk (DOMAIN.md "Deadlines"; one provincial system uses
+# 07:00–11:30 and 13:30–17:00, 8 hours = 1 working day). Dossiers received after the cut-off
+# count from the next working day (Nghị định 61/2018/NĐ-CP Điều 18).
+WORKING_HOURS = [
+    tuple(p.split("-"))
+    for p in env.list("WORKING_HOURS", default=["07:00-11:30", "13:30-17:00"])
+]
+WORKDAY_CUTOFF = env("WORKDAY_CUTOFF", default="15:00")
+# Extra days off decided by the province (ISO dates), on top of holidays.Vietnam.
+EXTRA_HOLIDAYS = env.list("EXTRA_HOLIDAYS", default=[])
+# Attachments: the default size limit per file (a component may set its own max_size_mb) and
+# the most files one dossier may carry.
+DOSSIER_UPLOAD_MAX_MB = env.int("DOSSIER_UPLOAD_MAX_MB", default=10)
+DOSSIER_MAX_ATTACHMENTS = env.int("DOSSIER_MAX_ATTACHMENTS", default=60)
+# Public tracking page: look-ups per client IP per minute (the API uses the "tracking" scope).
+TRACKING_RATE_PER_MINUTE = env.int("TRACKING_RATE_PER_MINUTE", default=20)

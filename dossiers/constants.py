@@ -1,0 +1,100 @@
+"""Fixed sets of the dossiers app: statuses, actions, channels, roles and national codes."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Hồ sơ nháp")
+    SUBMITTED = "submitted", _("Mới đăng ký")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung giấy tờ")
+    AWAITING_PAYMENT = "awaiting_payment", _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    APPROVED = "approved", _("Đã phê duyệt")
+    RESULT_ISSUED = "result_issued", _("Đã xử lý xong")
+    RETURNED = "returned", _("Đã trả kết quả")
+    REJECTED = "rejected", _("Không được tiếp nhận")
+    STOPPED = "stopped", _("Dừng xử lý")
+    WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
+
+
+# A dossier in one of these states is settled: nothing more may happen to it.
+TERMINAL_STATUSES = frozenset(
+    {
+        DossierStatus.RETURNED,
+        DossierStatus.REJECTED,
+        DossierStatus.STOPPED,
+        DossierStatus.WITHDRAWN,
+    }
+)
+
+# Status codes of the national portal (DOMAIN.md "Statuses and their national codes"); kept
+# as data because newer texts (Thông tư 03/2025/TT-VPCP) may renumber them. Drafts are never
+# synced.
+NATIONAL_STATUS: dict[str, int | None] = {
+    DossierStatus.DRAFT: None,
+    DossierStatus.SUBMITTED: 1,
+    DossierStatus.RECEIVED: 2,
+    DossierStatus.REJECTED: 3,
+    DossierStatus.IN_PROGRESS: 4,
+    DossierStatus.SUPPLEMENT_REQUESTED: 5,
+    DossierStatus.AWAITING_PAYMENT: 6,
+    DossierStatus.WITHDRAWN: 7,
+    DossierStatus.STOPPED: 8,
+    DossierStatus.APPROVED: 4,
+    DossierStatus.RESULT_ISSUED: 9,
+    DossierStatus.RETURNED: 10,
+}
+
+
+class DossierAction(models.TextChoices):
+    SUBMIT = "submit", _("Nộp hồ sơ")
+    RECEIVE = "receive", _("Tiếp nhận")
+    REJECT = "reject", _("Từ chối tiếp nhận")
+    STOP = "stop", _("Dừng xử lý")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung")
+    SUPPLEMENT = "supplement", _("Bổ sung hồ sơ")
+    ASSIGN = "assign", _("Phân công")
+    FORWARD = "forward", _("Chuyển xử lý")
+    SEND_BACK = "send_back", _("Trả lại bước trước")
+    REQUEST_PAYMENT = "request_payment", _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    CONFIRM_PAYMENT = "confirm_payment", _("Xác nhận đã nộp phí")
+    APPROVE = "approve", _("Phê duyệt")
+    ISSUE_RESULT = "issue_result", _("Ban hành kết quả")
+    RETURN_RESULT = "return_result", _("Trả kết quả")
+    APOLOGIZE = "apologize", _("Xin lỗi và hẹn lại")
+    WITHDRAW = "withdraw", _("Rút hồ sơ")
+
+
+class EventAction(models.TextChoices):
+    """Events that are not status transitions but belong on the history."""
+
+    CREATE = "create", _("Tạo hồ sơ nháp")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Trực tuyến")
+    COUNTER = "counter", _("Trực tiếp tại Bộ phận Một cửa")
+
+
+class ActorRole(models.TextChoices):
+    """Who may fire a workflow action on one dossier."""
+
+    OWNER = "owner", _("Người nộp hồ sơ")
+    RECEPTION = "reception", _("Tiếp nhận (một cửa)")
+    SPECIALIST = "specialist", _("Chuyên viên")
+    LEADER = "leader", _("Lãnh đạo")
+    CLERK = "clerk", _("Văn thư")
+    SYSTEM = "system", _("Hệ thống")
+
+
+# Uploads (DESIGN.md §3.8): what we accept, by content, not by name.
+ALLOWED_CONTENT_TYPES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+}
+DEFAULT_MAX_UPLOAD_MB = 10

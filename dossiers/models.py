@@ -1,0 +1,208 @@
+"""Dossiers (hồ sơ), their attachments, their history and the per-agency code counter."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField
+
+from accounts.models import Agency
+from procedures.models import Component, Procedure, ProcedureVersion
+
+from .constants import TERMINAL_STATUSES, Channel, DossierStatus
+from .workflow import DossierWorkflow
+
+
+class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
+    """One applicant's filing for one procedure at one agency."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Thông tư 01/2018/TT-VPCP Điều 19: {agency_code}-{YYMMDD}-{NNNN}, given at submission.
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("thủ tục")
+    )
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    case_id = models.BigIntegerField(_("trường hợp"))
+    case_name = models.TextField(_("tên trường hợp"), blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("cơ quan")
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("người nộp"),
+    )
+    # Frozen at submission so Mẫu 01 shows what the applicant declared then.
+    applicant_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    applicant_id_number = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    form_data = models.JSONField(_("tờ khai"), default=dict, blank=True)
+    channel = models.CharField(
+        _("kênh nộp"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    status = FSMField(
+        _("trạng thái"),
+        max_length=24,
+        choices=DossierStatus.choices,
+        default=DossierStatus.DRAFT,
+        protected=True,
+    )
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
+    received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+    # Time spent waiting for the citizen (supplement) is not counted against the agency.
+    paused_since = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveBigIntegerField(default=0)
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    apology_count = models.PositiveSmallIntegerField(default=0)
+    fee_amount = models.BigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    payment_due = models.BooleanField(_("còn phải nộp phí"), default=False)
+    # Where the citizen left the draft (step number of the filing wizard) so it resumes there.
+    draft_step = models.PositiveSmallIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cán bộ tiếp nhận trực tiếp"),
+    )
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="dossier_agency_status"),
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_created"),
+            models.Index(fields=["agency", "-created_at"], name="dossier_agency_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status=DossierStatus.DRAFT, code__isnull=True)
+                | (~models.Q(status=DossierStatus.DRAFT) & models.Q(code__isnull=False)),
+                name="dossier_code_iff_submitted",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fee_amount__gte=0), name="dossier_fee_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DossierStatus.values), name="dossier_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or str(self.id)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def snapshot(self) -> dict:
+        return self.procedure_version.snapshot
+
+    def case_components(self) -> list[dict]:
+        """Return the snapshot's components of the chosen case."""
+        return [c for c in self.snapshot.get("components", []) if c.get("case") == self.case_id]
+
+
+class Attachment(models.Model):
+    """A file attached to a dossier for one component; replaced files stay, not current."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    component = models.ForeignKey(
+        Component, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    component_id_snapshot = models.BigIntegerField(_("mã thành phần"))
+    component_name = models.TextField(_("thành phần hồ sơ"))
+    # Stored under a random name (never the uploaded one); served only through a checked view.
+    file = models.FileField(upload_to="dossiers/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=150)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(_("loại tệp"), max_length=60)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    is_current = models.BooleanField(default=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["uploaded_at"]
+        indexes = [
+            models.Index(
+                fields=["dossier", "component_id_snapshot", "is_current"], name="attachment_current"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="attachment_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DossierEvent(models.Model):
+    """One entry of a dossier's history; append-only."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=30)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(_("thời điểm"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử hồ sơ")
+        verbose_name_plural = _("lịch sử hồ sơ")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"], name="dossier_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: the history of a dossier is evidence (Mẫu 05) and is never rewritten.
+        if self.pk is not None:
+            raise ValueError("DossierEvent is append-only")
+        super().save(*args, **kwargs)
+
+
+class DossierCodeSequence(models.Model):
+    """The last dossier number given by one agency on one (Vietnam) day."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="dossier_code_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last}"

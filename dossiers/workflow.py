@@ -1,0 +1,264 @@
+"""The one state machine of a dossier: statuses, actions, guards and who may fire them.
+
+Every action of API.md §4 is declared once in ACTIONS; DossierWorkflow turns each into a
+django-fsm-2 transition on the protected `Dossier.status` field, so nothing can change the
+status except through these methods. This module does no I/O beyond reading the actor's roles;
+services lock the row, call `fire()`, save and write the event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django_fsm import GET_STATE, can_proceed, transition
+
+from .constants import TERMINAL_STATUSES, ActorRole, DossierAction, DossierStatus
+
+S = DossierStatus
+A = DossierAction
+R = ActorRole
+
+# The processing steps during which officials handle a dossier after reception.
+PROCESSING = (S.RECEIVED, S.IN_PROGRESS, S.APPROVED)
+
+
+def _supplement_target(dossier, *args, **kwargs) -> str:
+    # Supplement asked at reception (Mẫu 02, NĐ 61/2018 Điều 17) goes back to the desk;
+    # asked during appraisal (Điều 19.4) it goes back to processing, the clock restarting.
+    return S.IN_PROGRESS if dossier.received_at else S.SUBMITTED
+
+
+def _no_supplement_yet(dossier) -> bool:
+    # NĐ 61/2018 Điều 15: guidance is given once, complete and exact — at most one request.
+    return dossier.supplement_count == 0
+
+
+def _no_apology_yet(dossier) -> bool:
+    # NĐ 61/2018 Điều 19.9 / 12.5: the return date may be rescheduled at most once.
+    return dossier.apology_count == 0
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One workflow action: where it may start, where it leads, who may fire it."""
+
+    name: str
+    sources: tuple[str, ...]
+    target: object  # a status, None (status unchanged) or a django-fsm GET_STATE
+    roles: frozenset[str]
+    conditions: tuple[Callable, ...] = ()
+    note_required: bool = False
+    targets: tuple[str, ...] = field(default=())  # every status the action can lead to
+
+    def possible_targets(self) -> tuple[str, ...]:
+        if self.targets:
+            return self.targets
+        return (self.target,) if self.target else self.sources
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    spec.name: spec
+    for spec in [
+        ActionSpec(A.SUBMIT, (S.DRAFT,), S.SUBMITTED, frozenset({R.OWNER, R.RECEPTION})),
+        ActionSpec(
+            A.WITHDRAW, (S.SUBMITTED, S.SUPPLEMENT_REQUESTED), S.WITHDRAWN, frozenset({R.OWNER})
+        ),
+        # NĐ 61/2018 Điều 17: complete → receive (Mẫu 01), incomplete → request supplement
+        # (Mẫu 02), outside competence → reject with reasons (Mẫu 03).
+        ActionSpec(A.RECEIVE, (S.SUBMITTED,), S.RECEIVED, frozenset({R.RECEPTION})),
+        ActionSpec(
+            A.REJECT, (S.SUBMITTED,), S.REJECTED, frozenset({R.RECEPTION}), note_required=True
+        ),
+        ActionSpec(
+            A.REQUEST_SUPPLEMENT,
+            (S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS),
+            S.SUPPLEMENT_REQUESTED,
+            frozenset({R.RECEPTION, R.SPECIALIST}),
+            conditions=(_no_supplement_yet,),
+            note_required=True,
+        ),
+        ActionSpec(
+            A.SUPPLEMENT,
+            (S.SUPPLEMENT_REQUESTED,),
+            GET_STATE(_supplement_target, states=[S.SUBMITTED, S.IN_PROGRESS]),
+            frozenset({R.OWNER, R.RECEPTION}),
+            targets=(S.SUBMITTED, S.IN_PROGRESS),
+        ),
+        ActionSpec(
+            A.ASSIGN,
+            (S.RECEIVED, S.IN_PROGRESS),
+            S.IN_PROGRESS,
+            frozenset({R.RECEPTION, R.LEADER}),
+        ),
+        ActionSpec(
+            A.FORWARD,
+            (S.RECEIVED, S.IN_PROGRESS),
+            S.IN_PROGRESS,
+            frozenset({R.RECEPTION, R.SPECIALIST, R.LEADER}),
+        ),
+        ActionSpec(A.SEND_BACK, (S.IN_PROGRESS, S.APPROVED), S.IN_PROGRESS, frozenset({R.LEADER})),
+        # NĐ 61/2018 Điều 22: fees may be paid online through the portal's payment function.
+        ActionSpec(
+            A.REQUEST_PAYMENT,
+            (S.RECEIVED, S.IN_PROGRESS),
+            S.AWAITING_PAYMENT,
+            frozenset({R.RECEPTION, R.SPECIALIST}),
+        ),
+        ActionSpec(
+            A.CONFIRM_PAYMENT,
+            (S.AWAITING_PAYMENT,),
+            S.IN_PROGRESS,
+            frozenset({R.SYSTEM, R.RECEPTION}),
+        ),
+        ActionSpec(A.APPROVE, (S.IN_PROGRESS,), S.APPROVED, frozenset({R.LEADER})),
+        ActionSpec(A.ISSUE_RESULT, (S.APPROVED,), S.RESULT_ISSUED, frozenset({R.CLERK})),
+        ActionSpec(
+            A.RETURN_RESULT,
+            (S.RESULT_ISSUED,),
+            S.RETURNED,
+            frozenset({R.RECEPTION, R.CLERK}),
+        ),
+        # NĐ 61/2018 Điều 19.8: processing stopped with reasons.
+        ActionSpec(
+            A.STOP,
+            (S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT),
+            S.STOPPED,
+            frozenset({R.SPECIALIST, R.LEADER}),
+            note_required=True,
+        ),
+        ActionSpec(
+            A.APOLOGIZE,
+            (*PROCESSING, S.AWAITING_PAYMENT, S.SUPPLEMENT_REQUESTED),
+            None,
+            frozenset({R.RECEPTION, R.LEADER}),
+            conditions=(_no_apology_yet,),
+            note_required=True,
+        ),
+    ]
+}
+
+
+# --- what each action changes besides the status (no I/O) ----------------------------------
+
+
+def _effects(name: str, dossier, now) -> None:
+    if name == A.SUBMIT:
+        dossier.submitted_at = now
+    elif name == A.RECEIVE:
+        dossier.received_at = now
+    elif name == A.REQUEST_SUPPLEMENT:
+        dossier.supplement_count += 1
+        dossier.paused_since = now
+    elif name == A.SUPPLEMENT:
+        if dossier.paused_since:
+            dossier.paused_seconds += int((now - dossier.paused_since).total_seconds())
+        dossier.paused_since = None
+    elif name == A.APOLOGIZE:
+        dossier.apology_count += 1
+
+
+def _make_transition(spec: ActionSpec):
+    def method(self, *, now=None):
+        now = now or timezone.now()
+        _effects(spec.name, self, now)
+        target = spec.target
+        if target in TERMINAL_STATUSES:
+            self.completed_at = now
+        if target == S.RESULT_ISSUED:
+            self.completed_at = now
+
+    method.__name__ = str(spec.name)
+    method.__qualname__ = f"DossierWorkflow.{spec.name}"
+    method.__doc__ = f"Fire the '{spec.name}' action."
+    return transition(
+        field="status",
+        source=list(spec.sources),
+        target=spec.target,
+        conditions=list(spec.conditions),
+    )(method)
+
+
+# The model inherits this: one transition method per action, named like the action.
+DossierWorkflow = type(
+    "DossierWorkflow",
+    (),
+    {name: _make_transition(spec) for name, spec in ACTIONS.items()}
+    | {"__module__": __name__, "__doc__": "Transitions of the dossier status (see ACTIONS)."},
+)
+
+
+# --- who may do what -----------------------------------------------------------------------
+
+
+def actor_roles(dossier, user) -> frozenset[str]:
+    """Return the roles `user` holds towards `dossier` (owner, reception, ...)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache = dossier.__dict__.setdefault("_actor_roles", {})
+    if user.pk not in cache:
+        roles: set[str] = set()
+        if dossier.applicant_id == user.pk:
+            roles.add(R.OWNER)
+        if getattr(user, "is_official", False):
+            from accounts.models import StaffRole
+
+            roles.update(
+                StaffRole.objects.filter(user=user, agency_id=dossier.agency_id).values_list(
+                    "role", flat=True
+                )
+            )
+        cache[user.pk] = frozenset(roles)
+    return cache[user.pk]
+
+
+def actions_for_roles(dossier, roles: Iterable[str]) -> list[str]:
+    """Return the actions that may run now on `dossier` for an actor with `roles`."""
+    roles = set(roles)
+    return [
+        name
+        for name, spec in ACTIONS.items()
+        if spec.roles & roles and can_proceed(getattr(dossier, name))
+    ]
+
+
+def available_actions(dossier, user) -> list[str]:
+    """Return the action names `user` may run now on `dossier`."""
+    return actions_for_roles(dossier, actor_roles(dossier, user))
+
+
+def is_legal_now(dossier, action: str) -> bool:
+    """Tell whether `action` may run in the dossier's current status (guards included)."""
+    return action in ACTIONS and can_proceed(getattr(dossier, action))
+
+
+def fire(dossier, action: str, *, now=None) -> None:
+    """Run `action`'s transition on the in-memory dossier (the caller saves)."""
+    getattr(dossier, action)(now=now)
+
+
+def graph_lines() -> list[str]:
+    """Return the whole graph, one line per (action, source → target), with roles and guards."""
+    lines = []
+    for name, spec in ACTIONS.items():
+        guards = [c.__name__.lstrip("_") for c in spec.conditions]
+        if spec.note_required:
+            guards.append("note_required")
+        for source in spec.sources:
+            targets = "|".join(spec.possible_targets()) if spec.target else source
+            lines.append(
+                f"{source:22} --{name}--> {targets:24} roles={','.join(sorted(spec.roles))}"
+                + (f" guards={','.join(guards)}" if guards else "")
+            )
+    return lines
+
+
+def graph_dot() -> str:
+    """Return the graph in Graphviz DOT."""
+    edges = []
+    for name, spec in ACTIONS.items():
+        for source in spec.sources:
+            for target in spec.possible_targets() if spec.target else (source,):
+                edges.append(f'  "{source}" -> "{target}" [label="{name}"];')
+    return "digraph dossier {\n" + "\n".join(edges) + "\n}\n"
