@@ -9,6 +9,7 @@ from accounts.constants import StaffRoleName
 from accounts.models import Agency
 
 from .constants import OnlineMode
+from .text import fold
 
 
 class Field(models.Model):
@@ -61,6 +62,8 @@ class Procedure(models.Model):
     source = models.URLField(_("nguồn"), max_length=500, blank=True)
     # which facts were completed for the demo rather than taken from the source
     demo_fields = models.JSONField(_("trường dữ liệu mẫu"), default=list, blank=True)
+    # how often citizens use the procedure; orders the home page and breaks search ties
+    popularity = models.PositiveIntegerField(_("mức độ phổ biến"), default=0)
     extra = models.JSONField(_("dữ liệu gốc khác"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -72,6 +75,18 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        """Return the folded name, code and field that catalogue search matches against."""
+        field_name = self.field.name if self.field_id else ""
+        return fold(f"{self.name} {self.code} {field_name}")
 
 
 class ProcedureCase(models.Model):
