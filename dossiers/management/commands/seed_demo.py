@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_demo_accounts
@@ -17,3 +18,5 @@ class Command(BaseCommand):
                 f"Demo: {accounts['agencies']} cơ quan mới, {accounts['users']} tài khoản mới."
             )
         )
+        # The bundled catalogue (procedures/data/procedures.json, demo completions marked).
+        call_command("import_procedures", stdout=self.stdout, stderr=self.stderr)
