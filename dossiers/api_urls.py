@@ -1,3 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("dossiers/", api.DossierListCreateApi.as_view(), name="api-dossiers"),
+    path("dossiers/<uuid:dossier_id>/", api.DossierDetailApi.as_view(), name="api-dossier"),
+    path(
+        "dossiers/<uuid:dossier_id>/attachments/",
+        api.DossierAttachmentApi.as_view(),
+        name="api-dossier-attachments",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/submit/",
+        api.DossierSubmitApi.as_view(),
+        name="api-dossier-submit",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/actions/<str:action>/",
+        api.DossierActionApi.as_view(),
+        name="api-dossier-action",
+    ),
+    path("tracking/", api.TrackingApi.as_view(), name="api-tracking"),
+]

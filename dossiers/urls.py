@@ -1,5 +1,43 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dossiers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("ho-so/nop/<str:code>/", views.submit_start, name="start"),
+    path("ho-so/<uuid:dossier_id>/buoc/<int:step>/", views.wizard_step, name="step"),
+    path("ho-so/<uuid:dossier_id>/tep/", views.attachment_upload, name="upload"),
+    path(
+        "ho-so/<uuid:dossier_id>/tep/<uuid:attachment_id>/go/",
+        views.attachment_remove,
+        name="remove_attachment",
+    ),
+    path("ho-so-cua-toi/", views.my_dossiers, name="my_list"),
+    path("ho-so-cua-toi/<uuid:dossier_id>/", views.my_dossier_detail, name="my_detail"),
+    path("ho-so-cua-toi/<uuid:dossier_id>/rut/", views.my_dossier_withdraw, name="my_withdraw"),
+    path(
+        "ho-so-cua-toi/<uuid:dossier_id>/bo-sung/",
+        views.my_dossier_supplement,
+        name="my_supplement",
+    ),
+    path(
+        "ho-so-cua-toi/<uuid:dossier_id>/tep/<uuid:attachment_id>/",
+        views.attachment_download,
+        name="download",
+    ),
+    path("tra-cuu/", views.tracking, name="tracking"),
+    path("can-bo/", views.official_home, name="official_home"),
+    path("can-bo/tiep-nhan/", views.counter_filing, name="counter"),
+    path("can-bo/ho-so/<uuid:dossier_id>/", views.official_detail, name="official_detail"),
+    path(
+        "can-bo/ho-so/<uuid:dossier_id>/thao-tac/<str:action>/",
+        views.official_action,
+        name="official_action",
+    ),
+    path(
+        "can-bo/ho-so/<uuid:dossier_id>/tep/<uuid:attachment_id>/",
+        views.attachment_download,
+        name="official_download",
+    ),
+]

@@ -213,6 +213,26 @@ def actor_roles(dossier, user) -> frozenset[str]:
     return cache[user.pk]
 
 
+def user_is_reception(user, agency) -> bool:
+    """Tell whether `user` works at the one-stop desk (reception) of `agency`."""
+    from accounts.models import StaffRole
+
+    return bool(
+        getattr(user, "is_official", False)
+        and StaffRole.objects.filter(user=user, agency=agency, role=R.RECEPTION).exists()
+    )
+
+
+def user_is_reception_anywhere(user) -> bool:
+    """Tell whether `user` works at the one-stop desk of any agency."""
+    from accounts.models import StaffRole
+
+    return bool(
+        getattr(user, "is_official", False)
+        and StaffRole.objects.filter(user=user, role=R.RECEPTION).exists()
+    )
+
+
 def actions_for_roles(dossier, roles: Iterable[str]) -> list[str]:
     """Return the actions that may run now on `dossier` for an actor with `roles`."""
     roles = set(roles)

@@ -1,0 +1,319 @@
+"""REST API v1 for dossiers (API.md §4): validate → service/selector → serialize."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from dvctt.errors import Forbidden, InvalidInput
+
+from . import selectors, services, workflow
+from .constants import DossierStatus
+
+
+class DossierListItemSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    code = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    procedure = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure.name")
+    agency = serializers.CharField(source="agency.code")
+    agency_name = serializers.CharField(source="agency.name")
+    channel = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+
+
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor_name = serializers.CharField()
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    component = serializers.IntegerField(source="component_id_snapshot")
+    component_name = serializers.CharField()
+    name = serializers.CharField(source="original_name")
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return f"/ho-so-cua-toi/{obj.dossier_id}/tep/{obj.pk}/"
+
+
+class DossierDetailSerializer(DossierListItemSerializer):
+    case = serializers.IntegerField(source="case_id")
+    case_name = serializers.CharField()
+    procedure_version = serializers.IntegerField(source="procedure_version.number")
+    form_data = serializers.JSONField()
+    applicant = serializers.SerializerMethodField()
+    fee_amount = serializers.IntegerField()
+    payment_due = serializers.BooleanField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    events = EventSerializer(many=True, source="events.all")
+    attachments = AttachmentSerializer(many=True, source="current_attachments")
+    payments = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    def get_applicant(self, obj) -> dict:
+        return {
+            "name": obj.applicant_name,
+            "id_number": obj.applicant_id_number,
+            "phone": obj.applicant_phone,
+            "email": obj.applicant_email,
+            "address": obj.applicant_address,
+        }
+
+    def get_payments(self, obj) -> list[dict]:
+        # The payments app (a later issue) fills this list; the contract needs it now.
+        return []
+
+    def get_available_actions(self, obj) -> list[str]:
+        return workflow.available_actions(obj, self.context["request"].user)
+
+
+def _detail(request, dossier, *, code=status.HTTP_200_OK, extra=None) -> Response:
+    dossier = selectors.dossier_detail(dossier=dossier)
+    data = DossierDetailSerializer(dossier, context={"request": request}).data
+    if extra:
+        data.update(extra)
+    return Response(data, status=code)
+
+
+class DossierListCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class CreateInput(serializers.Serializer):
+        procedure = serializers.CharField(max_length=30)
+        agency = serializers.CharField(max_length=20, required=False, allow_blank=True)
+        case = serializers.IntegerField(required=False, allow_null=True)
+        form_data = serializers.JSONField(required=False)
+
+    class FilterInput(serializers.Serializer):
+        status = serializers.ChoiceField(choices=DossierStatus.choices, required=False)
+        procedure = serializers.CharField(required=False, allow_blank=True)
+        overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=DossierStatus.values),
+            OpenApiParameter("procedure", str),
+            OpenApiParameter("overdue", bool),
+        ],
+        responses=DossierListItemSerializer(many=True),
+        operation_id="dossiers_list",
+    )
+    def get(self, request):
+        filters = self.FilterInput(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = selectors.dossiers_for_user(user=request.user, **filters.validated_data)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(DossierListItemSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=CreateInput,
+        responses={201: DossierDetailSerializer},
+        operation_id="dossiers_create",
+    )
+    def post(self, request):
+        data = self.CreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        form_data = data.validated_data.get("form_data")
+        if form_data is not None and not isinstance(form_data, dict):
+            raise InvalidInput(fields={"form_data": [_("Tờ khai phải là một đối tượng JSON.")]})
+        if not request.user.is_citizen:
+            raise Forbidden(_("Chỉ công dân mới nộp hồ sơ trực tuyến."))
+        dossier = services.dossier_create_draft(
+            actor=request.user,
+            procedure_code=data.validated_data["procedure"],
+            agency_code=data.validated_data.get("agency") or None,
+            case_id=data.validated_data.get("case"),
+            form_data=form_data,
+        )
+        return _detail(request, dossier, code=status.HTTP_201_CREATED)
+
+
+class DossierDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class PatchInput(serializers.Serializer):
+        form_data = serializers.JSONField()
+
+    @extend_schema(responses=DossierDetailSerializer, operation_id="dossiers_retrieve")
+    def get(self, request, dossier_id):
+        dossier = selectors.dossier_get_for_user(user=request.user, dossier_id=dossier_id)
+        return _detail(request, dossier)
+
+    @extend_schema(
+        request=PatchInput, responses=DossierDetailSerializer, operation_id="dossiers_update"
+    )
+    def patch(self, request, dossier_id):
+        dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
+        data = self.PatchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        errors = services.dossier_update_form(
+            actor=request.user, dossier_id=dossier.pk, form_data=data.validated_data["form_data"]
+        )
+        return _detail(request, dossier, extra={"form_errors": errors})
+
+
+class DossierAttachmentApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class Input(serializers.Serializer):
+        component = serializers.IntegerField()
+        file = serializers.FileField(allow_empty_file=True)
+
+    @extend_schema(
+        request={"multipart/form-data": Input},
+        responses={201: AttachmentSerializer},
+        operation_id="dossiers_attachments_create",
+    )
+    def post(self, request, dossier_id):
+        dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.attachment_add(
+            actor=request.user,
+            dossier_id=dossier.pk,
+            component_id=data.validated_data["component"],
+            upload=data.validated_data["file"],
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class DossierSubmitApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(request=None, responses=DossierDetailSerializer, operation_id="dossiers_submit")
+    def post(self, request, dossier_id):
+        dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
+        dossier = services.dossier_submit(actor=request.user, dossier_id=dossier.pk)
+        return _detail(request, dossier)
+
+
+class DossierActionApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class Input(serializers.Serializer):
+        note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+    @extend_schema(
+        request=Input,
+        responses=DossierDetailSerializer,
+        parameters=[
+            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(workflow.ACTIONS))
+        ],
+        operation_id="dossiers_action",
+    )
+    def post(self, request, dossier_id, action):
+        dossier = selectors.dossier_get_for_user(user=request.user, dossier_id=dossier_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        extra = (
+            {k: v for k, v in request.data.items() if k != "note"}
+            if hasattr(request.data, "items")
+            else {}
+        )
+        dossier = services.dossier_run_action(
+            actor=request.user,
+            dossier_id=dossier.pk,
+            action=action,
+            note=data.validated_data.get("note", ""),
+            data={k: str(v)[:500] for k, v in extra.items()},
+        )
+        return _detail(request, dossier)
+
+
+class TrackingApi(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "tracking"
+
+    class Input(serializers.Serializer):
+        code = serializers.CharField(max_length=40)
+        id_last4 = serializers.RegexField(r"^\d{4}$", max_length=4)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("code", str, required=True),
+            OpenApiParameter("id_last4", str, required=True),
+        ],
+        responses=inline_serializer(
+            "Tracking",
+            {
+                "code": serializers.CharField(),
+                "status": serializers.CharField(),
+                "status_label": serializers.CharField(),
+                "procedure": serializers.CharField(),
+                "procedure_name": serializers.CharField(),
+                "agency_name": serializers.CharField(),
+                "submitted_at": serializers.DateTimeField(),
+                "received_at": serializers.DateTimeField(),
+                "due_at": serializers.DateTimeField(),
+                "completed_at": serializers.DateTimeField(),
+                "events": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+        operation_id="tracking",
+    )
+    def get(self, request):
+        data = self.Input(data=request.query_params)
+        if not data.is_valid():
+            raise InvalidInput(
+                _("Vui lòng nhập mã hồ sơ và 4 số cuối số định danh cá nhân."),
+                fields={k: [str(m) for m in v] for k, v in data.errors.items()},
+            )
+        dossier = selectors.dossier_track(**data.validated_data)
+        return Response(tracking_payload(dossier))
+
+
+def tracking_payload(dossier) -> dict:
+    """Return what the public may know of a dossier: status, dates, history; no personal data."""
+    return {
+        "code": dossier.code,
+        "status": dossier.status,
+        "status_label": dossier.get_status_display(),
+        "procedure": dossier.procedure.code,
+        "procedure_name": dossier.procedure.name,
+        "agency_name": dossier.agency.name,
+        "submitted_at": _iso(dossier.submitted_at),
+        "received_at": _iso(dossier.received_at),
+        "due_at": _iso(dossier.due_at),
+        "completed_at": _iso(dossier.completed_at),
+        # Names and notes may carry personal data, so the public history shows only transitions.
+        "events": [
+            {
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "at": _iso(e.at),
+            }
+            for e in dossier.events.all()
+            if e.action != "create"
+        ],
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value else None

@@ -1,0 +1,170 @@
+"""Every read of dossiers for views and APIs; the one gate for access (DESIGN.md §3.3).
+
+A user who may not see a dossier gets NotFound, exactly like for one that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.constants import StaffRoleName
+from accounts.models import StaffRole, User
+from dvctt.errors import NotFound
+
+from .constants import TERMINAL_STATUSES, DossierStatus
+from .models import Attachment, Dossier, DossierEvent
+
+
+def _not_found() -> NotFound:
+    return NotFound(_("Không tìm thấy hồ sơ."))
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related("procedure", "agency", "procedure_version")
+
+
+def _official_agency_ids(user: User) -> list[int]:
+    if not (user.is_authenticated and user.is_official):
+        return []
+    return list(StaffRole.objects.filter(user=user).values_list("agency_id", flat=True).distinct())
+
+
+def _official_visibility(user: User) -> Q:
+    # Officials see their agencies' filed dossiers, and the counter drafts they started.
+    return (Q(agency_id__in=_official_agency_ids(user)) & ~Q(status=DossierStatus.DRAFT)) | Q(
+        created_by=user, status=DossierStatus.DRAFT
+    )
+
+
+def dossier_get_for_citizen(*, user: User, dossier_id) -> Dossier:
+    """Return the user's own dossier, or raise NotFound."""
+    if not user.is_authenticated:
+        raise _not_found()
+    dossier = _base().filter(pk=dossier_id, applicant=user).first()
+    if dossier is None:
+        raise _not_found()
+    return dossier
+
+
+def dossier_get_for_official(*, user: User, dossier_id) -> Dossier:
+    """Return a dossier of one of the official's agencies, or raise NotFound."""
+    if not (user.is_authenticated and user.is_official):
+        raise _not_found()
+    dossier = _base().filter(_official_visibility(user), pk=dossier_id).first()
+    if dossier is None:
+        raise _not_found()
+    return dossier
+
+
+def dossier_get_for_user(*, user: User, dossier_id) -> Dossier:
+    """Return a dossier the user owns or handles, or raise NotFound."""
+    try:
+        return dossier_get_for_citizen(user=user, dossier_id=dossier_id)
+    except NotFound:
+        return dossier_get_for_official(user=user, dossier_id=dossier_id)
+
+
+def _filtered(
+    qs: QuerySet[Dossier],
+    *,
+    status: str | None = None,
+    procedure: str | None = None,
+    overdue: bool | None = None,
+) -> QuerySet[Dossier]:
+    if status:
+        qs = qs.filter(status=status)
+    if procedure:
+        qs = qs.filter(procedure__code=procedure)
+    if overdue is True:
+        qs = qs.filter(due_at__lt=timezone.now()).exclude(
+            status__in=[*TERMINAL_STATUSES, DossierStatus.RESULT_ISSUED]
+        )
+    elif overdue is False:
+        qs = qs.exclude(due_at__lt=timezone.now(), status__in=_open_statuses())
+    return qs
+
+
+def _open_statuses() -> list[str]:
+    return [
+        s
+        for s in DossierStatus.values
+        if s not in TERMINAL_STATUSES and s not in (DossierStatus.RESULT_ISSUED,)
+    ]
+
+
+def dossiers_for_citizen(
+    *, user: User, status: str | None = None, procedure: str | None = None, overdue=None
+) -> QuerySet[Dossier]:
+    """Return the citizen's own dossiers, newest first."""
+    qs = _base().filter(applicant=user).order_by("-created_at")
+    return _filtered(qs, status=status, procedure=procedure, overdue=overdue)
+
+
+def dossiers_for_official(
+    *, user: User, status: str | None = None, procedure: str | None = None, overdue=None
+) -> QuerySet[Dossier]:
+    """Return the dossiers of the official's agencies (no citizens' drafts), newest first."""
+    qs = _base().filter(_official_visibility(user)).order_by("-created_at")
+    return _filtered(qs, status=status, procedure=procedure, overdue=overdue)
+
+
+def dossiers_for_user(*, user: User, **filters) -> QuerySet[Dossier]:
+    """Return what the list API shows: officials their agencies', citizens their own."""
+    if user.is_official:
+        return dossiers_for_official(user=user, **filters)
+    return dossiers_for_citizen(user=user, **filters)
+
+
+def dossier_detail(*, dossier: Dossier) -> Dossier:
+    """Return the dossier with its events and current attachments loaded."""
+    return (
+        _base()
+        .prefetch_related(
+            Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(is_current=True).order_by("uploaded_at"),
+                to_attr="current_attachments",
+            ),
+        )
+        .get(pk=dossier.pk)
+    )
+
+
+def dossier_track(*, code: str, id_last4: str) -> Dossier:
+    """Return a filed dossier by its code and the last 4 digits of the applicant's id number."""
+    code, id_last4 = (code or "").strip(), (id_last4 or "").strip()
+    if not code or len(id_last4) != 4 or not id_last4.isdigit():
+        raise _not_found()
+    dossier = (
+        _base()
+        .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")))
+        .filter(code=code, applicant_id_number__endswith=id_last4)
+        .exclude(status=DossierStatus.DRAFT)
+        .first()
+    )
+    if dossier is None:
+        raise _not_found()
+    return dossier
+
+
+def attachment_get_for_user(*, user: User, dossier_id, attachment_id) -> Attachment:
+    """Return an attachment of a dossier the user may see, or raise NotFound."""
+    dossier = dossier_get_for_user(user=user, dossier_id=dossier_id)
+    attachment = Attachment.objects.filter(pk=attachment_id, dossier=dossier).first()
+    if attachment is None:
+        raise NotFound(_("Không tìm thấy tệp."))
+    return attachment
+
+
+def reception_agencies(*, user: User) -> QuerySet:
+    """Return the agencies where the user works at the one-stop desk."""
+    from accounts.models import Agency
+
+    if not (user.is_authenticated and user.is_official):
+        return Agency.objects.none()
+    return Agency.objects.filter(
+        staff_roles__user=user, staff_roles__role=StaffRoleName.RECEPTION
+    ).distinct()

@@ -1,0 +1,552 @@
+"""Every write on dossiers: drafts, attachments, submission and workflow actions.
+
+Each service is one transaction: it changes the dossier, appends its DossierEvent and enqueues
+its notifications with transaction.on_commit (DESIGN.md §3.1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency, User
+from accounts.validators import validate_id_number
+from dvctt import workdays
+from dvctt.errors import Forbidden, InvalidInput, NotFound
+from integrations.citizen_registry import citizen_lookup
+from notifications.services import notification_send
+from procedures.constants import OnlineMode
+from procedures.models import Component, Procedure
+
+from . import workflow
+from .constants import DEFAULT_MAX_UPLOAD_MB, Channel, DossierAction, DossierStatus, EventAction
+from .errors import InvalidTransition
+from .models import Attachment, Dossier, DossierCodeSequence, DossierEvent
+from .uploads import check_upload
+
+EDITABLE_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
+MAX_FORM_BYTES = 64 * 1024
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _event(
+    dossier: Dossier,
+    *,
+    action: str,
+    actor: User | None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict | None = None,
+    at: dt.datetime | None = None,
+) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_name=(actor.get_full_name() if actor else _("Hệ thống"))[:200],
+        at=at or timezone.now(),
+        note=note,
+        data=data or {},
+    )
+
+
+def _lock(dossier_id) -> Dossier:
+    # Concurrent actions on one dossier: the row lock makes the second one wait and then see
+    # the new status, so only one of two conflicting actions wins (DESIGN.md §3.2).
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version", "agency", "procedure")
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(_("Không tìm thấy hồ sơ."))
+    return dossier
+
+
+def _require_editor(dossier: Dossier, actor: User) -> None:
+    roles = workflow.actor_roles(dossier, actor)
+    is_counter_officer = (
+        dossier.channel == Channel.COUNTER
+        and dossier.created_by_id == actor.pk
+        and workflow.ActorRole.RECEPTION in roles
+    )
+    if workflow.ActorRole.OWNER not in roles and not is_counter_officer:
+        raise NotFound(_("Không tìm thấy hồ sơ."))
+    if dossier.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(_("Hồ sơ đã nộp, không sửa được nữa."))
+
+
+def _validate_form(schema: dict, data: dict) -> dict[str, list[str]]:
+    from procedures.forms_schema import validate_form_data
+
+    return validate_form_data(schema or {}, data or {})
+
+
+def _fee_for(snapshot: dict, channel: str, case_id: Any) -> int:
+    total = 0
+    for fee in snapshot.get("fees", []):
+        if fee.get("case") not in (None, case_id):
+            continue
+        amount = fee.get("online_amount") if channel == Channel.ONLINE else None
+        if amount is None:
+            amount = fee.get("amount")
+        total += int(amount or 0)
+    return total
+
+
+def _case_from_snapshot(snapshot: dict, case_id: Any) -> dict:
+    cases = snapshot.get("cases", [])
+    if case_id in (None, "") and len(cases) == 1:
+        return cases[0]
+    for case in cases:
+        if str(case["id"]) == str(case_id):
+            return case
+    if case_id in (None, ""):
+        raise InvalidInput(
+            _("Vui lòng chọn trường hợp thực hiện."),
+            fields={"case": [_("Thủ tục có nhiều trường hợp, hãy chọn một.")]},
+        )
+    raise InvalidInput(
+        _("Trường hợp đã chọn không thuộc thủ tục này."),
+        fields={"case": [_("Trường hợp không hợp lệ.")]},
+    )
+
+
+def next_dossier_code(*, agency: Agency, when: dt.datetime | None = None) -> str:
+    """Return the next code {agency_code}-{YYMMDD}-{NNNN} of the agency for that Vietnam day."""
+    # Thông tư 01/2018/TT-VPCP Điều 19: the sequence restarts each day per agency. The UPDATE
+    # takes the row lock until commit, so concurrent submissions get consecutive numbers.
+    day = timezone.localtime(when or timezone.now(), workdays.VN_TZ).date()
+    DossierCodeSequence.objects.get_or_create(agency=agency, day=day)
+    DossierCodeSequence.objects.filter(agency=agency, day=day).update(last=F("last") + 1)
+    number = DossierCodeSequence.objects.get(agency=agency, day=day).last
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+def processing_days(dossier: Dossier) -> int:
+    """Return the legal processing time of the dossier's case, in working days."""
+    snapshot = dossier.snapshot
+    case = next((c for c in snapshot.get("cases", []) if c["id"] == dossier.case_id), {})
+    return int(case.get("processing_days") or snapshot.get("processing_days") or 0)
+
+
+def applicant_defaults(*, user: User) -> dict[str, str]:
+    """Return the applicant data known from the profile, completed by the citizen registry."""
+    data = {
+        "applicant_name": user.full_name,
+        "applicant_id_number": user.id_number,
+        "applicant_phone": user.phone,
+        "applicant_email": user.email,
+        "applicant_address": user.address,
+    }
+    # Once-only (Nghị định 42/2022/NĐ-CP): fill the gaps from the population database.
+    if user.id_number and not all(data.values()):
+        record = citizen_lookup(user.id_number)
+        if record:
+            data["applicant_name"] = data["applicant_name"] or record.full_name
+            data["applicant_phone"] = data["applicant_phone"] or record.phone
+            data["applicant_address"] = data["applicant_address"] or record.address
+    return data
+
+
+@transaction.atomic
+def counter_applicant_get_or_create(*, actor: User, id_number: str, data: dict[str, str]) -> User:
+    """Return the citizen with this id number, creating a profile at the desk if none exists."""
+    if not workflow.user_is_reception_anywhere(actor):
+        raise Forbidden()
+    try:
+        validate_id_number(id_number)
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("Số định danh cá nhân không hợp lệ."),
+            fields={"applicant_id_number": [str(m) for m in exc.messages]},
+        ) from exc
+    user = User.objects.filter(id_number=id_number).first()
+    if user is not None:
+        return user
+    record = citizen_lookup(id_number)
+    name = (data.get("applicant_name") or "").strip() or (record.full_name if record else "")
+    if not name:
+        raise InvalidInput(
+            _("Không tìm thấy công dân trong Cơ sở dữ liệu quốc gia về dân cư; hãy nhập họ tên."),
+            fields={"applicant_name": [_("Vui lòng nhập họ và tên.")]},
+        )
+    email = (data.get("applicant_email") or "").strip().lower() or (record.email if record else "")
+    if not email or User.objects.filter(email=email).exists():
+        # A walk-in citizen may have no e-mail; the profile gets an address that can never
+        # receive mail and no usable password, until they sign up and claim it.
+        email = f"cccd-{id_number}@tiep-nhan.invalid"
+    user = User.objects.create_user(
+        email=email,
+        password=None,
+        full_name=name,
+        id_number=id_number,
+        phone=(data.get("applicant_phone") or (record.phone if record else ""))[:15],
+        address=(data.get("applicant_address") or (record.address if record else ""))[:300],
+    )
+    return user
+
+
+# --- drafts ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_create_draft(
+    *,
+    actor: User,
+    procedure_code: str,
+    agency_code: str | None = None,
+    case_id: Any = None,
+    form_data: dict | None = None,
+    channel: str = Channel.ONLINE,
+    applicant: User | None = None,
+    applicant_data: dict[str, str] | None = None,
+) -> Dossier:
+    """Create a draft dossier for a procedure, at an agency, for one of its cases."""
+    from procedures.services import procedure_current_version
+
+    procedure = Procedure.objects.filter(code=procedure_code, is_published=True).first()
+    if procedure is None:
+        raise InvalidInput(
+            _("Không tìm thấy thủ tục “%(code)s”.") % {"code": procedure_code},
+            fields={"procedure": [_("Thủ tục không tồn tại.")]},
+        )
+    if channel == Channel.ONLINE:
+        if not actor.is_citizen:
+            raise Forbidden(_("Chỉ công dân mới nộp hồ sơ trực tuyến."))
+        if procedure.online_mode == OnlineMode.NONE:
+            raise InvalidInput(
+                _("Thủ tục này chưa cung cấp dịch vụ công trực tuyến."),
+                fields={"procedure": [_("Thủ tục không nộp trực tuyến được.")]},
+            )
+    agencies = list(procedure.agencies.all())
+    if agency_code:
+        agency = next((a for a in agencies if a.code == agency_code), None)
+        if agency is None:
+            raise InvalidInput(
+                _("Cơ quan đã chọn không thực hiện thủ tục này."),
+                fields={"agency": [_("Cơ quan không hợp lệ.")]},
+            )
+    elif len(agencies) == 1:
+        agency = agencies[0]
+    else:
+        raise InvalidInput(
+            _("Vui lòng chọn cơ quan giải quyết."),
+            fields={"agency": [_("Hãy chọn cơ quan nơi nộp hồ sơ.")]},
+        )
+    if channel == Channel.COUNTER and not workflow.user_is_reception(actor, agency):
+        raise Forbidden(_("Chỉ cán bộ Bộ phận Một cửa của cơ quan mới tiếp nhận trực tiếp."))
+    version = procedure_current_version(procedure=procedure)
+    case = _case_from_snapshot(version.snapshot, case_id)
+    if form_data is not None and not isinstance(form_data, dict):
+        raise InvalidInput(_("Tờ khai phải là một đối tượng JSON."), fields={"form_data": []})
+    applicant = applicant or actor
+    data = applicant_defaults(user=applicant) if applicant.pk else {}
+    data.update(applicant_data or {})
+    dossier = Dossier.objects.create(
+        procedure=procedure,
+        procedure_version=version,
+        case_id=case["id"],
+        case_name=case.get("name", "")[:2000],
+        agency=agency,
+        applicant=applicant,
+        channel=channel,
+        form_data=form_data or {},
+        created_by=actor if channel == Channel.COUNTER else None,
+        **data,
+    )
+    _event(dossier, action=EventAction.CREATE, actor=actor, to_status=DossierStatus.DRAFT)
+    return dossier
+
+
+@transaction.atomic
+def dossier_update_applicant(*, actor: User, dossier_id, data: dict[str, str]) -> Dossier:
+    """Update the applicant data of a draft (name, id number, phone, e-mail, address)."""
+    dossier = _lock(dossier_id)
+    _require_editor(dossier, actor)
+    errors: dict[str, list[str]] = {}
+    name = (data.get("applicant_name") or "").strip()
+    id_number = (data.get("applicant_id_number") or "").strip()
+    if not name:
+        errors["applicant_name"] = [_("Vui lòng nhập họ và tên.")]
+    try:
+        validate_id_number(id_number)
+    except ValidationError as exc:
+        errors["applicant_id_number"] = [str(m) for m in exc.messages]
+    if errors:
+        raise InvalidInput(_("Thông tin người nộp chưa hợp lệ."), fields=errors)
+    for key in (
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "applicant_email",
+        "applicant_address",
+    ):
+        if key in data:
+            setattr(dossier, key, (data.get(key) or "").strip()[:300])
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_update_form(*, actor: User, dossier_id, form_data: dict) -> dict[str, list[str]]:
+    """Save the e-form of a draft as it is and return its validation errors (empty = valid)."""
+    if not isinstance(form_data, dict):
+        raise InvalidInput(
+            _("Tờ khai phải là một đối tượng JSON."),
+            fields={"form_data": [_("Dữ liệu tờ khai không hợp lệ.")]},
+        )
+    import json
+
+    if len(json.dumps(form_data, ensure_ascii=False).encode()) > MAX_FORM_BYTES:
+        raise InvalidInput(_("Tờ khai quá dài."), fields={"form_data": [_("Tờ khai quá dài.")]})
+    dossier = _lock(dossier_id)
+    _require_editor(dossier, actor)
+    dossier.form_data = form_data
+    dossier.save(update_fields=["form_data", "updated_at"])
+    return _validate_form(dossier.snapshot.get("form_schema", {}), form_data)
+
+
+@transaction.atomic
+def dossier_set_step(*, actor: User, dossier_id, step: int) -> None:
+    """Remember the wizard step the applicant reached, so the draft resumes there."""
+    dossier = _lock(dossier_id)
+    _require_editor(dossier, actor)
+    Dossier.objects.filter(pk=dossier.pk).update(draft_step=max(1, min(int(step), 5)))
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: User, dossier_id, component_id: Any, upload: UploadedFile
+) -> Attachment:
+    """Attach a checked file to a component of the dossier's case; it replaces the current one."""
+    dossier = _lock(dossier_id)
+    _require_editor(dossier, actor)
+    component = next(
+        (c for c in dossier.case_components() if str(c["id"]) == str(component_id)), None
+    )
+    if component is None:
+        raise InvalidInput(
+            _("Thành phần hồ sơ không thuộc trường hợp đã chọn."),
+            fields={"component": [_("Thành phần hồ sơ không hợp lệ.")]},
+        )
+    if dossier.attachments.count() >= settings.DOSSIER_MAX_ATTACHMENTS:
+        raise InvalidInput(_("Hồ sơ đã có quá nhiều tệp."), fields={"file": []})
+    max_mb = int(component.get("max_size_mb") or 0) or getattr(
+        settings, "DOSSIER_UPLOAD_MAX_MB", DEFAULT_MAX_UPLOAD_MB
+    )
+    checked = check_upload(upload, max_mb=max_mb)
+    upload.seek(0)
+    attachment = Attachment(
+        dossier=dossier,
+        component=Component.objects.filter(pk=component["id"]).first(),
+        component_id_snapshot=component["id"],
+        component_name=component["name"],
+        original_name=checked.original_name,
+        size=checked.size,
+        sha256=checked.sha256,
+        content_type=checked.content_type,
+        uploaded_by=actor,
+    )
+    attachment.file.save(checked.stored_name, ContentFile(upload.read()), save=False)
+    attachment.save()
+    Attachment.objects.filter(
+        dossier=dossier, component_id_snapshot=component["id"], is_current=True
+    ).exclude(pk=attachment.pk).update(is_current=False, superseded_by=attachment)
+    if dossier.status != DossierStatus.DRAFT:
+        _event(
+            dossier,
+            action="attach",
+            actor=actor,
+            note=checked.original_name,
+            data={"component": component["id"], "sha256": checked.sha256},
+        )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor: User, dossier_id, attachment_id) -> None:
+    """Take a file off the dossier (it stays stored, no longer current)."""
+    dossier = _lock(dossier_id)
+    _require_editor(dossier, actor)
+    updated = Attachment.objects.filter(pk=attachment_id, dossier=dossier, is_current=True).update(
+        is_current=False
+    )
+    if not updated:
+        raise NotFound(_("Không tìm thấy tệp."))
+
+
+def dossier_missing(*, dossier: Dossier) -> dict[str, list[str]]:
+    """Return what stops the dossier from being submitted, per field (empty = complete)."""
+    errors: dict[str, list[str]] = {}
+    current = set(
+        dossier.attachments.filter(is_current=True).values_list("component_id_snapshot", flat=True)
+    )
+    for component in dossier.case_components():
+        if component.get("required") and component["id"] not in current:
+            errors.setdefault("attachments", []).append(
+                _("Chưa đính kèm: %(name)s") % {"name": component["name"][:200]}
+            )
+    form_errors = _validate_form(dossier.snapshot.get("form_schema", {}), dossier.form_data)
+    for key, messages in form_errors.items():
+        errors[f"form_data.{key}" if key else "form_data"] = list(messages)
+    if not dossier.applicant_name:
+        errors["applicant_name"] = [_("Vui lòng nhập họ và tên.")]
+    try:
+        validate_id_number(dossier.applicant_id_number)
+    except ValidationError as exc:
+        errors["applicant_id_number"] = [str(m) for m in exc.messages]
+    return errors
+
+
+# --- submission and workflow actions ----------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_submit(*, actor: User, dossier_id) -> Dossier:
+    """Check the draft is complete, give it its code and submit it to the agency."""
+    dossier = _lock(dossier_id)
+    _require_editor(dossier, actor)
+    if dossier.status != DossierStatus.DRAFT:
+        raise InvalidTransition()
+    missing = dossier_missing(dossier=dossier)
+    if missing:
+        raise InvalidInput(
+            _("Hồ sơ chưa đầy đủ, vui lòng bổ sung các mục được nêu."),
+            fields=missing,
+        )
+    now = timezone.now()
+    dossier.code = next_dossier_code(agency=dossier.agency, when=now)
+    # Decision (brief §4): submission always lands in "submitted" as API.md §4 says; a fee due
+    # online is recorded in fee_amount/payment_due and paid through the payments app later.
+    dossier.fee_amount = _fee_for(dossier.snapshot, dossier.channel, dossier.case_id)
+    dossier.payment_due = dossier.fee_amount > 0
+    workflow.fire(dossier, DossierAction.SUBMIT, now=now)
+    dossier.save()
+    _event(
+        dossier,
+        action=DossierAction.SUBMIT,
+        actor=actor,
+        from_status=DossierStatus.DRAFT,
+        to_status=dossier.status,
+        at=now,
+        data={"code": dossier.code, "fee_amount": dossier.fee_amount},
+    )
+    _notify_applicant(
+        dossier,
+        key=f"dossier:{dossier.pk}:submitted",
+        subject=_("Hồ sơ %(code)s đã được nộp") % {"code": dossier.code},
+        body=_(
+            "Kính gửi %(name)s,\n\nHồ sơ %(code)s (thủ tục “%(procedure)s”) đã được nộp tới "
+            "%(agency)s lúc %(at)s.%(fee)s\n\nTra cứu tình trạng hồ sơ tại %(url)s/tra-cuu/ "
+            "với mã hồ sơ và 4 số cuối số định danh cá nhân."
+        )
+        % {
+            "name": dossier.applicant_name,
+            "code": dossier.code,
+            "procedure": dossier.procedure.name,
+            "agency": dossier.agency.name,
+            "at": timezone.localtime(now, workdays.VN_TZ).strftime("%H:%M %d/%m/%Y"),
+            "fee": (
+                _(" Phí, lệ phí phải nộp: %(fee)s đồng.") % {"fee": f"{dossier.fee_amount:,}"}
+                if dossier.fee_amount
+                else ""
+            ),
+            "url": settings.PUBLIC_BASE_URL,
+        },
+    )
+    return dossier
+
+
+def _notify_applicant(dossier: Dossier, *, key: str, subject: str, body: str) -> None:
+    address = dossier.applicant_email
+    # Walk-in profiles carry a reserved .invalid address (RFC 2606): keep the message in-app.
+    channel = "in_app" if not address or address.endswith(".invalid") else "email"
+    notification_send(
+        key=key,
+        recipient_id=dossier.applicant_id,
+        address=address if channel == "email" else "",
+        subject=subject,
+        body=body,
+        link=f"/ho-so-cua-toi/{dossier.pk}/",
+        channel=channel,
+    )
+
+
+@transaction.atomic
+def dossier_run_action(
+    *, actor: User, dossier_id, action: str, note: str = "", data: dict | None = None
+) -> Dossier:
+    """Run one workflow action on a dossier, if the actor's role and the status allow it."""
+    if action not in workflow.ACTIONS or action == DossierAction.SUBMIT:
+        raise NotFound(_("Thao tác không tồn tại."))
+    dossier = _lock(dossier_id)
+    spec = workflow.ACTIONS[action]
+    roles = workflow.actor_roles(dossier, actor)
+    if not roles:
+        raise NotFound(_("Không tìm thấy hồ sơ."))
+    if not (spec.roles & roles):
+        raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
+    if not workflow.is_legal_now(dossier, action):
+        raise InvalidTransition()
+    note = (note or "").strip()
+    if spec.note_required and not note:
+        raise InvalidInput(
+            _("Vui lòng nêu rõ lý do."), fields={"note": [_("Trường này là bắt buộc.")]}
+        )
+    now = timezone.now()
+    from_status = dossier.status
+    workflow.fire(dossier, action, now=now)
+    days = processing_days(dossier)
+    if action == DossierAction.RECEIVE:
+        dossier.due_at = workdays.due_at(now, days)
+    elif action == DossierAction.SUPPLEMENT and dossier.status == DossierStatus.IN_PROGRESS:
+        # NĐ 61/2018 Điều 19.4: the processing time restarts once the dossier is complete.
+        dossier.due_at = workdays.due_at(now, days)
+    dossier.save()
+    _event(
+        dossier,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=dossier.status,
+        note=note[:4000],
+        data=data or {},
+        at=now,
+    )
+    if dossier.status != from_status:
+        _notify_applicant(
+            dossier,
+            key=f"dossier:{dossier.pk}:{action}:{now.isoformat()}",
+            subject=_("Hồ sơ %(code)s: %(status)s")
+            % {"code": dossier.code, "status": dossier.get_status_display()},
+            body=_("Hồ sơ %(code)s chuyển sang trạng thái “%(status)s”.%(note)s")
+            % {
+                "code": dossier.code,
+                "status": dossier.get_status_display(),
+                "note": f"\n\n{note}" if note else "",
+            },
+        )
+    return dossier
+
+
+def dossier_withdraw(*, actor: User, dossier_id, note: str = "") -> Dossier:
+    """Withdraw the applicant's own dossier before the agency receives it."""
+    return dossier_run_action(
+        actor=actor, dossier_id=dossier_id, action=DossierAction.WITHDRAW, note=note
+    )

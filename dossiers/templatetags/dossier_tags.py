@@ -1,0 +1,79 @@
+"""Display helpers of the dossier pages (no logic beyond display)."""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import CheckboxInput, RadioSelect
+from django.utils import timezone
+
+from dossiers.constants import TERMINAL_STATUSES, DossierAction, DossierStatus, EventAction
+
+register = template.Library()
+
+
+@register.filter
+def a11y(bound_field):
+    """Render a widget tied to its help text and errors (aria-describedby, aria-invalid)."""
+    ids = []
+    if bound_field.help_text:
+        ids.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        ids.append(f"{bound_field.auto_id}_error")
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_radio(bound_field) -> bool:
+    return isinstance(bound_field.field.widget, RadioSelect)
+
+
+@register.filter
+def is_checkbox(bound_field) -> bool:
+    return isinstance(bound_field.field.widget, CheckboxInput)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    try:
+        return DossierStatus(value).label
+    except ValueError:
+        return value or ""
+
+
+@register.filter
+def action_label(value: str) -> str:
+    for choices in (DossierAction, EventAction):
+        try:
+            return choices(value).label
+        except ValueError:
+            continue
+    return {"attach": "Đính kèm tệp"}.get(value, value)
+
+
+@register.filter
+def is_overdue(dossier) -> bool:
+    return bool(
+        dossier.due_at
+        and dossier.due_at < timezone.now()
+        and dossier.status not in TERMINAL_STATUSES
+        and dossier.status != DossierStatus.RESULT_ISSUED
+    )
+
+
+@register.filter
+def vnd(value) -> str:
+    try:
+        return f"{int(value):,}".replace(",", ".") + " đ"
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def filesize(value) -> str:
+    value = int(value or 0)
+    if value >= 1024 * 1024:
+        return f"{value / 1024 / 1024:.1f} MB"
+    return f"{max(value // 1024, 1)} KB"

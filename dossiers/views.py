@@ -1,0 +1,616 @@
+"""HTML pages of dossiers: the citizen's filing wizard, "Hồ sơ của tôi", public tracking and
+the officials' workspace with counter filing. Same pattern as the API: validate → service /
+selector → render; every page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dvctt.errors import ApplicationError, NotFound
+from procedures.models import Procedure
+
+from . import selectors, services, workflow
+from .constants import Channel, DossierAction, DossierStatus
+from .forms import (
+    ApplicantForm,
+    CounterLookupForm,
+    NoteForm,
+    SchemaForm,
+    StartForm,
+    StatusFilterForm,
+    TrackingForm,
+    UploadForm,
+)
+from .models import Dossier
+
+STEPS = [
+    (1, _("Cơ quan, trường hợp")),
+    (2, _("Người nộp")),
+    (3, _("Tờ khai")),
+    (4, _("Giấy tờ đính kèm")),
+    (5, _("Xem lại và nộp")),
+]
+PAGE_SIZE = 20
+
+
+def _steps(current: int) -> dict:
+    return {"steps": STEPS, "current_step": current, "total_steps": len(STEPS)}
+
+
+def _get_or_404(getter, **kwargs) -> Dossier:
+    try:
+        return getter(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _apply_errors(form, exc: ApplicationError) -> None:
+    placed = False
+    for key, msgs in exc.fields.items():
+        for msg in msgs:
+            if key in form.fields:
+                form.add_error(key, msg)
+                placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+# --- the citizen's filing wizard -------------------------------------------------------------
+
+
+@login_required
+def submit_start(request: HttpRequest, code: str) -> HttpResponse:
+    """Step 1: choose the agency and the case, then create the draft."""
+    from procedures.services import procedure_current_version
+
+    procedure = Procedure.objects.filter(code=code, is_published=True).first()
+    if procedure is None:
+        raise Http404(_("Không tìm thấy thủ tục."))
+    snapshot = procedure_current_version(procedure=procedure).snapshot
+    form = StartForm(snapshot, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                dossier = services.dossier_create_draft(
+                    actor=request.user,
+                    procedure_code=code,
+                    agency_code=form.cleaned_data["agency"],
+                    case_id=form.cleaned_data["case"],
+                )
+            except ApplicationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect("dossiers:step", dossier_id=dossier.pk, step=2)
+        status = 400
+    drafts = (
+        selectors.dossiers_for_citizen(
+            user=request.user, status=DossierStatus.DRAFT, procedure=code
+        )
+        if request.user.is_citizen
+        else Dossier.objects.none()
+    )
+    return render(
+        request,
+        "dossiers/wizard_start.html",
+        {"procedure": procedure, "snapshot": snapshot, "form": form, "drafts": drafts} | _steps(1),
+        status=status,
+    )
+
+
+def _editable(request: HttpRequest, dossier_id) -> Dossier:
+    dossier = _get_or_404(selectors.dossier_get_for_user, user=request.user, dossier_id=dossier_id)
+    is_editor = dossier.applicant_id == request.user.pk or (
+        dossier.channel == Channel.COUNTER and dossier.created_by_id == request.user.pk
+    )
+    if not is_editor:
+        raise Http404
+    return dossier
+
+
+def _after_submit_url(dossier: Dossier, user) -> str:
+    if dossier.channel == Channel.COUNTER and dossier.applicant_id != user.pk:
+        return reverse("dossiers:official_detail", args=[dossier.pk])
+    return reverse("dossiers:my_detail", args=[dossier.pk])
+
+
+@login_required
+def wizard_step(request: HttpRequest, dossier_id, step: int) -> HttpResponse:
+    """Steps 2–5 of filing: applicant, e-form, attachments, review and submit."""
+    dossier = _editable(request, dossier_id)
+    if dossier.status != DossierStatus.DRAFT:
+        return redirect(_after_submit_url(dossier, request.user))
+    if step not in (2, 3, 4, 5):
+        raise Http404
+    if request.method == "GET" and step != dossier.draft_step and step > 1:
+        services.dossier_set_step(actor=request.user, dossier_id=dossier.pk, step=step)
+    handler = {2: _step_applicant, 3: _step_form, 4: _step_attachments, 5: _step_review}[step]
+    return handler(request, dossier)
+
+
+def _next(request, dossier, step):
+    services.dossier_set_step(actor=request.user, dossier_id=dossier.pk, step=step)
+    return redirect("dossiers:step", dossier_id=dossier.pk, step=step)
+
+
+def _step_applicant(request, dossier):
+    initial = {
+        k: getattr(dossier, k)
+        for k in (
+            "applicant_name",
+            "applicant_id_number",
+            "applicant_phone",
+            "applicant_email",
+            "applicant_address",
+        )
+    }
+    form = ApplicantForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.dossier_update_applicant(
+                    actor=request.user, dossier_id=dossier.pk, data=form.cleaned_data
+                )
+            except ApplicationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return _next(request, dossier, 3)
+        status = 400
+    return render(
+        request,
+        "dossiers/wizard_applicant.html",
+        {"dossier": dossier, "form": form} | _steps(2),
+        status=status,
+    )
+
+
+def _step_form(request, dossier):
+    schema = dossier.snapshot.get("form_schema") or {}
+    form = SchemaForm(schema, dossier.form_data, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            errors = services.dossier_update_form(
+                actor=request.user, dossier_id=dossier.pk, form_data=form.to_data()
+            )
+            if "save_only" in request.POST:
+                messages.success(request, _("Đã lưu nháp tờ khai."))
+                return redirect("dossiers:step", dossier_id=dossier.pk, step=3)
+            if not errors:
+                return _next(request, dossier, 4)
+            form.add_schema_errors(errors)
+        status = 400
+    return render(
+        request,
+        "dossiers/wizard_form.html",
+        {"dossier": dossier, "form": form, "required_names": form.required_names()} | _steps(3),
+        status=status,
+    )
+
+
+def _components_with_files(dossier: Dossier) -> list[dict]:
+    current = {}
+    for attachment in dossier.attachments.filter(is_current=True).order_by("uploaded_at"):
+        current.setdefault(attachment.component_id_snapshot, []).append(attachment)
+    max_default = settings.DOSSIER_UPLOAD_MAX_MB
+    return [
+        {
+            **component,
+            "files": current.get(component["id"], []),
+            "max_mb": component.get("max_size_mb") or max_default,
+        }
+        for component in dossier.case_components()
+    ]
+
+
+def _render_attachments(request, dossier, *, template, context=None, status=200, upload_error=None):
+    return render(
+        request,
+        template,
+        {
+            "dossier": dossier,
+            "components": _components_with_files(dossier),
+            "upload_error": upload_error,
+            "note_form": NoteForm(),
+        }
+        | (context or {}),
+        status=status,
+    )
+
+
+def _step_attachments(request, dossier):
+    if request.method == "POST":
+        return _next(request, dossier, 5)
+    return _render_attachments(
+        request, dossier, template="dossiers/wizard_attachments.html", context=_steps(4)
+    )
+
+
+def _review_context(dossier: Dossier) -> dict:
+    schema = dossier.snapshot.get("form_schema") or {}
+    form = SchemaForm(schema, dossier.form_data)
+    answers = [
+        (group.legend, [(bf.label, _display(form.initial.get(bf.name))) for bf in group.fields])
+        for group in form.groups
+    ]
+    return {
+        "answers": answers,
+        "components": _components_with_files(dossier),
+        "missing": services.dossier_missing(dossier=dossier),
+        "fee": services._fee_for(dossier.snapshot, dossier.channel, dossier.case_id),
+        "processing_days": services.processing_days(dossier),
+    }
+
+
+def _display(value) -> str:
+    if value is True:
+        return _("Có")
+    if value is False:
+        return _("Không")
+    return "" if value is None else str(value)
+
+
+def _step_review(request, dossier):
+    status = 200
+    error = None
+    if request.method == "POST":
+        try:
+            dossier = services.dossier_submit(actor=request.user, dossier_id=dossier.pk)
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status_code
+        else:
+            messages.success(
+                request,
+                _("Đã nộp hồ sơ thành công. Mã hồ sơ của bạn: %(code)s") % {"code": dossier.code},
+            )
+            return redirect(_after_submit_url(dossier, request.user))
+    return render(
+        request,
+        "dossiers/wizard_review.html",
+        {"dossier": dossier, "error": error} | _review_context(dossier) | _steps(5),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
+    """Attach a file to one component (draft step 4 or a supplement)."""
+    dossier = _editable(request, dossier_id)
+    form = UploadForm(request.POST, request.FILES)
+    back = _attachments_page(dossier)
+    if not form.is_valid():
+        error = _("Vui lòng chọn một tệp để tải lên.")
+    else:
+        try:
+            attachment = services.attachment_add(
+                actor=request.user,
+                dossier_id=dossier.pk,
+                component_id=form.cleaned_data["component"],
+                upload=form.cleaned_data["file"],
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request, _("Đã tải lên “%(name)s”.") % {"name": attachment.original_name}
+            )
+            return redirect(back)
+    template, context = (
+        ("dossiers/wizard_attachments.html", _steps(4))
+        if dossier.status == DossierStatus.DRAFT
+        else ("dossiers/supplement.html", {})
+    )
+    return _render_attachments(
+        request, dossier, template=template, context=context, status=400, upload_error=error
+    )
+
+
+def _attachments_page(dossier: Dossier) -> str:
+    if dossier.status == DossierStatus.DRAFT:
+        return reverse("dossiers:step", args=[dossier.pk, 4])
+    return reverse("dossiers:my_supplement", args=[dossier.pk])
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, dossier_id, attachment_id) -> HttpResponse:
+    """Take a file off a draft (or a dossier being supplemented)."""
+    dossier = _editable(request, dossier_id)
+    try:
+        services.attachment_remove(
+            actor=request.user, dossier_id=dossier.pk, attachment_id=attachment_id
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã gỡ tệp."))
+    return redirect(_attachments_page(dossier))
+
+
+@login_required
+def attachment_download(request: HttpRequest, dossier_id, attachment_id) -> FileResponse:
+    """Send an attachment to someone who may see its dossier."""
+    try:
+        attachment = selectors.attachment_get_for_user(
+            user=request.user, dossier_id=dossier_id, attachment_id=attachment_id
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- "Hồ sơ của tôi" ---------------------------------------------------------------------------
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    """List the citizen's dossiers, filtered by status."""
+    form = StatusFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else None
+    page = _page(request, selectors.dossiers_for_citizen(user=request.user, status=status or None))
+    return render(
+        request,
+        "dossiers/my_list.html",
+        {"page": page, "form": form, "status": status or "", "now": timezone.now()},
+    )
+
+
+@login_required
+def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
+    """Show one of the citizen's dossiers: status, history, files and open actions."""
+    dossier = _get_or_404(
+        selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
+    )
+    dossier = selectors.dossier_detail(dossier=dossier)
+    return render(
+        request,
+        "dossiers/my_detail.html",
+        {
+            "dossier": dossier,
+            "actions": workflow.available_actions(dossier, request.user),
+            "note_form": NoteForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_dossier_withdraw(request: HttpRequest, dossier_id) -> HttpResponse:
+    """Withdraw the citizen's dossier before reception."""
+    dossier = _get_or_404(
+        selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
+    )
+    try:
+        services.dossier_withdraw(
+            actor=request.user, dossier_id=dossier.pk, note=request.POST.get("note", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
+    return redirect("dossiers:my_detail", dossier_id=dossier.pk)
+
+
+@login_required
+def my_dossier_supplement(request: HttpRequest, dossier_id) -> HttpResponse:
+    """Re-upload what the agency asked for, then send the supplement."""
+    dossier = _get_or_404(
+        selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
+    )
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        return redirect("dossiers:my_detail", dossier_id=dossier.pk)
+    if request.method == "POST":
+        try:
+            services.dossier_run_action(
+                actor=request.user,
+                dossier_id=dossier.pk,
+                action=DossierAction.SUPPLEMENT,
+                note=request.POST.get("note", ""),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã gửi hồ sơ bổ sung."))
+            return redirect("dossiers:my_detail", dossier_id=dossier.pk)
+    request_event = dossier.events.filter(action=DossierAction.REQUEST_SUPPLEMENT).last()
+    return _render_attachments(
+        request,
+        dossier,
+        template="dossiers/supplement.html",
+        context={"request_event": request_event},
+    )
+
+
+# --- public tracking ---------------------------------------------------------------------------
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    # A cache counter per client IP and minute: guessing id_last4 for a known code would take
+    # up to 10,000 tries, so 20 a minute makes it impractical.
+    key = f"tracking-rate:{_client_ip(request)}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, timeout=70)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > settings.TRACKING_RATE_PER_MINUTE
+
+
+def tracking(request: HttpRequest) -> HttpResponse:
+    """Look a dossier up by its code and the last 4 digits of the applicant's id number."""
+    form = TrackingForm(request.GET or None)
+    dossier, not_found, status = None, False, 200
+    if request.GET:
+        if _rate_limited(request):
+            return render(
+                request,
+                "dossiers/tracking.html",
+                {"form": TrackingForm(), "limited": True},
+                status=429,
+            )
+        if form.is_valid():
+            try:
+                dossier = selectors.dossier_track(**form.cleaned_data)
+            except NotFound:
+                not_found, status = True, 404
+        else:
+            status = 400
+    return render(
+        request,
+        "dossiers/tracking.html",
+        {"form": form, "dossier": dossier, "not_found": not_found},
+        status=status,
+    )
+
+
+# --- officials' workspace ------------------------------------------------------------------------
+
+
+def _require_official(request: HttpRequest) -> None:
+    if not request.user.is_official:
+        raise PermissionDenied
+
+
+@login_required
+def official_home(request: HttpRequest) -> HttpResponse:
+    """List the dossiers of the official's agencies, newest first."""
+    _require_official(request)
+    form = StatusFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else None
+    page = _page(request, selectors.dossiers_for_official(user=request.user, status=status or None))
+    return render(
+        request,
+        "officials/home.html",
+        {
+            "page": page,
+            "form": form,
+            "status": status or "",
+            "can_file": selectors.reception_agencies(user=request.user).exists(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
+    """Show a dossier of the official's agency with the actions the official may run."""
+    _require_official(request)
+    dossier = _get_or_404(
+        selectors.dossier_get_for_official, user=request.user, dossier_id=dossier_id
+    )
+    dossier = selectors.dossier_detail(dossier=dossier)
+    return render(
+        request,
+        "officials/detail.html",
+        {
+            "dossier": dossier,
+            "actions": [
+                (name, DossierAction(name).label, workflow.ACTIONS[name].note_required)
+                for name in workflow.available_actions(dossier, request.user)
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def official_action(request: HttpRequest, dossier_id, action: str) -> HttpResponse:
+    """Run one workflow action from the official's dossier page."""
+    _require_official(request)
+    dossier = _get_or_404(
+        selectors.dossier_get_for_official, user=request.user, dossier_id=dossier_id
+    )
+    try:
+        services.dossier_run_action(
+            actor=request.user,
+            dossier_id=dossier.pk,
+            action=action,
+            note=request.POST.get("note", ""),
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Đã thực hiện: %(action)s.") % {"action": DossierAction(action).label}
+        )
+    return redirect("dossiers:official_detail", dossier_id=dossier.pk)
+
+
+@login_required
+def counter_filing(request: HttpRequest) -> HttpResponse:
+    """File a dossier at the desk for a citizen who came in person (channel counter)."""
+    _require_official(request)
+    agencies = list(selectors.reception_agencies(user=request.user))
+    if not agencies:
+        raise PermissionDenied
+    procedures = (
+        Procedure.objects.filter(agencies__in=agencies, is_published=True)
+        .distinct()
+        .order_by("code")
+        .prefetch_related("cases")
+    )
+    form = CounterLookupForm(procedures, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            procedure = procedures.get(cases__pk=data["case"])
+            agency = next(a for a in agencies if procedure.agencies.filter(pk=a.pk).exists())
+            try:
+                applicant = services.counter_applicant_get_or_create(
+                    actor=request.user,
+                    id_number=data["applicant_id_number"],
+                    data={k: v for k, v in data.items() if k.startswith("applicant_")},
+                )
+                dossier = services.dossier_create_draft(
+                    actor=request.user,
+                    procedure_code=procedure.code,
+                    agency_code=agency.code,
+                    case_id=data["case"],
+                    channel=Channel.COUNTER,
+                    applicant=applicant,
+                    applicant_data={
+                        k: v for k, v in data.items() if k.startswith("applicant_") and v
+                    },
+                )
+            except ApplicationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect("dossiers:step", dossier_id=dossier.pk, step=2)
+        status = 400
+    return render(request, "officials/counter.html", {"form": form}, status=status)
