@@ -33,7 +33,7 @@ def test_wrong_password_shows_a_vietnamese_error(page, demo_data, axe_check):
     page.get_by_label("Mật khẩu").fill("sai-mat-khau")
     page.get_by_role("button", name="Đăng nhập").click()
     assert page.get_by_role("alert").inner_text().strip() != ""
-    assert "không đúng" in page.get_by_role("alert").inner_text()
+    assert "không chính xác" in page.get_by_role("alert").inner_text()
     axe_check(page)
 
 

@@ -16,3 +16,8 @@ def test_switching_to_english_translates_the_layout(client, db):
     assert '<html lang="en"' in html
     assert "Skip to main content" in html
     assert "Track a dossier" in html
+
+
+def test_an_english_browser_still_gets_vietnamese_until_it_chooses(client, db):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi"' in html
