@@ -151,10 +151,6 @@ def _effects(name: str, dossier, now) -> None:
     elif name == A.REQUEST_SUPPLEMENT:
         dossier.supplement_count += 1
         dossier.paused_since = now
-    elif name == A.SUPPLEMENT:
-        if dossier.paused_since:
-            dossier.paused_seconds += int((now - dossier.paused_since).total_seconds())
-        dossier.paused_since = None
     elif name == A.APOLOGIZE:
         dossier.apology_count += 1
 
@@ -162,6 +158,12 @@ def _effects(name: str, dossier, now) -> None:
 def _make_transition(spec: ActionSpec):
     def method(self, *, now=None):
         now = now or timezone.now()
+        if self.status == S.SUPPLEMENT_REQUESTED and spec.target is not None:
+            # Leaving the wait for the citizen (supplied, withdrawn or stopped): the time spent
+            # waiting is not the agency's (NĐ 61/2018 Điều 19.4).
+            if self.paused_since:
+                self.paused_seconds += max(0, int((now - self.paused_since).total_seconds()))
+            self.paused_since = None
         _effects(spec.name, self, now)
         target = spec.target
         if target in TERMINAL_STATUSES:

@@ -1,0 +1,82 @@
+"""Dossier codes {agency_code}-{YYMMDD}-{NNNN} (Thông tư 01/2018/TT-VPCP Điều 19)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dossiers import services
+from dossiers.models import Dossier
+from dvctt.workdays import VN_TZ
+from tests.dossiers.conftest import make_draft
+
+CODE_RE = re.compile(r"^(\d{3}\.\d{2}\.\d{2}\.H\d{2})-(\d{6})-(\d{4})$")
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    when=st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2030, 12, 31)).map(
+        lambda d: d.replace(tzinfo=dt.UTC)
+    )
+)
+def test_code_format_uses_the_vietnam_date(when, agency):
+    code = services.next_dossier_code(agency=agency, when=when)
+    match = CODE_RE.match(code)
+    assert match, code
+    assert match.group(1) == agency.code
+    assert match.group(2) == when.astimezone(VN_TZ).strftime("%y%m%d")
+    assert 1 <= int(match.group(3)) <= 9999
+
+
+@pytest.mark.django_db
+def test_numbers_count_per_agency_and_day(agency):
+    from tests.factories import AgencyFactory
+
+    other = AgencyFactory()
+    day1 = dt.datetime(2026, 11, 23, 2, tzinfo=dt.UTC)
+    # 18:00 UTC on the 23rd is already the 24th in Vietnam: a new day, a new sequence.
+    day2 = dt.datetime(2026, 11, 23, 18, tzinfo=dt.UTC)
+    codes = [services.next_dossier_code(agency=agency, when=day1) for _ in range(3)]
+    assert [c[-4:] for c in codes] == ["0001", "0002", "0003"]
+    assert services.next_dossier_code(agency=other, when=day1).endswith("-261123-0001")
+    assert services.next_dossier_code(agency=agency, when=day2).endswith("-261124-0001")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_submissions_get_unique_codes(agency):
+    from tests.factories import CitizenFactory
+    from tests.procedures.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(agencies=[agency])
+    citizens = [CitizenFactory() for _ in range(20)]
+    drafts = [make_draft(c, procedure) for c in citizens]
+    barrier = threading.Barrier(20)
+    codes: list[str] = []
+    errors: list[Exception] = []
+
+    def submit(citizen, dossier):
+        try:
+            barrier.wait()
+            codes.append(services.dossier_submit(actor=citizen, dossier_id=dossier.pk).code)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in zip(citizens, drafts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(set(codes)) == 20
+    assert sorted(int(c[-4:]) for c in codes) == list(range(1, 21))
+    assert Dossier.objects.filter(code__in=codes).count() == 20

@@ -1,0 +1,267 @@
+"""The one state machine: declared graph, roles, guards, concurrency and Hypothesis walks."""
+
+from __future__ import annotations
+
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django_fsm import TransitionNotAllowed
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from dossiers import services, workflow
+from dossiers.constants import TERMINAL_STATUSES, ActorRole, DossierAction, DossierStatus
+from dossiers.errors import InvalidTransition
+from dossiers.models import Dossier
+from dvctt.errors import Forbidden, InvalidInput
+from tests.dossiers.conftest import make_submitted
+
+API_ACTIONS = {
+    "receive", "reject", "stop", "request_supplement", "supplement", "assign", "forward",
+    "send_back", "approve", "issue_result", "return_result", "apologize", "withdraw", "submit",
+}  # fmt: skip
+
+
+def test_every_api_action_and_status_is_declared():
+    assert API_ACTIONS <= set(workflow.ACTIONS)
+    reachable = {DossierStatus.DRAFT}
+    for spec in workflow.ACTIONS.values():
+        reachable.update(spec.possible_targets())
+    assert reachable == set(DossierStatus.values)
+
+
+def test_graph_command_prints_every_transition():
+    out = StringIO()
+    call_command("dossier_workflow_graph", stdout=out)
+    text = out.getvalue()
+    assert "draft                  --submit--> submitted" in text
+    assert "--withdraw--> withdrawn" in text
+    assert "guards=no_supplement_yet,note_required" in text
+    lines = text.strip().splitlines()
+    assert len(lines) == sum(len(s.sources) for s in workflow.ACTIONS.values())
+    dot = StringIO()
+    call_command("dossier_workflow_graph", "--dot", stdout=dot)
+    assert dot.getvalue().startswith("digraph dossier {")
+
+
+def test_status_cannot_be_assigned_directly():
+    dossier = Dossier()
+    with pytest.raises(AttributeError):
+        dossier.status = DossierStatus.APPROVED
+
+
+def test_illegal_transition_is_refused_in_memory():
+    dossier = Dossier()
+    with pytest.raises(TransitionNotAllowed):
+        dossier.approve()
+    assert dossier.status == DossierStatus.DRAFT
+
+
+# --- Hypothesis: no sequence of actions reaches an illegal state -----------------------------
+
+ALL_ROLES = [r.value for r in ActorRole]
+
+
+class DossierMachine(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.dossier = Dossier(case_id=1)
+        self.trail = [DossierStatus.DRAFT]
+
+    @rule(action=st.sampled_from(sorted(workflow.ACTIONS)))
+    def act(self, action):
+        before = self.dossier.status
+        if workflow.is_legal_now(self.dossier, action):
+            workflow.fire(self.dossier, action)
+            self.trail.append(self.dossier.status)
+        else:
+            with pytest.raises(TransitionNotAllowed):
+                workflow.fire(self.dossier, action)
+            assert self.dossier.status == before
+
+    @invariant()
+    def status_is_known(self):
+        assert self.dossier.status in DossierStatus.values
+
+    @invariant()
+    def terminal_means_no_way_out(self):
+        if self.dossier.status in TERMINAL_STATUSES:
+            assert workflow.actions_for_roles(self.dossier, ALL_ROLES) == []
+
+    @invariant()
+    def at_most_one_supplement_request_and_one_apology(self):
+        assert self.dossier.supplement_count <= 1
+        assert self.dossier.apology_count <= 1
+
+    @invariant()
+    def timestamps_follow_status(self):
+        d = self.dossier
+        assert (d.submitted_at is None) == (d.status == DossierStatus.DRAFT)
+        finished = d.status in TERMINAL_STATUSES or d.status == DossierStatus.RESULT_ISSUED
+        assert (d.completed_at is not None) == finished
+        assert (d.paused_since is not None) == (d.status == DossierStatus.SUPPLEMENT_REQUESTED)
+        if d.status in (
+            DossierStatus.APPROVED,
+            DossierStatus.RESULT_ISSUED,
+            DossierStatus.RETURNED,
+        ):
+            assert d.received_at is not None
+
+    @invariant()
+    def results_only_after_approval(self):
+        trail = self.trail
+        for i, status in enumerate(trail):
+            if status == DossierStatus.RETURNED:
+                assert trail[i - 1] == DossierStatus.RESULT_ISSUED
+            if status == DossierStatus.RESULT_ISSUED:
+                assert trail[i - 1] == DossierStatus.APPROVED
+            if status == DossierStatus.APPROVED:
+                assert trail[i - 1] == DossierStatus.IN_PROGRESS
+
+
+DossierMachine.TestCase.settings = settings(max_examples=200, stateful_step_count=40, deadline=None)
+TestDossierMachine = DossierMachine.TestCase
+
+
+# --- roles, through the service ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_available_actions_per_role(submitted, citizen, reception, specialist, leader, clerk):
+    assert workflow.available_actions(submitted, citizen) == ["withdraw"]
+    assert set(workflow.available_actions(submitted, reception)) == {
+        "receive",
+        "reject",
+        "request_supplement",
+    }
+    assert workflow.available_actions(submitted, specialist) == ["request_supplement"]
+    assert workflow.available_actions(submitted, leader) == []
+    assert workflow.available_actions(submitted, clerk) == []
+
+
+@pytest.mark.django_db
+def test_wrong_role_is_forbidden_and_illegal_is_conflict(submitted, citizen, reception, leader):
+    with pytest.raises(Forbidden):
+        services.dossier_run_action(actor=leader, dossier_id=submitted.pk, action="receive")
+    with pytest.raises(InvalidTransition) as exc:
+        services.dossier_run_action(
+            actor=reception, dossier_id=submitted.pk, action="return_result"
+        )
+    assert exc.value.code == "invalid_transition"
+    with pytest.raises(InvalidInput):
+        services.dossier_run_action(actor=reception, dossier_id=submitted.pk, action="reject")
+    submitted.refresh_from_db()
+    assert submitted.status == DossierStatus.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_full_happy_path_and_supplement_restart(
+    submitted, citizen, reception, specialist, leader, clerk
+):
+    run = services.dossier_run_action
+    d = run(actor=reception, dossier_id=submitted.pk, action="receive")
+    assert d.status == DossierStatus.RECEIVED and d.due_at is not None
+    d = run(actor=leader, dossier_id=d.pk, action="assign")
+    d = run(actor=specialist, dossier_id=d.pk, action="request_supplement", note="Thiếu bản sao")
+    assert d.status == DossierStatus.SUPPLEMENT_REQUESTED
+    with pytest.raises(InvalidTransition):  # guidance once (NĐ 61/2018 Điều 15)
+        run(actor=specialist, dossier_id=d.pk, action="request_supplement", note="again")
+    first_due = d.due_at
+    d = run(actor=citizen, dossier_id=d.pk, action="supplement")
+    assert d.status == DossierStatus.IN_PROGRESS
+    # NĐ 61/2018 Điều 19.4: the processing time restarts from the complete dossier.
+    assert d.due_at >= first_due and d.paused_since is None
+    with pytest.raises(InvalidTransition):
+        run(actor=specialist, dossier_id=d.pk, action="request_supplement", note="again")
+    d = run(actor=leader, dossier_id=d.pk, action="approve")
+    d = run(actor=clerk, dossier_id=d.pk, action="issue_result")
+    d = run(actor=clerk, dossier_id=d.pk, action="return_result")
+    assert d.status == DossierStatus.RETURNED and d.completed_at
+    assert list(d.events.values_list("action", flat=True)) == [
+        "create", "submit", "receive", "assign", "request_supplement", "supplement", "approve",
+        "issue_result", "return_result",
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(sorted(workflow.ACTIONS)), st.integers(0, 4)), max_size=12
+    )
+)
+def test_random_service_calls_never_break_the_rules(steps, citizen, procedure, agency):
+    from accounts.constants import StaffRoleName
+    from tests.factories import make_official
+
+    actors = [citizen] + [
+        make_official(agency=agency, role=role)
+        for role in (
+            StaffRoleName.RECEPTION,
+            StaffRoleName.SPECIALIST,
+            StaffRoleName.LEADER,
+            StaffRoleName.CLERK,
+        )
+    ]
+    dossier = make_submitted(citizen, procedure)
+    for action, who in steps:
+        actor = actors[who]
+        before = Dossier.objects.get(pk=dossier.pk)
+        roles = workflow.actor_roles(before, actor)
+        legal = action != "submit" and workflow.is_legal_now(before, action)
+        allowed = bool(workflow.ACTIONS[action].roles & roles)
+        try:
+            after = services.dossier_run_action(
+                actor=actor, dossier_id=dossier.pk, action=action, note="Lý do"
+            )
+        except Forbidden:
+            assert not allowed
+        except InvalidTransition:
+            assert allowed and not legal
+        except Exception as exc:  # noqa: BLE001
+            assert action == "submit", exc
+        else:
+            assert allowed and legal
+            assert after.events.last().action == action
+        now = Dossier.objects.get(pk=dossier.pk)
+        assert now.status in DossierStatus.values
+        assert now.supplement_count <= 1 and now.apology_count <= 1
+
+
+# --- concurrency: only one of two conflicting actions wins ----------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_withdraw_and_receive_only_one_wins(citizen, procedure, reception):
+    dossier = make_submitted(citizen, procedure)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt(actor, action):
+        try:
+            barrier.wait()
+            services.dossier_run_action(actor=actor, dossier_id=dossier.pk, action=action)
+            outcomes.append(action)
+        except InvalidTransition:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=attempt, args=(citizen, "withdraw")),
+        threading.Thread(target=attempt, args=(reception, "receive")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes).count("refused") == 1
+    dossier.refresh_from_db()
+    winner = next(o for o in outcomes if o != "refused")
+    assert dossier.status == {"withdraw": "withdrawn", "receive": "received"}[winner]
+    assert dossier.events.filter(action__in=["withdraw", "receive"]).count() == 1
