@@ -66,12 +66,14 @@ def test_twenty_concurrent_submissions_get_unique_codes(agency):
         try:
             barrier.wait()
             codes.append(services.dossier_submit(actor=citizen, dossier_id=dossier.pk).code)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=submit, args=pair) for pair in zip(citizens, drafts)]
+    threads = [
+        threading.Thread(target=submit, args=pair) for pair in zip(citizens, drafts, strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from dossiers import services, workflow
-from dossiers.constants import TERMINAL_STATUSES, ActorRole, DossierAction, DossierStatus
+from dossiers.constants import TERMINAL_STATUSES, ActorRole, DossierStatus
 from dossiers.errors import InvalidTransition
 from dossiers.models import Dossier
 from dvctt.errors import Forbidden, InvalidInput
@@ -27,7 +27,7 @@ API_ACTIONS = {
 
 
 def test_every_api_action_and_status_is_declared():
-    assert API_ACTIONS <= set(workflow.ACTIONS)
+    assert set(workflow.ACTIONS) >= API_ACTIONS
     reachable = {DossierStatus.DRAFT}
     for spec in workflow.ACTIONS.values():
         reachable.update(spec.possible_targets())
@@ -222,7 +222,7 @@ def test_random_service_calls_never_break_the_rules(steps, citizen, procedure, a
             assert not allowed
         except InvalidTransition:
             assert allowed and not legal
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             assert action == "submit", exc
         else:
             assert allowed and legal
