@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api import ProcedureDetailApi, ProcedureListApi
+
+urlpatterns = [
+    path("procedures/", ProcedureListApi.as_view(), name="api-procedures"),
+    path("procedures/<str:code>/", ProcedureDetailApi.as_view(), name="api-procedure-detail"),
+]

@@ -6,4 +6,6 @@ app_name = "procedures"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("thu-tuc/", views.catalogue, name="catalogue"),
+    path("thu-tuc/<str:code>/", views.detail, name="detail"),
 ]

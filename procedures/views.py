@@ -1,11 +1,80 @@
-"""Catalogue pages."""
+"""Catalogue pages: home, search results and the page of one procedure."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .constants import OnlineMode
+from .forms import CatalogueSearchForm
+from .models import FeeItem
+from .selectors import (
+    CatalogueFilters,
+    fields_with_counts,
+    procedure_get_public,
+    procedure_suggestions,
+    procedures_popular,
+    procedures_search,
+)
+
+PAGE_SIZE = 20
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Show the home page with the catalogue search box."""
-    return render(request, "procedures/home.html")
+    """Show the home page: the search box, popular procedures and the fields."""
+    return render(
+        request,
+        "procedures/home.html",
+        {"popular": procedures_popular(), "fields": fields_with_counts()},
+    )
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """Show the search results with filters, a count and pagination."""
+    form = CatalogueSearchForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(
+            request,
+            "procedures/catalogue.html",
+            {"form": form, "page": None, "suggestions": procedure_suggestions(q="")},
+            status=400,
+        )
+    filters = form.filters() if form.is_bound else CatalogueFilters()
+    queryset = procedures_search(filters=filters).prefetch_related(
+        Prefetch("fees", queryset=FeeItem.objects.order_by("position", "id"))
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": query.urlencode(),
+        "q": filters.q,
+        "suggestions": procedure_suggestions(q=filters.q) if not page.object_list else [],
+    }
+    return render(request, "procedures/catalogue.html", context)
+
+
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Show one procedure: documents per case, fees, time, where, legal basis, how to file."""
+    procedure = procedure_get_public(code=code)
+    fees = list(procedure.fees.all())
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "procedure": procedure,
+            "cases": list(procedure.cases.all()),
+            "fees": fees,
+            "is_free": all(
+                fee.amount in (0, None) and fee.online_amount in (0, None) for fee in fees
+            )
+            and any(fee.amount == 0 for fee in fees),
+            "online": procedure.online_mode != OnlineMode.NONE,
+            "agencies": list(procedure.agencies.all()),
+            "steps": list(procedure.steps.all()),
+        },
+    )

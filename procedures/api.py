@@ -1,0 +1,152 @@
+"""REST API v1 of the catalogue (API.md §4): search and detail."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .constants import OnlineMode
+from .selectors import MAX_QUERY_LENGTH, CatalogueFilters, procedure_get_public, procedures_search
+from .services import procedure_snapshot
+
+
+class CataloguePagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class CatalogueFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("từ khóa; không phân biệt dấu, hoa thường, chấp nhận lỗi gõ nhỏ"),
+    )
+    field = serializers.SlugField(required=False, allow_blank=True, help_text=_("mã lĩnh vực"))
+    agency = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    level = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    online = serializers.ChoiceField(
+        choices=OnlineMode.choices,
+        required=False,
+        allow_blank=True,
+        error_messages={
+            "invalid_choice": _(
+                "“{input}” không phải mức độ trực tuyến hợp lệ (full, partial, none)."
+            )
+        },
+    )
+
+
+class ProcedureListItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    field = serializers.CharField(source="field.name")
+    field_code = serializers.CharField(source="field.code")
+    levels = serializers.ListField(child=serializers.CharField())
+    online_mode = serializers.CharField()
+    processing_days = serializers.IntegerField()
+    version = serializers.IntegerField()
+
+
+class CatalogueFeeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    amount = serializers.IntegerField(
+        allow_null=True, help_text=_("đồng; null: địa phương quy định")
+    )
+    online_amount = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField()
+    case = serializers.IntegerField(allow_null=True)
+
+
+class CatalogueComponentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    originals = serializers.IntegerField()
+    copies = serializers.IntegerField()
+    required = serializers.BooleanField()
+    case = serializers.IntegerField()
+    max_size_mb = serializers.IntegerField()
+    kind = serializers.CharField()
+    note = serializers.CharField()
+    template_file = serializers.CharField()
+
+
+class CatalogueCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    processing_days = serializers.IntegerField(allow_null=True)
+    components = CatalogueComponentSerializer(many=True)
+
+
+class CatalogueAgencySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CatalogueStepSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    unit_code = serializers.CharField()
+    duration_hours = serializers.IntegerField()
+
+
+class ProcedureDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    field = serializers.CharField()
+    field_code = serializers.CharField()
+    levels = serializers.ListField(child=serializers.CharField())
+    agency_type = serializers.CharField()
+    online_mode = serializers.ChoiceField(choices=OnlineMode.choices)
+    processing_days = serializers.IntegerField()
+    processing_note = serializers.CharField()
+    result = serializers.CharField()
+    conditions = serializers.CharField()
+    legal_basis = serializers.ListField(child=serializers.CharField())
+    paperless_only = serializers.BooleanField()
+    fees = CatalogueFeeSerializer(many=True)
+    cases = CatalogueCaseSerializer(many=True)
+    components = CatalogueComponentSerializer(many=True)
+    form_schema = serializers.JSONField(help_text=_("JSON Schema của tờ khai điện tử"))
+    agencies = CatalogueAgencySerializer(many=True)
+    steps = CatalogueStepSerializer(many=True)
+    version = serializers.IntegerField()
+
+
+class ProcedureListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="procedures_list",
+        parameters=[CatalogueFilterSerializer],
+        responses=ProcedureListItemSerializer(many=True),
+        summary="Tìm kiếm thủ tục hành chính",
+    )
+    def get(self, request):
+        filters = CatalogueFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        queryset = procedures_search(filters=CatalogueFilters(**filters.validated_data))
+        paginator = CataloguePagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(ProcedureListItemSerializer(page, many=True).data)
+
+
+class ProcedureDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="procedures_retrieve",
+        parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="mã thủ tục")],
+        responses=ProcedureDetailSerializer,
+        summary="Chi tiết thủ tục hành chính",
+    )
+    def get(self, request, code: str):
+        procedure = procedure_get_public(code=code)
+        return Response(procedure_snapshot(procedure=procedure))
