@@ -100,13 +100,13 @@ def _detail(request, dossier, *, code=status.HTTP_200_OK, extra=None) -> Respons
 class DossierListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class CreateInput(serializers.Serializer):
+    class DossierCreateInput(serializers.Serializer):
         procedure = serializers.CharField(max_length=30)
         agency = serializers.CharField(max_length=20, required=False, allow_blank=True)
         case = serializers.IntegerField(required=False, allow_null=True)
         form_data = serializers.JSONField(required=False)
 
-    class FilterInput(serializers.Serializer):
+    class DossierFilterInput(serializers.Serializer):
         status = serializers.ChoiceField(choices=DossierStatus.choices, required=False)
         procedure = serializers.CharField(required=False, allow_blank=True)
         overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -121,7 +121,7 @@ class DossierListCreateApi(APIView):
         operation_id="dossiers_list",
     )
     def get(self, request):
-        filters = self.FilterInput(data=request.query_params)
+        filters = self.DossierFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         qs = selectors.dossiers_for_user(user=request.user, **filters.validated_data)
         paginator = PageNumberPagination()
@@ -129,12 +129,12 @@ class DossierListCreateApi(APIView):
         return paginator.get_paginated_response(DossierListItemSerializer(page, many=True).data)
 
     @extend_schema(
-        request=CreateInput,
+        request=DossierCreateInput,
         responses={201: DossierDetailSerializer},
         operation_id="dossiers_create",
     )
     def post(self, request):
-        data = self.CreateInput(data=request.data)
+        data = self.DossierCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         form_data = data.validated_data.get("form_data")
         if form_data is not None and not isinstance(form_data, dict):
@@ -154,7 +154,7 @@ class DossierListCreateApi(APIView):
 class DossierDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class PatchInput(serializers.Serializer):
+    class DossierPatchInput(serializers.Serializer):
         form_data = serializers.JSONField()
 
     @extend_schema(responses=DossierDetailSerializer, operation_id="dossiers_retrieve")
@@ -163,11 +163,11 @@ class DossierDetailApi(APIView):
         return _detail(request, dossier)
 
     @extend_schema(
-        request=PatchInput, responses=DossierDetailSerializer, operation_id="dossiers_update"
+        request=DossierPatchInput, responses=DossierDetailSerializer, operation_id="dossiers_update"
     )
     def patch(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
-        data = self.PatchInput(data=request.data)
+        data = self.DossierPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
         errors = services.dossier_update_form(
             actor=request.user, dossier_id=dossier.pk, form_data=data.validated_data["form_data"]
@@ -179,18 +179,18 @@ class DossierAttachmentApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
-    class Input(serializers.Serializer):
+    class AttachmentInput(serializers.Serializer):
         component = serializers.IntegerField()
         file = serializers.FileField(allow_empty_file=True)
 
     @extend_schema(
-        request={"multipart/form-data": Input},
+        request={"multipart/form-data": AttachmentInput},
         responses={201: AttachmentSerializer},
         operation_id="dossiers_attachments_create",
     )
     def post(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
-        data = self.Input(data=request.data)
+        data = self.AttachmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(
             actor=request.user,
@@ -215,11 +215,11 @@ class DossierSubmitApi(APIView):
 class DossierActionApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class Input(serializers.Serializer):
+    class ActionInput(serializers.Serializer):
         note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
     @extend_schema(
-        request=Input,
+        request=ActionInput,
         responses=DossierDetailSerializer,
         parameters=[
             OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(workflow.ACTIONS))
@@ -228,7 +228,7 @@ class DossierActionApi(APIView):
     )
     def post(self, request, dossier_id, action):
         dossier = selectors.dossier_get_for_user(user=request.user, dossier_id=dossier_id)
-        data = self.Input(data=request.data)
+        data = self.ActionInput(data=request.data)
         data.is_valid(raise_exception=True)
         extra = (
             {k: v for k, v in request.data.items() if k != "note"}
@@ -250,7 +250,7 @@ class TrackingApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "tracking"
 
-    class Input(serializers.Serializer):
+    class TrackingInput(serializers.Serializer):
         code = serializers.CharField(max_length=40)
         id_last4 = serializers.RegexField(r"^\d{4}$", max_length=4)
 
@@ -278,7 +278,7 @@ class TrackingApi(APIView):
         operation_id="tracking",
     )
     def get(self, request):
-        data = self.Input(data=request.query_params)
+        data = self.TrackingInput(data=request.query_params)
         if not data.is_valid():
             raise InvalidInput(
                 _("Vui lòng nhập mã hồ sơ và 4 số cuối số định danh cá nhân."),

@@ -57,14 +57,12 @@ def _get_or_404(getter, **kwargs) -> Dossier:
 
 
 def _apply_errors(form, exc: ApplicationError) -> None:
-    placed = False
+    # The service's message leads the error summary; per-field messages sit by their fields.
+    form.add_error(None, exc.message)
     for key, msgs in exc.fields.items():
         for msg in msgs:
             if key in form.fields:
                 form.add_error(key, msg)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 # --- the citizen's filing wizard -------------------------------------------------------------
