@@ -145,6 +145,29 @@ def processing_days(dossier: Dossier) -> int:
     return int(case.get("processing_days") or snapshot.get("processing_days") or 0)
 
 
+# E-form properties that hold the applicant's own data (the bundled catalogue uses these names);
+# they are filled from the applicant data so nobody types them twice (once-only).
+FORM_PREFILL = {
+    "ho_ten": "applicant_name",
+    "so_dinh_danh": "applicant_id_number",
+    "dien_thoai": "applicant_phone",
+    "email": "applicant_email",
+    "dia_chi": "applicant_address",
+    "ngay_sinh": "date_of_birth",
+}
+
+
+def prefill_form(*, schema: dict, form_data: dict, applicant: dict[str, str]) -> dict:
+    """Return form_data with the applicant's known data in the empty matching properties."""
+    properties = (schema or {}).get("properties", {})
+    data = dict(form_data or {})
+    for key, source in FORM_PREFILL.items():
+        value = applicant.get(source)
+        if key in properties and value and not data.get(key):
+            data[key] = value
+    return data
+
+
 def applicant_defaults(*, user: User) -> dict[str, str]:
     """Return the applicant data known from the profile, completed by the citizen registry."""
     data = {
@@ -155,12 +178,16 @@ def applicant_defaults(*, user: User) -> dict[str, str]:
         "applicant_address": user.address,
     }
     # Once-only (Nghị định 42/2022/NĐ-CP): fill the gaps from the population database.
-    if user.id_number and not all(data.values()):
+    dob = user.date_of_birth.isoformat() if user.date_of_birth else ""
+    if user.id_number and not (all(data.values()) and dob):
         record = citizen_lookup(user.id_number)
         if record:
             data["applicant_name"] = data["applicant_name"] or record.full_name
             data["applicant_phone"] = data["applicant_phone"] or record.phone
             data["applicant_address"] = data["applicant_address"] or record.address
+            if not dob and record.date_of_birth:
+                dob = record.date_of_birth.isoformat()
+    data["date_of_birth"] = dob
     return data
 
 
@@ -256,8 +283,12 @@ def dossier_create_draft(
     if form_data is not None and not isinstance(form_data, dict):
         raise InvalidInput(_("Tờ khai phải là một đối tượng JSON."), fields={"form_data": []})
     applicant = applicant or actor
-    data = applicant_defaults(user=applicant) if applicant.pk else {}
+    data = applicant_defaults(user=applicant)
     data.update(applicant_data or {})
+    form_data = prefill_form(
+        schema=version.snapshot.get("form_schema", {}), form_data=form_data or {}, applicant=data
+    )
+    data.pop("date_of_birth", None)
     dossier = Dossier.objects.create(
         procedure=procedure,
         procedure_version=version,
@@ -266,7 +297,7 @@ def dossier_create_draft(
         agency=agency,
         applicant=applicant,
         channel=channel,
-        form_data=form_data or {},
+        form_data=form_data,
         created_by=actor if channel == Channel.COUNTER else None,
         **data,
     )
@@ -299,6 +330,11 @@ def dossier_update_applicant(*, actor: User, dossier_id, data: dict[str, str]) -
     ):
         if key in data:
             setattr(dossier, key, (data.get(key) or "").strip()[:300])
+    dossier.form_data = prefill_form(
+        schema=dossier.snapshot.get("form_schema", {}),
+        form_data=dossier.form_data,
+        applicant={k: getattr(dossier, k) for k in FORM_PREFILL.values() if hasattr(dossier, k)},
+    )
     dossier.save()
     return dossier
 

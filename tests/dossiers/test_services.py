@@ -100,6 +100,7 @@ def test_another_citizen_cannot_touch_the_draft(draft):
 
 def test_incomplete_draft_is_not_submitted_and_nothing_changes(citizen, procedure):
     dossier = make_draft(citizen, procedure, complete=False)
+    services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data={})
     with pytest.raises(InvalidInput) as exc:
         services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
     assert "attachments" in exc.value.fields
@@ -203,3 +204,14 @@ def test_counter_filing_needs_reception_role(specialist, procedure):
             channel=Channel.COUNTER,
             applicant=CitizenFactory(),
         )
+
+
+def test_eform_is_prefilled_with_the_applicant_data(procedure):
+    # The factory's e-form has ho_ten and ngay_sinh: both known for the demo person.
+    citizen = CitizenFactory(id_number="001090012345", full_name="Nguyễn Văn An")
+    dossier = services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
+    assert dossier.form_data == {"ho_ten": "Nguyễn Văn An", "ngay_sinh": "1990-05-12"}
+    typed = services.dossier_create_draft(
+        actor=citizen, procedure_code=procedure.code, form_data={"ho_ten": "Người khác"}
+    )
+    assert typed.form_data["ho_ten"] == "Người khác"

@@ -77,7 +77,8 @@ class DossierMachine(RuleBasedStateMachine):
         before = self.dossier.status
         if workflow.is_legal_now(self.dossier, action):
             workflow.fire(self.dossier, action)
-            self.trail.append(self.dossier.status)
+            if self.dossier.status != before:
+                self.trail.append(self.dossier.status)
         else:
             with pytest.raises(TransitionNotAllowed):
                 workflow.fire(self.dossier, action)
