@@ -32,6 +32,8 @@ class FieldAdmin(admin.ModelAdmin):
 
 
 class ProcedureAdminForm(forms.ModelForm):
+    source = forms.URLField(label=_("nguồn"), required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = Procedure
         fields = [

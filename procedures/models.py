@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +83,14 @@ class Procedure(models.Model):
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
+
+    def clean(self):
+        from .forms_schema import validate_form_schema
+
+        try:
+            validate_form_schema(self.form_schema)
+        except ValidationError as exc:
+            raise ValidationError({"form_schema": exc.messages}) from exc
 
     def build_search_text(self) -> str:
         """Return the folded name, code and field that catalogue search matches against."""

@@ -179,7 +179,6 @@ _DEMO_KEYS = {
     "popularity",
 }
 DEFAULT_CASE_NAME = "Trường hợp chung"
-_CONDITIONAL = ("nếu có", "trường hợp")
 
 
 class ImportRowError(Exception):
@@ -209,8 +208,8 @@ def _required(component: dict) -> bool:
     # unless its own text makes it conditional ("nếu có", "trường hợp…") — data README.
     if component.get("required") is not None:
         return bool(component["required"])
-    text = (component.get("name") or "").lower()
-    return not any(marker in text for marker in _CONDITIONAL)
+    text = (component.get("name") or "").strip().lower()
+    return not (text.startswith("trường hợp") or "nếu có" in text)
 
 
 def _merged(row: dict) -> tuple[dict, list[str]]:
