@@ -25,18 +25,22 @@
           if (status) { status.textContent = "Đang tải lên " + pct + "%"; }
         });
         xhr.addEventListener("load", function () {
-          if (xhr.status < 400 && xhr.responseURL) {
-            window.location.assign(xhr.responseURL);
-            return;
-          }
-          // Show the server's page (with its Vietnamese error) in place of the current one.
+          // The server answered with a full page (the list after a redirect, or the page with
+          // its Vietnamese error): show its <main> in place, without loading the page again.
           var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
           var main = doc.querySelector("main");
-          if (main) {
-            document.querySelector("main").innerHTML = main.innerHTML;
-            bind(document);
-            var summary = document.querySelector("[data-error-summary]");
-            if (summary) { summary.focus(); }
+          if (!main) { window.location.reload(); return; }
+          document.querySelector("main").innerHTML = main.innerHTML;
+          document.title = doc.title;
+          if (xhr.status < 400 && xhr.responseURL && xhr.responseURL !== window.location.href) {
+            window.history.replaceState(null, "", xhr.responseURL);
+          }
+          bind(document);
+          var focusTarget = document.querySelector("[data-error-summary]") ||
+            document.querySelector("main .messages") || document.querySelector("main");
+          if (focusTarget) {
+            if (!focusTarget.hasAttribute("tabindex")) { focusTarget.setAttribute("tabindex", "-1"); }
+            focusTarget.focus();
           }
         });
         xhr.addEventListener("error", function () {
