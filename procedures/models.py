@@ -95,7 +95,9 @@ class Procedure(models.Model):
     def build_search_text(self) -> str:
         """Return the folded name, code and field that catalogue search matches against."""
         field_name = self.field.name if self.field_id else ""
-        return fold(f"{self.name} {self.code} {field_name}")
+        # A leading space makes " word" mark the start of every word, the first one too,
+        # so that word-prefix search is one indexable LIKE '% word%'.
+        return " " + fold(f"{self.name} {self.code} {field_name}")
 
 
 class ProcedureCase(models.Model):

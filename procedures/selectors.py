@@ -44,31 +44,23 @@ def _filtered(filters: CatalogueFilters) -> QuerySet[Procedure]:
     return qs
 
 
-def _at_word_start(text: str) -> Q:
-    # `search_text` is folded words joined by single spaces, so " ki" (or the very start)
-    # marks the beginning of a word; LIKE '% ki%' is still served by the trigram index.
-    return Q(search_text__startswith=text) | Q(search_text__contains=f" {text}")
-
-
 def _tiers(folded: str) -> tuple[Q, Q]:
-    phrase = _at_word_start(folded)
+    # `search_text` is " " + folded words joined by single spaces, so " ki" marks a word that
+    # starts with "ki"; each condition is one LIKE '% …%' that the trigram index serves.
+    phrase = Q(search_text__contains=f" {folded}")
     all_words = Q()
     for word in folded.split():
-        all_words &= _at_word_start(word)
+        all_words &= Q(search_text__contains=f" {word}")
     return phrase, all_words
-
-
-def _starts_word(text: str, part: str) -> bool:
-    return text.startswith(part) or f" {part}" in text
 
 
 def _rank_python(folded: str, rows) -> list[int]:
     words = folded.split()
     ranked = []
     for pk, text, popularity in rows:
-        if _starts_word(text, folded):
+        if f" {folded}" in text:
             tier = 2
-        elif all(_starts_word(text, word) for word in words):
+        elif all(f" {word}" in text for word in words):
             tier = 1
         else:
             tier = 0
@@ -98,7 +90,8 @@ def procedures_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
     phrase, all_words = _tiers(folded)
     if connection.vendor == "postgresql":
         return (
-            qs.filter(phrase | all_words | Q(search_text__trigram_word_similar=folded))
+            # the phrase implies all words, so two indexable branches select the candidates
+            qs.filter(all_words | Q(search_text__trigram_word_similar=folded))
             .annotate(
                 tier=Case(
                     When(phrase, then=Value(2)),
