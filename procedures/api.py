@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -120,22 +120,23 @@ class ProcedureDetailSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class ProcedureListApi(APIView):
+class ProcedureListApi(generics.ListAPIView):
     permission_classes = [AllowAny]
+    serializer_class = ProcedureListItemSerializer
+    pagination_class = CataloguePagination
+
+    def get_queryset(self):
+        filters = CatalogueFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return procedures_search(filters=CatalogueFilters(**filters.validated_data))
 
     @extend_schema(
         operation_id="procedures_list",
         parameters=[CatalogueFilterSerializer],
-        responses=ProcedureListItemSerializer(many=True),
         summary="Tìm kiếm thủ tục hành chính",
     )
-    def get(self, request):
-        filters = CatalogueFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        queryset = procedures_search(filters=CatalogueFilters(**filters.validated_data))
-        paginator = CataloguePagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(ProcedureListItemSerializer(page, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class ProcedureDetailApi(APIView):
