@@ -22,7 +22,7 @@ from dvctt.errors import ApplicationError, NotFound
 from procedures.models import Procedure
 
 from . import selectors, services, workflow
-from .constants import Channel, DossierAction, DossierStatus
+from .constants import Channel, DossierAction, DossierStatus, EventAction
 from .forms import (
     ApplicantForm,
     CounterLookupForm,
@@ -484,10 +484,18 @@ def tracking(request: HttpRequest) -> HttpResponse:
                 not_found, status = True, 404
         else:
             status = 400
+    public_events = (
+        [e for e in dossier.events.all() if e.action != EventAction.CREATE] if dossier else []
+    )
     return render(
         request,
         "dossiers/tracking.html",
-        {"form": form, "dossier": dossier, "not_found": not_found},
+        {
+            "form": form,
+            "dossier": dossier,
+            "not_found": not_found,
+            "public_events": public_events,
+        },
         status=status,
     )
 

@@ -266,3 +266,21 @@ def test_concurrent_withdraw_and_receive_only_one_wins(citizen, procedure, recep
     winner = next(o for o in outcomes if o != "refused")
     assert dossier.status == {"withdraw": "withdrawn", "receive": "received"}[winner]
     assert dossier.events.filter(action__in=["withdraw", "receive"]).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", list(DossierStatus.values))
+def test_every_status_is_reachable_through_the_services(status):
+    from tests.dossiers.factories import dossier_in
+
+    dossier = dossier_in(status)
+    dossier.refresh_from_db()
+    assert dossier.status == status
+
+
+@pytest.mark.django_db
+def test_history_is_append_only(submitted):
+    event = submitted.events.last()
+    event.note = "sửa lịch sử"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()

@@ -1,0 +1,64 @@
+"""Dossiers in any lifecycle state, reached through the real services (never by assignment).
+
+    dossier = dossier_in(DossierStatus.IN_PROGRESS, agency=agency)
+
+creates the procedure, the citizen and the officials it needs unless given.
+"""
+
+from __future__ import annotations
+
+from accounts.constants import StaffRoleName
+from dossiers import services
+from dossiers.constants import DossierStatus
+from tests.dossiers.conftest import make_draft
+from tests.factories import AgencyFactory, CitizenFactory, make_official
+from tests.procedures.factories import ProcedureFactory
+
+# The shortest path of actions (and the role firing each) from a fresh submission.
+PATHS: dict[str, list[tuple[str, str]]] = {
+    DossierStatus.SUBMITTED: [],
+    DossierStatus.RECEIVED: [("receive", "reception")],
+    DossierStatus.REJECTED: [("reject", "reception")],
+    DossierStatus.WITHDRAWN: [("withdraw", "owner")],
+    DossierStatus.SUPPLEMENT_REQUESTED: [("request_supplement", "reception")],
+    DossierStatus.IN_PROGRESS: [("receive", "reception"), ("assign", "leader")],
+    DossierStatus.AWAITING_PAYMENT: [("receive", "reception"), ("request_payment", "reception")],
+    DossierStatus.STOPPED: [("receive", "reception"), ("stop", "leader")],
+    DossierStatus.APPROVED: [("receive", "reception"), ("assign", "leader"), ("approve", "leader")],
+    DossierStatus.RESULT_ISSUED: [
+        ("receive", "reception"),
+        ("assign", "leader"),
+        ("approve", "leader"),
+        ("issue_result", "clerk"),
+    ],
+    DossierStatus.RETURNED: [
+        ("receive", "reception"),
+        ("assign", "leader"),
+        ("approve", "leader"),
+        ("issue_result", "clerk"),
+        ("return_result", "clerk"),
+    ],
+}
+
+
+def dossier_in(status: str, *, agency=None, citizen=None, procedure=None, officials=None):
+    """Return a dossier brought to `status` by running the workflow's own actions."""
+    agency = agency or AgencyFactory()
+    citizen = citizen or CitizenFactory()
+    procedure = procedure or ProcedureFactory(agencies=[agency])
+    draft = make_draft(citizen, procedure)
+    if status == DossierStatus.DRAFT:
+        return draft
+    dossier = services.dossier_submit(actor=citizen, dossier_id=draft.pk)
+    officials = dict(officials or {})
+    for action, role in PATHS[status]:
+        if role == "owner":
+            actor = citizen
+        else:
+            if role not in officials:
+                officials[role] = make_official(agency=agency, role=StaffRoleName(role))
+            actor = officials[role]
+        dossier = services.dossier_run_action(
+            actor=actor, dossier_id=dossier.pk, action=action, note="Ghi chú thử nghiệm"
+        )
+    return dossier
