@@ -11,6 +11,7 @@ Usage (from the repository root):
     .venv/bin/python locale_vendor/build_vi_allauth_po.py
     cd locale_vendor/vi/LC_MESSAGES && msgfmt -c --statistics -o django.mo django.po
 """
+
 import sys
 from pathlib import Path
 
@@ -21,8 +22,12 @@ DST = Path(__file__).parent / "vi/LC_MESSAGES/django.po"
 
 # Entries whose source references fall under one of these prefixes are in scope.
 SCOPE = (
-    "account/", "mfa/", "usersessions/",
-    "templates/account/", "templates/mfa/", "templates/usersessions/",
+    "account/",
+    "mfa/",
+    "usersessions/",
+    "templates/account/",
+    "templates/mfa/",
+    "templates/usersessions/",
     "templates/allauth/",
 )
 
@@ -98,13 +103,10 @@ T = {
     "email confirmation": "xác nhận thư điện tử",
     "email confirmations": "xác nhận thư điện tử",
     # --- mfa ------------------------------------------------------------------
-    "You cannot add an email address to an account protected by two-factor authentication.":
-        "Không thể thêm địa chỉ thư điện tử vào tài khoản đang được bảo vệ bằng xác thực hai lớp.",
+    "You cannot add an email address to an account protected by two-factor authentication.": "Không thể thêm địa chỉ thư điện tử vào tài khoản đang được bảo vệ bằng xác thực hai lớp.",
     "You cannot deactivate two-factor authentication.": "Không thể tắt xác thực hai lớp.",
-    "You cannot generate recovery codes without having two-factor authentication enabled.":
-        "Không thể tạo mã khôi phục khi chưa bật xác thực hai lớp.",
-    "You cannot activate two-factor authentication until you have verified your email address.":
-        "Chỉ có thể bật xác thực hai lớp sau khi đã xác thực địa chỉ thư điện tử.",
+    "You cannot generate recovery codes without having two-factor authentication enabled.": "Không thể tạo mã khôi phục khi chưa bật xác thực hai lớp.",
+    "You cannot activate two-factor authentication until you have verified your email address.": "Chỉ có thể bật xác thực hai lớp sau khi đã xác thực địa chỉ thư điện tử.",
     "Master key": "Khóa chính",
     "Backup key": "Khóa dự phòng",
     "Key nr. {number}": "Khóa số {number}",
@@ -114,15 +116,13 @@ T = {
     "WebAuthn": "WebAuthn",
     "Authenticator code": "Mã từ ứng dụng xác thực",
     "Passwordless": "Không dùng mật khẩu",
-    "Enabling passwordless operation allows you to sign in using just this key, but imposes additional requirements such as biometrics or PIN protection.":
-        "Khi bật chế độ không dùng mật khẩu, Ông/Bà có thể đăng nhập chỉ bằng khóa này, nhưng khóa phải đáp ứng thêm yêu cầu như xác thực sinh trắc học hoặc bảo vệ bằng mã PIN.",
+    "Enabling passwordless operation allows you to sign in using just this key, but imposes additional requirements such as biometrics or PIN protection.": "Khi bật chế độ không dùng mật khẩu, Ông/Bà có thể đăng nhập chỉ bằng khóa này, nhưng khóa phải đáp ứng thêm yêu cầu như xác thực sinh trắc học hoặc bảo vệ bằng mã PIN.",
     "Key": "Khóa",
     "Cancel": "Hủy",
     # --- templates/account ----------------------------------------------------
     "Account Inactive": "Tài khoản không hoạt động",
     "This account is inactive.": "Tài khoản này không hoạt động.",
-    "We've sent a code to %(recipient)s. The code expires shortly, so please enter it soon.":
-        "Mã đã được gửi tới %(recipient)s. Mã có hiệu lực trong thời gian ngắn, vui lòng nhập mã ngay.",
+    "We've sent a code to %(recipient)s. The code expires shortly, so please enter it soon.": "Mã đã được gửi tới %(recipient)s. Mã có hiệu lực trong thời gian ngắn, vui lòng nhập mã ngay.",
     "Confirm": "Xác nhận",
     "Request new code": "Yêu cầu mã mới",
     "Confirm Access": "Xác nhận truy cập",
@@ -153,60 +153,45 @@ T = {
     "account using email address:\n\n%(email)s\n\n"
     "However, an account using that email address already exists.  In case you have\n"
     "forgotten about this, please use the password forgotten procedure to recover\n"
-    "your account:\n\n%(password_reset_url)s":
-        "Ông/Bà nhận được thư này vì Ông/Bà hoặc một người khác đã đăng ký tài khoản\n"
-        "bằng địa chỉ thư điện tử:\n\n%(email)s\n\n"
-        "Tuy nhiên, đã có tài khoản sử dụng địa chỉ thư điện tử này. Nếu Ông/Bà đã quên\n"
-        "mật khẩu, vui lòng sử dụng chức năng quên mật khẩu để khôi phục tài khoản:\n\n"
-        "%(password_reset_url)s",
+    "your account:\n\n%(password_reset_url)s": "Ông/Bà nhận được thư này vì Ông/Bà hoặc một người khác đã đăng ký tài khoản\n"
+    "bằng địa chỉ thư điện tử:\n\n%(email)s\n\n"
+    "Tuy nhiên, đã có tài khoản sử dụng địa chỉ thư điện tử này. Nếu Ông/Bà đã quên\n"
+    "mật khẩu, vui lòng sử dụng chức năng quên mật khẩu để khôi phục tài khoản:\n\n"
+    "%(password_reset_url)s",
     "Account Already Exists": "Tài khoản đã tồn tại",
     "Hello from %(site_name)s!": "%(site_name)s trân trọng kính chào Ông/Bà!",
-    "Thank you for using %(site_name)s!\n%(site_domain)s":
-        "Trân trọng cảm ơn Ông/Bà đã sử dụng %(site_name)s!\n%(site_domain)s",
-    "You are receiving this mail because the following change was made to your account:":
-        "Ông/Bà nhận được thư này vì tài khoản vừa có thay đổi sau:",
+    "Thank you for using %(site_name)s!\n%(site_domain)s": "Trân trọng cảm ơn Ông/Bà đã sử dụng %(site_name)s!\n%(site_domain)s",
+    "You are receiving this mail because the following change was made to your account:": "Ông/Bà nhận được thư này vì tài khoản vừa có thay đổi sau:",
     "If you do not recognize this change then please take proper security precautions immediately. The change to your account originates from:\n\n"
-    "- IP address: %(ip)s\n- Browser: %(user_agent)s\n- Date: %(timestamp)s":
-        "Nếu Ông/Bà không thực hiện thay đổi này, vui lòng áp dụng ngay các biện pháp bảo mật cần thiết. Thay đổi được thực hiện từ:\n\n"
-        "- Địa chỉ IP: %(ip)s\n- Trình duyệt: %(user_agent)s\n- Thời gian: %(timestamp)s",
-    "Your email has been changed from %(from_email)s to %(to_email)s.":
-        "Địa chỉ thư điện tử đã được thay đổi từ %(from_email)s sang %(to_email)s.",
+    "- IP address: %(ip)s\n- Browser: %(user_agent)s\n- Date: %(timestamp)s": "Nếu Ông/Bà không thực hiện thay đổi này, vui lòng áp dụng ngay các biện pháp bảo mật cần thiết. Thay đổi được thực hiện từ:\n\n"
+    "- Địa chỉ IP: %(ip)s\n- Trình duyệt: %(user_agent)s\n- Thời gian: %(timestamp)s",
+    "Your email has been changed from %(from_email)s to %(to_email)s.": "Địa chỉ thư điện tử đã được thay đổi từ %(from_email)s sang %(to_email)s.",
     "Email Changed": "Đã thay đổi thư điện tử",
     "Your email has been confirmed.": "Địa chỉ thư điện tử đã được xác nhận.",
     "Email Confirmation": "Xác nhận thư điện tử",
-    "You're receiving this email because user %(user_display)s has given your email address to register an account on %(site_domain)s.":
-        "Ông/Bà nhận được thư này vì người dùng %(user_display)s đã sử dụng địa chỉ thư điện tử này để đăng ký tài khoản trên %(site_domain)s.",
-    "Your email verification code is listed below. Please enter it in your open browser window.":
-        "Mã xác thực thư điện tử được ghi dưới đây. Vui lòng nhập mã vào cửa sổ trình duyệt đang mở.",
-    "To confirm this is correct, go to %(activate_url)s":
-        "Để xác nhận thông tin này, vui lòng truy cập %(activate_url)s",
+    "You're receiving this email because user %(user_display)s has given your email address to register an account on %(site_domain)s.": "Ông/Bà nhận được thư này vì người dùng %(user_display)s đã sử dụng địa chỉ thư điện tử này để đăng ký tài khoản trên %(site_domain)s.",
+    "Your email verification code is listed below. Please enter it in your open browser window.": "Mã xác thực thư điện tử được ghi dưới đây. Vui lòng nhập mã vào cửa sổ trình duyệt đang mở.",
+    "To confirm this is correct, go to %(activate_url)s": "Để xác nhận thông tin này, vui lòng truy cập %(activate_url)s",
     "Please Confirm Your Email Address": "Vui lòng xác nhận địa chỉ thư điện tử",
-    "Email address %(deleted_email)s has been removed from your account.":
-        "Địa chỉ thư điện tử %(deleted_email)s đã được gỡ khỏi tài khoản.",
+    "Email address %(deleted_email)s has been removed from your account.": "Địa chỉ thư điện tử %(deleted_email)s đã được gỡ khỏi tài khoản.",
     "Email Removed": "Đã gỡ địa chỉ thư điện tử",
-    "Your sign-in code is listed below. Please enter it in your open browser window.":
-        "Mã đăng nhập được ghi dưới đây. Vui lòng nhập mã vào cửa sổ trình duyệt đang mở.",
-    "This mail can be safely ignored if you did not initiate this action.":
-        "Nếu Ông/Bà không thực hiện thao tác này, xin vui lòng bỏ qua thư này.",
+    "Your sign-in code is listed below. Please enter it in your open browser window.": "Mã đăng nhập được ghi dưới đây. Vui lòng nhập mã vào cửa sổ trình duyệt đang mở.",
+    "This mail can be safely ignored if you did not initiate this action.": "Nếu Ông/Bà không thực hiện thao tác này, xin vui lòng bỏ qua thư này.",
     "Sign-In Code": "Mã đăng nhập",
     "Your password has been changed.": "Mật khẩu đã được thay đổi.",
     "Password Changed": "Đã thay đổi mật khẩu",
-    "Your password reset code is listed below. Please enter it in your open browser window.":
-        "Mã đặt lại mật khẩu được ghi dưới đây. Vui lòng nhập mã vào cửa sổ trình duyệt đang mở.",
+    "Your password reset code is listed below. Please enter it in your open browser window.": "Mã đặt lại mật khẩu được ghi dưới đây. Vui lòng nhập mã vào cửa sổ trình duyệt đang mở.",
     "Password Reset Code": "Mã đặt lại mật khẩu",
     "You're receiving this email because you or someone else has requested a password reset for your user account.\n"
-    "It can be safely ignored if you did not request a password reset. Click the link below to reset your password.":
-        "Ông/Bà nhận được thư này vì Ông/Bà hoặc một người khác đã yêu cầu đặt lại mật khẩu cho tài khoản.\n"
-        "Nếu Ông/Bà không yêu cầu đặt lại mật khẩu, xin vui lòng bỏ qua thư này. Nhấn vào liên kết dưới đây để đặt lại mật khẩu.",
+    "It can be safely ignored if you did not request a password reset. Click the link below to reset your password.": "Ông/Bà nhận được thư này vì Ông/Bà hoặc một người khác đã yêu cầu đặt lại mật khẩu cho tài khoản.\n"
+    "Nếu Ông/Bà không yêu cầu đặt lại mật khẩu, xin vui lòng bỏ qua thư này. Nhấn vào liên kết dưới đây để đặt lại mật khẩu.",
     "In case you forgot, your username is %(username)s.": "Xin nhắc lại, tên đăng nhập của Ông/Bà là %(username)s.",
     "Password Reset Email": "Thư đặt lại mật khẩu",
     "Your password has been reset.": "Mật khẩu đã được đặt lại.",
     "Your password has been set.": "Mật khẩu đã được thiết lập.",
     "Password Set": "Đã thiết lập mật khẩu",
-    "You are receiving this email because you, or someone else, tried to access an account with email %(email)s. However, we do not have any record of such an account in our database.":
-        "Ông/Bà nhận được thư này vì Ông/Bà hoặc một người khác đã cố truy cập tài khoản với địa chỉ thư điện tử %(email)s. Tuy nhiên, hệ thống không có tài khoản nào như vậy.",
-    "If it was you, you can sign up for an account using the link below.":
-        "Nếu đó là Ông/Bà, Ông/Bà có thể đăng ký tài khoản qua liên kết dưới đây.",
+    "You are receiving this email because you, or someone else, tried to access an account with email %(email)s. However, we do not have any record of such an account in our database.": "Ông/Bà nhận được thư này vì Ông/Bà hoặc một người khác đã cố truy cập tài khoản với địa chỉ thư điện tử %(email)s. Tuy nhiên, hệ thống không có tài khoản nào như vậy.",
+    "If it was you, you can sign up for an account using the link below.": "Nếu đó là Ông/Bà, Ông/Bà có thể đăng ký tài khoản qua liên kết dưới đây.",
     "Unknown Account": "Tài khoản không tồn tại",
     "Email Address": "Địa chỉ thư điện tử",
     "Current email": "Thư điện tử hiện tại",
@@ -216,20 +201,15 @@ T = {
     "Change to": "Đổi sang",
     "Change Email": "Đổi thư điện tử",
     "Confirm Email Address": "Xác nhận địa chỉ thư điện tử",
-    "Please confirm that <a href=\"mailto:%(email)s\">%(email)s</a> is an email address for user %(user_display)s.":
-        "Vui lòng xác nhận <a href=\"mailto:%(email)s\">%(email)s</a> là địa chỉ thư điện tử của người dùng %(user_display)s.",
-    "Unable to confirm %(email)s because it is already confirmed by a different account.":
-        "Không thể xác nhận %(email)s vì địa chỉ này đã được xác nhận bởi một tài khoản khác.",
-    "This email confirmation link expired or is invalid. Please <a href=\"%(email_url)s\">issue a new email confirmation request</a>.":
-        "Liên kết xác nhận thư điện tử đã hết hạn hoặc không hợp lệ. Vui lòng <a href=\"%(email_url)s\">gửi yêu cầu xác nhận thư điện tử mới</a>.",
-    "If you have not created an account yet, then please %(link)ssign up%(end_link)s first.":
-        "Nếu chưa có tài khoản, vui lòng %(link)sđăng ký%(end_link)s trước.",
+    'Please confirm that <a href="mailto:%(email)s">%(email)s</a> is an email address for user %(user_display)s.': 'Vui lòng xác nhận <a href="mailto:%(email)s">%(email)s</a> là địa chỉ thư điện tử của người dùng %(user_display)s.',
+    "Unable to confirm %(email)s because it is already confirmed by a different account.": "Không thể xác nhận %(email)s vì địa chỉ này đã được xác nhận bởi một tài khoản khác.",
+    'This email confirmation link expired or is invalid. Please <a href="%(email_url)s">issue a new email confirmation request</a>.': 'Liên kết xác nhận thư điện tử đã hết hạn hoặc không hợp lệ. Vui lòng <a href="%(email_url)s">gửi yêu cầu xác nhận thư điện tử mới</a>.',
+    "If you have not created an account yet, then please %(link)ssign up%(end_link)s first.": "Nếu chưa có tài khoản, vui lòng %(link)sđăng ký%(end_link)s trước.",
     "Sign in with a passkey": "Đăng nhập bằng khóa truy cập (passkey)",
     "Send me a sign-in code": "Gửi mã đăng nhập cho tôi",
     "Sign Out": "Đăng xuất",
     "Are you sure you want to sign out?": "Ông/Bà có chắc chắn muốn đăng xuất không?",
-    "You cannot remove your primary email address (%(email)s).":
-        "Không thể xóa địa chỉ thư điện tử chính (%(email)s).",
+    "You cannot remove your primary email address (%(email)s).": "Không thể xóa địa chỉ thư điện tử chính (%(email)s).",
     "Confirmation email sent to %(email)s.": "Đã gửi thư xác nhận tới %(email)s.",
     "You have confirmed %(email)s.": "Đã xác nhận địa chỉ thư điện tử %(email)s.",
     "Removed email address %(email)s.": "Đã xóa địa chỉ thư điện tử %(email)s.",
@@ -243,16 +223,12 @@ T = {
     "Primary email address set.": "Đã đặt địa chỉ thư điện tử chính.",
     "Change Password": "Đổi mật khẩu",
     "Forgot Password?": "Quên mật khẩu?",
-    "Forgotten your password? Enter your email address below, and we'll send you an email allowing you to reset it.":
-        "Quên mật khẩu? Vui lòng nhập địa chỉ thư điện tử dưới đây, hệ thống sẽ gửi thư hướng dẫn đặt lại mật khẩu.",
+    "Forgotten your password? Enter your email address below, and we'll send you an email allowing you to reset it.": "Quên mật khẩu? Vui lòng nhập địa chỉ thư điện tử dưới đây, hệ thống sẽ gửi thư hướng dẫn đặt lại mật khẩu.",
     "Reset My Password": "Đặt lại mật khẩu",
-    "Please contact us if you have any trouble resetting your password.":
-        "Vui lòng liên hệ với chúng tôi nếu gặp khó khăn khi đặt lại mật khẩu.",
-    "We have sent you an email. If you have not received it please check your spam folder. Otherwise contact us if you do not receive it in a few minutes.":
-        "Hệ thống đã gửi thư tới Ông/Bà. Nếu chưa nhận được, vui lòng kiểm tra thư mục thư rác. Nếu sau vài phút vẫn không nhận được thư, vui lòng liên hệ với chúng tôi.",
+    "Please contact us if you have any trouble resetting your password.": "Vui lòng liên hệ với chúng tôi nếu gặp khó khăn khi đặt lại mật khẩu.",
+    "We have sent you an email. If you have not received it please check your spam folder. Otherwise contact us if you do not receive it in a few minutes.": "Hệ thống đã gửi thư tới Ông/Bà. Nếu chưa nhận được, vui lòng kiểm tra thư mục thư rác. Nếu sau vài phút vẫn không nhận được thư, vui lòng liên hệ với chúng tôi.",
     "Bad Token": "Liên kết không hợp lệ",
-    "The password reset link was invalid, possibly because it has already been used.  Please request a <a href=\"%(passwd_reset_url)s\">new password reset</a>.":
-        "Liên kết đặt lại mật khẩu không hợp lệ, có thể do đã được sử dụng. Vui lòng <a href=\"%(passwd_reset_url)s\">yêu cầu đặt lại mật khẩu mới</a>.",
+    'The password reset link was invalid, possibly because it has already been used.  Please request a <a href="%(passwd_reset_url)s">new password reset</a>.': 'Liên kết đặt lại mật khẩu không hợp lệ, có thể do đã được sử dụng. Vui lòng <a href="%(passwd_reset_url)s">yêu cầu đặt lại mật khẩu mới</a>.',
     "Your password is now changed.": "Mật khẩu đã được thay đổi.",
     "Set Password": "Thiết lập mật khẩu",
     "Change Phone": "Đổi số điện thoại",
@@ -260,14 +236,12 @@ T = {
     "Current phone": "Số điện thoại hiện tại",
     "Your phone number is still pending verification.": "Số điện thoại đang chờ xác thực.",
     "Enter your password:": "Nhập mật khẩu:",
-    "You will receive a special code for a password-free sign-in.":
-        "Ông/Bà sẽ nhận được mã dùng một lần để đăng nhập không cần mật khẩu.",
+    "You will receive a special code for a password-free sign-in.": "Ông/Bà sẽ nhận được mã dùng một lần để đăng nhập không cần mật khẩu.",
     "Request Code": "Nhận mã",
     "Other sign-in options": "Phương thức đăng nhập khác",
     "Signup": "Đăng ký",
     "Sign Up": "Đăng ký",
-    "Already have an account? Then please %(link)ssign in%(end_link)s.":
-        "Đã có tài khoản? Vui lòng %(link)sđăng nhập%(end_link)s.",
+    "Already have an account? Then please %(link)ssign in%(end_link)s.": "Đã có tài khoản? Vui lòng %(link)sđăng nhập%(end_link)s.",
     "Sign up using a passkey": "Đăng ký bằng khóa truy cập (passkey)",
     "Passkey Sign Up": "Đăng ký bằng khóa truy cập (passkey)",
     "Other options": "Phương thức khác",
@@ -276,17 +250,12 @@ T = {
     "Note": "Lưu ý",
     "You are already logged in as %(user_display)s.": "Ông/Bà đang đăng nhập với tài khoản %(user_display)s.",
     "Warning:": "Cảnh báo:",
-    "You currently do not have any email address set up. You should really add an email address so you can receive notifications, reset your password, etc.":
-        "Tài khoản hiện chưa có địa chỉ thư điện tử. Ông/Bà nên thêm địa chỉ thư điện tử để nhận thông báo, đặt lại mật khẩu, v.v.",
+    "You currently do not have any email address set up. You should really add an email address so you can receive notifications, reset your password, etc.": "Tài khoản hiện chưa có địa chỉ thư điện tử. Ông/Bà nên thêm địa chỉ thư điện tử để nhận thông báo, đặt lại mật khẩu, v.v.",
     "Verify Your Email Address": "Xác thực địa chỉ thư điện tử",
-    "We have sent an email to you for verification. Follow the link provided to finalize the signup process. If you do not see the verification email in your main inbox, check your spam folder. Please contact us if you do not receive the verification email within a few minutes.":
-        "Hệ thống đã gửi thư xác thực tới Ông/Bà. Vui lòng nhấn vào liên kết trong thư để hoàn tất việc đăng ký. Nếu không thấy thư xác thực trong hộp thư đến, vui lòng kiểm tra thư mục thư rác. Nếu sau vài phút vẫn không nhận được thư xác thực, vui lòng liên hệ với chúng tôi.",
-    "This part of the site requires us to verify that\nyou are who you claim to be. For this purpose, we require that you\nverify ownership of your email address. ":
-        "Để sử dụng chức năng này, hệ thống cần xác minh danh tính của Ông/Bà.\nVì vậy, Ông/Bà cần xác thực quyền sở hữu\nđịa chỉ thư điện tử. ",
-    "We have sent an email to you for\nverification. Please click on the link inside that email. If you do not see the verification email in your main inbox, check your spam folder. Otherwise\ncontact us if you do not receive it within a few minutes.":
-        "Hệ thống đã gửi thư xác thực tới Ông/Bà.\nVui lòng nhấn vào liên kết trong thư. Nếu không thấy thư xác thực trong hộp thư đến, vui lòng kiểm tra thư mục thư rác.\nNếu sau vài phút vẫn không nhận được thư, vui lòng liên hệ với chúng tôi.",
-    "<strong>Note:</strong> you can still <a href=\"%(email_url)s\">change your email address</a>.":
-        "<strong>Lưu ý:</strong> Ông/Bà vẫn có thể <a href=\"%(email_url)s\">thay đổi địa chỉ thư điện tử</a>.",
+    "We have sent an email to you for verification. Follow the link provided to finalize the signup process. If you do not see the verification email in your main inbox, check your spam folder. Please contact us if you do not receive the verification email within a few minutes.": "Hệ thống đã gửi thư xác thực tới Ông/Bà. Vui lòng nhấn vào liên kết trong thư để hoàn tất việc đăng ký. Nếu không thấy thư xác thực trong hộp thư đến, vui lòng kiểm tra thư mục thư rác. Nếu sau vài phút vẫn không nhận được thư xác thực, vui lòng liên hệ với chúng tôi.",
+    "This part of the site requires us to verify that\nyou are who you claim to be. For this purpose, we require that you\nverify ownership of your email address. ": "Để sử dụng chức năng này, hệ thống cần xác minh danh tính của Ông/Bà.\nVì vậy, Ông/Bà cần xác thực quyền sở hữu\nđịa chỉ thư điện tử. ",
+    "We have sent an email to you for\nverification. Please click on the link inside that email. If you do not see the verification email in your main inbox, check your spam folder. Otherwise\ncontact us if you do not receive it within a few minutes.": "Hệ thống đã gửi thư xác thực tới Ông/Bà.\nVui lòng nhấn vào liên kết trong thư. Nếu không thấy thư xác thực trong hộp thư đến, vui lòng kiểm tra thư mục thư rác.\nNếu sau vài phút vẫn không nhận được thư, vui lòng liên hệ với chúng tôi.",
+    '<strong>Note:</strong> you can still <a href="%(email_url)s">change your email address</a>.': '<strong>Lưu ý:</strong> Ông/Bà vẫn có thể <a href="%(email_url)s">thay đổi địa chỉ thư điện tử</a>.',
     # --- templates/allauth/layouts/base.html (menu) ---------------------------
     "Messages:": "Thông báo:",
     "Menu:": "Danh mục:",
@@ -294,10 +263,8 @@ T = {
     "Two-Factor Authentication": "Xác thực hai lớp",
     "Sessions": "Phiên đăng nhập",
     # --- templates/mfa ----------------------------------------------------------
-    "Your account is protected by two-factor authentication. Please enter an authenticator code:":
-        "Tài khoản được bảo vệ bằng xác thực hai lớp. Vui lòng nhập mã từ ứng dụng xác thực:",
-    "A new set of Two-Factor Authentication recovery codes has been generated.":
-        "Bộ mã khôi phục mới cho xác thực hai lớp đã được tạo.",
+    "Your account is protected by two-factor authentication. Please enter an authenticator code:": "Tài khoản được bảo vệ bằng xác thực hai lớp. Vui lòng nhập mã từ ứng dụng xác thực:",
+    "A new set of Two-Factor Authentication recovery codes has been generated.": "Bộ mã khôi phục mới cho xác thực hai lớp đã được tạo.",
     "New Recovery Codes Generated": "Đã tạo bộ mã khôi phục mới",
     "Authenticator app activated.": "Đã kích hoạt ứng dụng xác thực.",
     "Authenticator App Activated": "Đã kích hoạt ứng dụng xác thực",
@@ -313,27 +280,28 @@ T = {
     "Deactivate": "Hủy kích hoạt",
     "Activate": "Kích hoạt",
     "Security Keys": "Khóa bảo mật",
-    ("You have added %(count)s security key.", "You have added %(count)s security keys."):
-        "Đã thêm %(count)s khóa bảo mật.",
+    (
+        "You have added %(count)s security key.",
+        "You have added %(count)s security keys.",
+    ): "Đã thêm %(count)s khóa bảo mật.",
     "No security keys have been added.": "Chưa có khóa bảo mật nào được thêm.",
     "Manage": "Quản lý",
     "Add": "Thêm",
     "Recovery Codes": "Mã khôi phục",
-    ("There is %(unused_count)s out of %(total_count)s recovery codes available.",
-     "There are %(unused_count)s out of %(total_count)s recovery codes available."):
-        "Còn %(unused_count)s trên tổng số %(total_count)s mã khôi phục chưa sử dụng.",
+    (
+        "There is %(unused_count)s out of %(total_count)s recovery codes available.",
+        "There are %(unused_count)s out of %(total_count)s recovery codes available.",
+    ): "Còn %(unused_count)s trên tổng số %(total_count)s mã khôi phục chưa sử dụng.",
     "No recovery codes set up.": "Chưa thiết lập mã khôi phục.",
     "View": "Xem",
     "Download": "Tải xuống",
     "Generate": "Tạo mã",
     "A new set of recovery codes has been generated.": "Đã tạo bộ mã khôi phục mới.",
-    "Save them  in a secure location now — they won't be shown again.":
-        "Vui lòng lưu các mã này ở nơi an toàn ngay bây giờ — các mã sẽ không được hiển thị lại.",
+    "Save them  in a secure location now — they won't be shown again.": "Vui lòng lưu các mã này ở nơi an toàn ngay bây giờ — các mã sẽ không được hiển thị lại.",
     "Security key added.": "Đã thêm khóa bảo mật.",
     "Security key removed.": "Đã xóa khóa bảo mật.",
     "Enter an authenticator code:": "Nhập mã từ ứng dụng xác thực:",
-    "You are about to generate a new set of recovery codes for your account.":
-        "Hệ thống sẽ tạo bộ mã khôi phục mới cho tài khoản.",
+    "You are about to generate a new set of recovery codes for your account.": "Hệ thống sẽ tạo bộ mã khôi phục mới cho tài khoản.",
     "This action will invalidate your existing codes.": "Thao tác này sẽ làm các mã hiện có mất hiệu lực.",
     "Are you sure?": "Ông/Bà có chắc chắn không?",
     "Unused codes": "Mã chưa sử dụng",
@@ -341,17 +309,13 @@ T = {
     "Generate new codes": "Tạo mã mới",
     "I have saved my recovery codes": "Tôi đã lưu mã khôi phục",
     "Activate Authenticator App": "Kích hoạt ứng dụng xác thực",
-    "To protect your account with two-factor authentication, scan the QR code below with your authenticator app. Then, input the verification code generated by the app below.":
-        "Để bảo vệ tài khoản bằng xác thực hai lớp, vui lòng dùng ứng dụng xác thực quét mã QR dưới đây, sau đó nhập mã xác thực do ứng dụng tạo ra vào ô bên dưới.",
+    "To protect your account with two-factor authentication, scan the QR code below with your authenticator app. Then, input the verification code generated by the app below.": "Để bảo vệ tài khoản bằng xác thực hai lớp, vui lòng dùng ứng dụng xác thực quét mã QR dưới đây, sau đó nhập mã xác thực do ứng dụng tạo ra vào ô bên dưới.",
     "Authenticator secret": "Khóa bí mật của ứng dụng xác thực",
-    "You can store this secret and use it to reinstall your authenticator app at a later time.":
-        "Ông/Bà có thể lưu khóa bí mật này để cài đặt lại ứng dụng xác thực sau này.",
+    "You can store this secret and use it to reinstall your authenticator app at a later time.": "Ông/Bà có thể lưu khóa bí mật này để cài đặt lại ứng dụng xác thực sau này.",
     "Deactivate Authenticator App": "Hủy kích hoạt ứng dụng xác thực",
-    "You are about to deactivate authenticator app based authentication. Are you sure?":
-        "Ông/Bà sắp hủy kích hoạt xác thực bằng ứng dụng xác thực. Ông/Bà có chắc chắn không?",
+    "You are about to deactivate authenticator app based authentication. Are you sure?": "Ông/Bà sắp hủy kích hoạt xác thực bằng ứng dụng xác thực. Ông/Bà có chắc chắn không?",
     "Trust this Browser?": "Tin cậy trình duyệt này?",
-    "If you choose to trust this browser, you will not be asked for a verification code the next time you sign in.":
-        "Nếu chọn tin cậy trình duyệt này, Ông/Bà sẽ không phải nhập mã xác thực trong lần đăng nhập tiếp theo.",
+    "If you choose to trust this browser, you will not be asked for a verification code the next time you sign in.": "Nếu chọn tin cậy trình duyệt này, Ông/Bà sẽ không phải nhập mã xác thực trong lần đăng nhập tiếp theo.",
     "Trust for %(period)s": "Tin cậy trong %(period)s",
     "Don't Trust": "Không tin cậy",
     "Add Security Key": "Thêm khóa bảo mật",
@@ -368,8 +332,7 @@ T = {
     "Edit Security Key": "Sửa khóa bảo mật",
     "Save": "Lưu",
     "Create Passkey": "Tạo khóa truy cập (passkey)",
-    "You are about to create a passkey for your account. As you can add additional keys later on, you can use a descriptive name to tell the keys apart.":
-        "Ông/Bà sắp tạo khóa truy cập (passkey) cho tài khoản. Vì có thể thêm các khóa khác sau này, Ông/Bà nên đặt tên mô tả để dễ phân biệt các khóa.",
+    "You are about to create a passkey for your account. As you can add additional keys later on, you can use a descriptive name to tell the keys apart.": "Ông/Bà sắp tạo khóa truy cập (passkey) cho tài khoản. Vì có thể thêm các khóa khác sau này, Ông/Bà nên đặt tên mô tả để dễ phân biệt các khóa.",
     "Create": "Tạo",
     "This functionality requires JavaScript.": "Chức năng này yêu cầu bật JavaScript.",
     # --- usersessions -----------------------------------------------------------
@@ -419,7 +382,7 @@ def quote(text):
     chunks = [p + "\\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
     if len(chunks) <= 1:
         return ['"%s"' % (chunks[0] if chunks else "")]
-    return ['""'] + ['"%s"' % c for c in chunks]
+    return ['""'] + [f'"{c}"' for c in chunks]
 
 
 def parse(path):
@@ -449,7 +412,7 @@ def parse(path):
                     vals[field] += unquote(l)
                     e["raw"].append(l)
             else:
-                raise ValueError("unexpected line: %r" % l)
+                raise ValueError(f"unexpected line: {l!r}")
         e["ctxt"] = vals.get("msgctxt")
         e["msgid"] = vals["msgid"]
         e["plural"] = vals.get("msgid_plural")
@@ -460,13 +423,15 @@ def main():
     entries = list(parse(SRC))
     used, missing, skipped, out = set(), [], [], []
     out.append("# Vietnamese translation of django-allauth for DVCTT.")
-    out.append("# Generated by locale_vendor/build_vi_allauth_po.py from allauth %s." % allauth.__version__)
+    out.append(
+        f"# Generated by locale_vendor/build_vi_allauth_po.py from allauth {allauth.__version__}."
+    )
     out.append("# Scope: account, mfa, usersessions and layout strings; socialaccount,")
     out.append("# idp/oidc and headless-only strings are intentionally left untranslated.")
     out.append("#")
     out.append('msgid ""')
     out.append('msgstr ""')
-    out += ['"%s: %s\\n"' % kv for kv in HEADER.items()]
+    out += ['"{}: {}\\n"'.format(*kv) for kv in HEADER.items()]
     n = 0
     for e in entries:
         if e["msgid"] == "":
