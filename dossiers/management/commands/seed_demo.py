@@ -20,3 +20,6 @@ class Command(BaseCommand):
         )
         # The bundled catalogue (procedures/data/procedures.json, demo completions marked).
         call_command("import_procedures", stdout=self.stdout, stderr=self.stderr)
+        from dossiers.demo import seed_demo_dossiers  # demo dossiers for the officials' pages
+
+        self.stdout.write(f"Hồ sơ mẫu: {seed_demo_dossiers()} hồ sơ mới.")

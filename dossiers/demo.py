@@ -1,0 +1,83 @@
+"""Demo dossiers for the officials' workspace (idempotent): filed by the second demo citizen."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from accounts.demo import AGENCY_A
+from accounts.models import User
+from dvctt.errors import ApplicationError
+from procedures.models import ProcedureCase
+
+from . import services
+from .models import Dossier
+
+log = logging.getLogger(__name__)
+DEMO_PDF = b"%PDF-1.4\n% DVCTT demo\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# (procedure code, actions run after submission by (role e-mail, action))
+DEMO_DOSSIERS = [
+    ("1.004194", []),  # Đăng ký tạm trú: waits at the desk of agency A
+    ("1.002755", [("motcua@demo.vn", "receive"), ("lanhdao@demo.vn", "assign")]),
+]
+
+
+def _sample(prop: dict):
+    if "enum" in prop:
+        return prop["enum"][0]
+    if prop.get("type") in ("integer", "number"):
+        return prop.get("minimum", 1)
+    if prop.get("type") == "boolean":
+        return True
+    if prop.get("format") == "date":
+        return "2026-01-15"
+    if prop.get("format") == "email":
+        return "congdan2@demo.vn"
+    return "Nội dung mẫu"[: prop.get("maxLength", 100)]
+
+
+def seed_demo_dossiers() -> int:
+    """Create the demo dossiers unless the second demo citizen already has some."""
+    citizen = User.objects.filter(email="congdan2@demo.vn").first()
+    if citizen is None or Dossier.objects.filter(applicant=citizen).exists():
+        return 0
+    created = 0
+    for code, actions in DEMO_DOSSIERS:
+        try:
+            with transaction.atomic():
+                _file_one(citizen, code, actions)
+            created += 1
+        except (ApplicationError, User.DoesNotExist) as exc:
+            # The catalogue may change; a demo dossier that no longer fits is simply left out.
+            log.warning("demo dossier %s skipped: %s", code, exc)
+    return created
+
+
+def _file_one(citizen: User, code: str, actions: list[tuple[str, str]]) -> None:
+    first_case = ProcedureCase.objects.filter(procedure__code=code).order_by("position", "id")
+    dossier = services.dossier_create_draft(
+        actor=citizen,
+        procedure_code=code,
+        agency_code=AGENCY_A,
+        case_id=first_case.values_list("pk", flat=True).first(),
+    )
+    schema = dossier.snapshot.get("form_schema") or {}
+    form = dict(dossier.form_data)
+    for name in schema.get("required", []):
+        form.setdefault(name, _sample(schema["properties"][name]))
+    services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data=form)
+    for component in dossier.case_components():
+        if component.get("required"):
+            services.attachment_add(
+                actor=citizen,
+                dossier_id=dossier.pk,
+                component_id=component["id"],
+                upload=SimpleUploadedFile("giay-to-mau.pdf", DEMO_PDF),
+            )
+    services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
+    for email, action in actions:
+        services.dossier_run_action(
+            actor=User.objects.get(email=email), dossier_id=dossier.pk, action=action
+        )
