@@ -7,6 +7,7 @@ its notifications with transaction.on_commit (DESIGN.md §3.1).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.conf import settings
@@ -347,8 +348,6 @@ def dossier_update_form(*, actor: User, dossier_id, form_data: dict) -> dict[str
             _("Tờ khai phải là một đối tượng JSON."),
             fields={"form_data": [_("Dữ liệu tờ khai không hợp lệ.")]},
         )
-    import json
-
     if len(json.dumps(form_data, ensure_ascii=False).encode()) > MAX_FORM_BYTES:
         raise InvalidInput(_("Tờ khai quá dài."), fields={"form_data": [_("Tờ khai quá dài.")]})
     dossier = _lock(dossier_id)

@@ -138,3 +138,64 @@ def test_citizen_files_birth_registration_online(page, demo_data, login, axe_che
     # Every file went through the progress-bar script: a POST, and the page it redirects to
     # (swapped in place, not loaded again); the refused file answers in one request.
     assert len(uploads) == 2 * count + 1
+
+
+def test_filing_works_without_javascript(browser, live_url, demo_data, tmp_path, axe_check):
+    context = browser.new_context(base_url=live_url, java_script_enabled=False, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto("/ho-so/nop/1.004194/")
+        assert "/accounts/login/?next=/ho-so/nop/1.004194/" in page.url
+        page.get_by_label("Thư điện tử").fill("congdan@demo.vn")
+        page.get_by_label("Mật khẩu").fill("DemoPass#2025")
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(page.get_by_text("Bước 1/5")).to_be_visible()
+        page.get_by_label("Trung tâm Phục vụ hành chính công tỉnh Demo").check()
+        page.locator("input[name=case]").first.check()
+        page.get_by_role("button", name="Bắt đầu nộp hồ sơ").click()
+        page.get_by_role("button", name="Lưu và tiếp tục").click()
+        expect(page.get_by_text("Bước 3/5")).to_be_visible()
+        page.goto(page.url.replace("/buoc/3/", "/buoc/4/"))
+        (tmp_path / "bad.pdf").write_bytes(b"MZ\x90\x00" + b"\x00" * 100)
+        (tmp_path / "ok.pdf").write_bytes(PDF)
+        form = page.locator("form[data-upload]").first
+        form.locator("input[type=file]").set_input_files(str(tmp_path / "bad.pdf"))
+        form.locator("button[type=submit]").click()
+        expect(page.get_by_role("alert")).to_contain_text("tệp chương trình")
+        form = page.locator("form[data-upload]").first
+        form.locator("input[type=file]").set_input_files(str(tmp_path / "ok.pdf"))
+        form.locator("button[type=submit]").click()
+        expect(page.get_by_role("link", name="ok.pdf")).to_be_visible()
+        expect(page.locator(".messages")).to_contain_text("Đã tải lên")
+        assert page.url.endswith("/buoc/4/")
+    finally:
+        context.close()
+
+
+def test_officer_receives_and_the_public_tracks_it(page, demo_data, login, axe_check):
+    dossier = Dossier.objects.get(procedure__code="1.004194", applicant__email="congdan2@demo.vn")
+    login(page, "motcua@demo.vn")
+    page.goto("/can-bo/")
+    axe_check(page)
+    page.get_by_role("link", name=dossier.code).click()
+    axe_check(page)
+    page.get_by_role("button", name="Tiếp nhận", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Đã thực hiện")
+    dossier.refresh_from_db()
+    assert dossier.status == "received" and dossier.due_at
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    page.goto("/tra-cuu/")
+    axe_check(page)
+    page.get_by_label("Mã hồ sơ").fill(dossier.code)
+    page.get_by_label("4 số cuối số định danh cá nhân của người nộp").fill("1234")
+    page.get_by_role("button", name="Tra cứu").click()
+    result = page.locator(".tracking-result")
+    expect(result).to_contain_text("Đã tiếp nhận")
+    for secret in ("Trần Thị Bình", "079185001234", "congdan2@demo.vn", "0987654321"):
+        assert secret not in result.inner_text()
+    axe_check(page)
+    page.get_by_label("4 số cuối số định danh cá nhân của người nộp").fill("9999")
+    page.get_by_role("button", name="Tra cứu").click()
+    expect(page.get_by_role("alert")).to_contain_text("Không tìm thấy hồ sơ")
+    axe_check(page)
