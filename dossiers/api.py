@@ -190,6 +190,9 @@ class DossierAttachmentApi(APIView):
     )
     def post(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
+        services.refuse_oversized_request(
+            dossier=dossier, content_length=request.META.get("CONTENT_LENGTH")
+        )
         data = self.AttachmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(

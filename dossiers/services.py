@@ -365,6 +365,27 @@ def dossier_set_step(*, actor: User, dossier_id, step: int) -> None:
     Dossier.objects.filter(pk=dossier.pk).update(draft_step=max(1, min(int(step), 5)))
 
 
+def upload_limit_bytes(*, dossier: Dossier) -> int:
+    """Return the largest request body an upload to this dossier may have (file + form)."""
+    default = getattr(settings, "DOSSIER_UPLOAD_MAX_MB", DEFAULT_MAX_UPLOAD_MB)
+    largest = max(
+        [int(c.get("max_size_mb") or default) for c in dossier.case_components()] or [default]
+    )
+    return (largest + 1) * 1024 * 1024
+
+
+def refuse_oversized_request(*, dossier: Dossier, content_length: str | int | None) -> None:
+    """Refuse an upload whose declared size is over the limit before reading its body."""
+    try:
+        length = int(content_length or 0)
+    except (TypeError, ValueError):
+        length = 0
+    limit = upload_limit_bytes(dossier=dossier)
+    if length > limit:
+        message = _("Tệp quá lớn: tối đa %(mb)s MB mỗi tệp.") % {"mb": limit // 1024 // 1024 - 1}
+        raise InvalidInput(message, fields={"file": [message]})
+
+
 @transaction.atomic
 def attachment_add(
     *, actor: User, dossier_id, component_id: Any, upload: UploadedFile

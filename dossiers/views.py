@@ -288,8 +288,24 @@ def _step_review(request, dossier):
 def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
     """Attach a file to one component (draft step 4 or a supplement)."""
     dossier = _editable(request, dossier_id)
-    form = UploadForm(request.POST, request.FILES)
     back = _attachments_page(dossier)
+    try:
+        # Checked before the body is read, so a huge upload is not even received.
+        services.refuse_oversized_request(
+            dossier=dossier, content_length=request.META.get("CONTENT_LENGTH")
+        )
+    except ApplicationError as exc:
+        return _render_attachments(
+            request,
+            dossier,
+            template="dossiers/wizard_attachments.html"
+            if dossier.status == DossierStatus.DRAFT
+            else "dossiers/supplement.html",
+            context=_steps(4) if dossier.status == DossierStatus.DRAFT else {},
+            status=413,
+            upload_error=exc.message,
+        )
+    form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         error = _("Vui lòng chọn một tệp để tải lên.")
     else:

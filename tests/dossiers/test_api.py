@@ -249,3 +249,16 @@ def test_openapi_schema_lists_the_dossier_api(client):
         "/api/v1/tracking/",
     ):
         assert path in paths
+
+
+def test_huge_upload_is_refused_through_api(citizen, procedure):
+    api = client_for(citizen)
+    dossier = services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
+    r = api.post(
+        f"/api/v1/dossiers/{dossier.pk}/attachments/",
+        {"component": required_components(dossier)[0]["id"], "file": upload()},
+        format="multipart",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    body = assert_error(r, 400, "invalid")
+    assert "file" in body["fields"]

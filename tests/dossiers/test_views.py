@@ -353,3 +353,17 @@ def test_login_then_back_to_start(client, citizen, procedure):
         {"login": citizen.email, "password": PASSWORD, "next": f"/ho-so/nop/{procedure.code}/"},
     )
     assert r.status_code == 302 and r["Location"] == f"/ho-so/nop/{procedure.code}/"
+
+
+def test_huge_upload_is_refused_before_reading(citizen_client, citizen, procedure):
+    dossier = make_draft(citizen, procedure, complete=False)
+    r = citizen_client.post(
+        f"/ho-so/{dossier.pk}/tep/",
+        {
+            "component": required_components(dossier)[0]["id"],
+            "file": SimpleUploadedFile("a.pdf", PDF),
+        },
+        CONTENT_LENGTH=str(500 * 1024 * 1024),
+    )
+    assert r.status_code == 413 and "Tệp quá lớn: tối đa 10 MB" in r.content.decode()
+    assert not Attachment.objects.exists()
