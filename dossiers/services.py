@@ -474,9 +474,9 @@ def dossier_missing(*, dossier: Dossier) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def dossier_submit(*, actor: User, dossier_id) -> Dossier:
+def dossier_submit(*, actor: User, dossier_id=None, dossier: Dossier | None = None) -> Dossier:
     """Check the draft is complete, give it its code and submit it to the agency."""
-    dossier = _lock(dossier_id)
+    dossier = _lock(dossier_id or dossier.pk)
     _require_editor(dossier, actor)
     if dossier.status != DossierStatus.DRAFT:
         raise InvalidTransition()
@@ -546,12 +546,18 @@ def _notify_applicant(dossier: Dossier, *, key: str, subject: str, body: str) ->
 
 @transaction.atomic
 def dossier_run_action(
-    *, actor: User, dossier_id, action: str, note: str = "", data: dict | None = None
+    *,
+    actor: User,
+    dossier_id=None,
+    action: str,
+    note: str = "",
+    data: dict | None = None,
+    dossier: Dossier | None = None,
 ) -> Dossier:
     """Run one workflow action on a dossier, if the actor's role and the status allow it."""
     if action not in workflow.ACTIONS or action == DossierAction.SUBMIT:
         raise NotFound(_("Thao tác không tồn tại."))
-    dossier = _lock(dossier_id)
+    dossier = _lock(dossier_id or dossier.pk)
     spec = workflow.ACTIONS[action]
     roles = workflow.actor_roles(dossier, actor)
     if not roles:

@@ -215,3 +215,10 @@ def test_eform_is_prefilled_with_the_applicant_data(procedure):
         actor=citizen, procedure_code=procedure.code, form_data={"ho_ten": "Người khác"}
     )
     assert typed.form_data["ho_ten"] == "Người khác"
+
+
+def test_services_also_take_the_dossier_object(citizen, procedure, reception):
+    dossier = make_draft(citizen, procedure)
+    dossier = services.dossier_submit(actor=citizen, dossier=dossier)
+    dossier = services.dossier_run_action(actor=reception, dossier=dossier, action="receive")
+    assert dossier.status == DossierStatus.RECEIVED
