@@ -28,6 +28,19 @@ class Field(models.Model):
         return self.name
 
 
+class SearchWord(models.Model):
+    """A word of the folded catalogue texts; query words are matched to it for typos."""
+
+    word = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("từ tìm kiếm")
+        verbose_name_plural = _("từ tìm kiếm")
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class Procedure(models.Model):
     """An administrative procedure (thủ tục hành chính) of the national catalogue."""
 
@@ -83,6 +96,13 @@ class Procedure(models.Model):
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
+        from . import lexicon
+
+        words = lexicon.words_of(self.search_text)
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True
+        )
+        lexicon.invalidate()
 
     def clean(self):
         from .forms_schema import validate_form_schema

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
 
+from . import lexicon
 from .models import Field, Procedure
 from .text import fold, similarity, word_similarity
 
-# pg_trgm's default word_similarity_threshold; the SQLite fallback uses the same cut-off.
-WORD_SIMILARITY_THRESHOLD = 0.6
 MAX_QUERY_LENGTH = 200
 
 
@@ -44,32 +45,59 @@ def _filtered(filters: CatalogueFilters) -> QuerySet[Procedure]:
     return qs
 
 
-def _tiers(folded: str) -> tuple[Q, Q]:
+@dataclass(frozen=True)
+class _Plan:
+    folded: str
+    words: list[str]
+    choices: dict[str, list[str]]  # query word → catalogue words it may stand for
+
+
+def _plan(query: str) -> _Plan:
+    folded = fold(query[:MAX_QUERY_LENGTH])
+    words = list(dict.fromkeys(folded.split()))
+    return _Plan(folded, words, {word: lexicon.alternatives(word) for word in words})
+
+
+def _word_pattern(choices: list[str]) -> str:
+    return " (" + "|".join(re.escape(choice) for choice in choices) + ")"
+
+
+def _conditions(plan: _Plan) -> tuple[Q, Q, Q]:
     # `search_text` is " " + folded words joined by single spaces, so " ki" marks a word that
-    # starts with "ki"; each condition is one LIKE '% …%' that the trigram index serves.
-    phrase = Q(search_text__contains=f" {folded}")
+    # starts with "ki"; every condition is a LIKE or a regex the trigram index serves.
+    phrase = Q(search_text__contains=f" {plan.folded}")
     all_words = Q()
-    for word in folded.split():
+    for word in plan.words:
         all_words &= Q(search_text__contains=f" {word}")
-    return phrase, all_words
+    fuzzy = Q()
+    known = [word for word in plan.words if plan.choices[word]]
+    for word in known:
+        choices = plan.choices[word]
+        if choices == [word]:
+            fuzzy &= Q(search_text__contains=f" {word}")
+        else:
+            fuzzy &= Q(search_text__regex=_word_pattern(choices))
+    # a word neither in the catalogue nor close to one cannot be matched: leave it out of
+    # the typo tier rather than let it hide every result
+    return phrase, all_words, fuzzy if known else all_words
 
 
-def _rank_python(folded: str, rows) -> list[int]:
-    words = folded.split()
+def _rank_python(plan: _Plan, rows) -> list[int]:
+    patterns = [
+        re.compile(_word_pattern(plan.choices[word])) for word in plan.words if plan.choices[word]
+    ] or [re.compile(re.escape(f" {word}")) for word in plan.words]
     ranked = []
     for pk, text, popularity in rows:
-        if f" {folded}" in text:
-            tier = 2
-        elif all(f" {word}" in text for word in words):
-            tier = 1
-        else:
+        if f" {plan.folded}" in text:
+            tier, score = 2, 0.0
+        elif all(f" {word}" in text for word in plan.words):
+            tier, score = 1, 0.0
+        elif all(pattern.search(text) for pattern in patterns):
             tier = 0
-        word_sim = word_similarity(folded, text)
-        if tier == 0 and word_sim < WORD_SIMILARITY_THRESHOLD:
+            score = word_similarity(plan.folded, text) + similarity(plan.folded, text)
+        else:
             continue
-        sim = similarity(folded, text)
-        score = word_sim if tier else word_sim + sim
-        ranked.append((-tier, -score, -popularity, -sim, pk))
+        ranked.append((-tier, -score, -popularity, len(text), pk))
     ranked.sort()
     return [item[-1] for item in ranked]
 
@@ -77,21 +105,22 @@ def _rank_python(folded: str, rows) -> list[int]:
 def procedures_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
     """Return published procedures matching the filters; with a query, best match first.
 
-    The query is folded like `search_text` (no diacritics, lower case) and ranked: the exact
-    phrase first, then all words present, then fuzzy matches by trigram word similarity;
-    equally good matches go most used first. On
-    PostgreSQL every condition is served by the GIN trigram index on `search_text`; on SQLite
-    the same ranking is computed in Python.
+    The query is folded like `search_text` (no diacritics, lower case) and ranked in tiers:
+    the exact phrase, then all words present, then every word present or replaced by a close
+    catalogue word (typos, see lexicon.py), the last tier ordered by trigram similarity.
+    Within a tier the most used procedure comes first, then the shortest. On PostgreSQL every
+    condition is served by the GIN trigram index on `search_text` and the similarity is
+    computed for typo matches only; on SQLite the same ranking is computed in Python.
     """
     qs = _filtered(filters).select_related("field")
-    folded = fold(filters.q[:MAX_QUERY_LENGTH])
-    if not folded:
+    plan = _plan(filters.q)
+    if not plan.folded:
         return qs.order_by("-popularity", "code")
-    phrase, all_words = _tiers(folded)
+    phrase, all_words, fuzzy = _conditions(plan)
     if connection.vendor == "postgresql":
+        exact = phrase | all_words
         return (
-            # the phrase implies all words, so two indexable branches select the candidates
-            qs.filter(all_words | Q(search_text__trigram_word_similar=folded))
+            qs.filter(all_words | fuzzy)
             .annotate(
                 tier=Case(
                     When(phrase, then=Value(2)),
@@ -99,19 +128,18 @@ def procedures_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
                     default=Value(0),
                     output_field=IntegerField(),
                 ),
-                word_sim=TrigramWordSimilarity(folded, "search_text"),
-                sim=TrigramSimilarity("search_text", folded),
-                # Among typo matches a long text can hold a closer extent by chance; adding
-                # the whole-text similarity favours the procedure that is mostly the query.
+                # CASE evaluates lazily: the costly similarities run for typo matches only.
                 score=Case(
-                    When(phrase | all_words, then=F("word_sim")),
-                    default=F("word_sim") + F("sim"),
+                    When(exact, then=Value(0.0)),
+                    default=TrigramWordSimilarity(plan.folded, "search_text")
+                    + TrigramSimilarity("search_text", plan.folded),
                     output_field=FloatField(),
                 ),
+                text_length=Length("search_text"),
             )
-            .order_by("-tier", "-score", "-popularity", "-sim", "pk")
+            .order_by("-tier", "-score", "-popularity", "text_length", "pk")
         )
-    ids = _rank_python(folded, qs.values_list("pk", "search_text", "popularity"))
+    ids = _rank_python(plan, qs.values_list("pk", "search_text", "popularity"))
     order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], default=Value(0))
     return qs.filter(pk__in=ids).order_by(order) if ids else qs.none()
 

@@ -519,3 +519,20 @@ def procedures_export(*, procedures) -> dict[str, Any]:
         "source_notes": [_("Xuất từ DVCTT; các trường trong demo_fields là dữ liệu mẫu.")],
         "procedures": [procedure_export_row(procedure=p) for p in procedures],
     }
+
+
+@transaction.atomic
+def search_words_refresh(*, actor=None) -> int:
+    """Add the words of every procedure's search text to the lexicon; return how many new."""
+    from . import lexicon
+    from .models import SearchWord
+
+    before = SearchWord.objects.count()
+    words: set[str] = set()
+    for text in Procedure.objects.values_list("search_text", flat=True).iterator(chunk_size=5000):
+        words |= lexicon.words_of(text)
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True, batch_size=5000
+    )
+    lexicon.invalidate()
+    return SearchWord.objects.count() - before

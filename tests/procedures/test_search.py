@@ -92,5 +92,6 @@ def test_postgresql_uses_the_trigram_index(catalogue):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on procedures_search_text_trgm" in plan, plan
-    assert "%> 'dang ki khai sinh'" in plan and "~~ '% khai%'" in plan, plan
+    # the typo "ki" became a regex of close catalogue words, served by the same index
+    assert "~ ' (ki|" in plan and "~~ '% khai%'" in plan, plan
     assert "unaccent" not in sql

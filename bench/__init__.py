@@ -1,0 +1,1 @@
+"""Benchmarks of DVCTT, run by `make bench` as `python -m bench`."""
