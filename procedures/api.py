@@ -5,20 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .constants import OnlineMode
+from .pagination import CataloguePagination
 from .selectors import MAX_QUERY_LENGTH, CatalogueFilters, procedure_get_public, procedures_search
 from .services import procedure_snapshot
-
-
-class CataloguePagination(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class CatalogueFilterSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, Count, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, FloatField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +17,9 @@ from .models import Field, Procedure
 from .text import fold, similarity, word_similarity
 
 MAX_QUERY_LENGTH = 200
+# The number of matches rides along with each row (COUNT(*) OVER ()), so that a page of
+# results is one query instead of a count and a page (see pagination.py).
+_TOTAL = Window(expression=Count("pk"))
 
 
 @dataclass(frozen=True)
@@ -89,15 +92,14 @@ def _rank_python(plan: _Plan, rows) -> list[int]:
     ranked = []
     for pk, text, popularity in rows:
         if f" {plan.folded}" in text:
-            tier, score = 2, 0.0
+            rank = 20.0
         elif all(f" {word}" in text for word in plan.words):
-            tier, score = 1, 0.0
+            rank = 10.0
         elif all(pattern.search(text) for pattern in patterns):
-            tier = 0
-            score = word_similarity(plan.folded, text) + similarity(plan.folded, text)
+            rank = word_similarity(plan.folded, text) + similarity(plan.folded, text)
         else:
             continue
-        ranked.append((-tier, -score, -popularity, len(text), pk))
+        ranked.append((-rank, -popularity, len(text), pk))
     ranked.sort()
     return [item[-1] for item in ranked]
 
@@ -112,32 +114,28 @@ def procedures_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
     condition is served by the GIN trigram index on `search_text` and the similarity is
     computed for typo matches only; on SQLite the same ranking is computed in Python.
     """
-    qs = _filtered(filters).select_related("field")
+    qs = _filtered(filters).select_related("field").annotate(total_count=_TOTAL)
     plan = _plan(filters.q)
     if not plan.folded:
         return qs.order_by("-popularity", "code")
     phrase, all_words, fuzzy = _conditions(plan)
     if connection.vendor == "postgresql":
-        exact = phrase | all_words
         return (
             qs.filter(all_words | fuzzy)
             .annotate(
-                tier=Case(
-                    When(phrase, then=Value(2)),
-                    When(all_words, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                ),
-                # CASE evaluates lazily: the costly similarities run for typo matches only.
-                score=Case(
-                    When(exact, then=Value(0.0)),
+                # One CASE ranks the tiers (20 phrase, 10 all words, 0..2 typo matches by
+                # trigram similarity); it evaluates lazily, so the costly similarities run
+                # for typo matches only.
+                rank=Case(
+                    When(phrase, then=Value(20.0)),
+                    When(all_words, then=Value(10.0)),
                     default=TrigramWordSimilarity(plan.folded, "search_text")
                     + TrigramSimilarity("search_text", plan.folded),
                     output_field=FloatField(),
                 ),
                 text_length=Length("search_text"),
             )
-            .order_by("-tier", "-score", "-popularity", "text_length", "pk")
+            .order_by("-rank", "-popularity", "text_length", "pk")
         )
     ids = _rank_python(plan, qs.values_list("pk", "search_text", "popularity"))
     order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], default=Value(0))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +9,7 @@ from django.shortcuts import render
 from .constants import OnlineMode
 from .forms import CatalogueSearchForm
 from .models import FeeItem
+from .pagination import SinglePassPaginator
 from .selectors import (
     CatalogueFilters,
     fields_with_counts,
@@ -45,7 +45,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     queryset = procedures_search(filters=filters).prefetch_related(
         Prefetch("fees", queryset=FeeItem.objects.order_by("position", "id"))
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = SinglePassPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -51,11 +51,11 @@ def test_bad_filter_is_400_with_a_vietnamese_message(client, catalogue):
 def test_list_page_query_count_is_pinned(client, django_assert_num_queries, agency):
     for index in range(25):
         ProcedureFactory(agencies=[agency], free=bool(index % 2))
-    # field choices, agency choices, count, page (field joined), fees of the page
-    with django_assert_num_queries(5):
+    # field choices, agency choices, the page (field joined, total alongside), its fees
+    with django_assert_num_queries(4):
         assert client.get("/thu-tuc/").status_code == 200
     client.get("/thu-tuc/", {"q": "thu"})  # loads the lexicon once per process
-    with django_assert_num_queries(5 + RANK_QUERIES):
+    with django_assert_num_queries(4 + RANK_QUERIES):
         html = client.get("/thu-tuc/", {"q": "thu nghiem"}).content.decode()
     assert "Tìm thấy 25 thủ tục" in html
     assert "Miễn phí" in html and "Có phí, lệ phí" in html
@@ -89,3 +89,14 @@ def test_counter_only_procedure_has_guidance_instead_of_button(client, agency):
 
 def test_detail_404(client):
     assert client.get("/thu-tuc/0.000000/").status_code == 404
+
+
+def test_single_pass_pagination_edges(client, catalogue):
+    last = client.get("/thu-tuc/", {"page": 999}).content.decode()
+    assert "Trang 3/3" in last and "Tìm thấy 59 thủ tục" in last
+    first = client.get("/thu-tuc/", {"page": "abc"}).content.decode()
+    assert "Trang 1/3" in first
+    api = client.get("/api/v1/procedures/", {"page": 999})
+    assert api.status_code == 404
+    body = client.get("/api/v1/procedures/", {"page": 3}).json()
+    assert body["count"] == 59 and len(body["results"]) == 19 and body["next"] is None
