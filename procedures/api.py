@@ -11,8 +11,12 @@ from rest_framework.views import APIView
 
 from .constants import OnlineMode
 from .pagination import CataloguePagination
-from .selectors import MAX_QUERY_LENGTH, CatalogueFilters, procedure_get_public, procedures_search
-from .services import procedure_snapshot
+from .selectors import (
+    MAX_QUERY_LENGTH,
+    CatalogueFilters,
+    procedure_public_snapshot,
+    procedures_search,
+)
 
 
 class CatalogueFilterSerializer(serializers.Serializer):
@@ -143,5 +147,4 @@ class ProcedureDetailApi(APIView):
         summary="Chi tiết thủ tục hành chính",
     )
     def get(self, request, code: str):
-        procedure = procedure_get_public(code=code)
-        return Response(procedure_snapshot(procedure=procedure))
+        return Response(procedure_public_snapshot(code=code))

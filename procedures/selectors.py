@@ -178,10 +178,19 @@ def procedure_get_public(*, code: str) -> Procedure:
     )
 
 
+def procedure_public_snapshot(*, code: str) -> dict:
+    """Return the API detail (API.md §4) of the published procedure with `code`, or 404."""
+    from .services import procedure_snapshot
+
+    procedure = get_object_or_404(Procedure.objects.filter(is_published=True).only("pk"), code=code)
+    return procedure_snapshot(procedure=procedure)
+
+
 __all__ = [
     "CatalogueFilters",
     "fields_with_counts",
     "procedure_get_public",
+    "procedure_public_snapshot",
     "procedure_suggestions",
     "procedures_popular",
     "procedures_search",

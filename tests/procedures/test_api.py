@@ -103,3 +103,10 @@ def test_openapi_schema_documents_both_endpoints(client):
     assert "/api/v1/procedures/{code}/" in paths
     params = {p["name"] for p in paths["/api/v1/procedures/"]["get"]["parameters"]}
     assert {"q", "field", "agency", "level", "online", "page"} <= params
+
+
+def test_detail_query_count_is_pinned(client, django_assert_num_queries, agency):
+    procedure = ProcedureFactory(agencies=[agency], multi_case=True)
+    # lookup, procedure with field, cases, components, fees, steps, agencies
+    with django_assert_num_queries(7):
+        assert client.get(f"/api/v1/procedures/{procedure.code}/").status_code == 200
