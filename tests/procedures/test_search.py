@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from procedures.selectors import CatalogueFilters, procedures_search
+from procedures.text import fold
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,19 @@ def test_postgresql_uses_the_trigram_index(catalogue):
     # the typo "ki" became a regex of close catalogue words, served by the same index
     assert "~ ' (ki|" in plan and "~~ '% khai%'" in plan, plan
     assert "unaccent" not in sql
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_any_procedure_is_found_by_its_name_however_typed(catalogue, bundled_data, data):
+    row = data.draw(st.sampled_from(bundled_data["procedures"]))
+    typed = data.draw(
+        st.sampled_from([row["name"], row["name"].upper(), row["name"].lower(), fold(row["name"])])
+    )
+    codes = _codes(q=typed)
+    # its own name is an exact phrase match: it is on the first page, ahead of any typo match
+    assert row["code"] in codes[:20], (typed, codes[:5])
