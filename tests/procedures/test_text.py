@@ -3,7 +3,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from procedures.text import fold, similarity, trigrams, word_similarity
+from procedures.lexicon import alternatives, edit_distance
+from procedures.text import fold
 
 
 def test_fold_removes_diacritics_case_and_punctuation():
@@ -24,17 +25,25 @@ def test_fold_is_idempotent_and_ascii(text):
     assert "  " not in folded
 
 
-def test_trigrams_follow_pg_trgm_padding():
-    assert trigrams("ky") == {"  k", " ky", "ky "}
+@given(st.text(alphabet="abcdhiky", max_size=8), st.text(alphabet="abcdhiky", max_size=8))
+def test_edit_distance_is_a_metric(a, b):
+    assert edit_distance(a, b) == edit_distance(b, a)
+    assert (edit_distance(a, b) == 0) == (a == b)
+    assert edit_distance(a, b) <= max(len(a), len(b))
 
 
-@given(st.text(alphabet="abcdefghik ", max_size=30), st.text(alphabet="abcdefghik ", max_size=30))
-def test_similarity_is_symmetric_and_bounded(a, b):
-    assert similarity(a, b) == similarity(b, a)
-    assert 0.0 <= similarity(a, b) <= 1.0
-    assert 0.0 <= word_similarity(a, b) <= 1.0
+def test_typos_map_to_catalogue_words(db):
+    from procedures.models import SearchWord
 
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=w) for w in ["dang", "ky", "khai", "sinh", "kinh", "tru"]]
+    )
+    from procedures import lexicon
 
-def test_word_similarity_matches_postgresql_for_a_typo():
-    # pg_trgm: word_similarity('dang ki khai sinh', 'thu tuc dang ky khai sinh') = 0.7894737
-    assert abs(word_similarity("dang ki khai sinh", "thu tuc dang ky khai sinh") - 15 / 19) < 1e-6
+    lexicon.invalidate()
+    assert alternatives("dang") == ["dang"]  # a catalogue word stands for itself only
+    assert "ky" in alternatives("ki")
+    assert alternatives("sinhh") == ["sinh"]
+    assert alternatives("kh")[0] == "kh"  # a word being typed keeps its own prefix first
+    assert alternatives("qqqqqq") == []
+    assert alternatives("1.001193") == ["1.001193"]
