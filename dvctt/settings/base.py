@@ -252,8 +252,7 @@ PORTAL_NAME = env("PORTAL_NAME", default="Cổng Dịch vụ công trực tuyế
 # 07:00–11:30 and 13:30–17:00, 8 hours = 1 working day). Dossiers received after the cut-off
 # count from the next working day (Nghị định 61/2018/NĐ-CP Điều 18).
 WORKING_HOURS = [
-    tuple(p.split("-"))
-    for p in env.list("WORKING_HOURS", default=["07:00-11:30", "13:30-17:00"])
+    tuple(p.split("-")) for p in env.list("WORKING_HOURS", default=["07:00-11:30", "13:30-17:00"])
 ]
 WORKDAY_CUTOFF = env("WORKDAY_CUTOFF", default="15:00")
 # Extra days off decided by the province (ISO dates), on top of holidays.Vietnam.
