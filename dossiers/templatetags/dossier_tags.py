@@ -64,14 +64,6 @@ def is_overdue(dossier) -> bool:
 
 
 @register.filter
-def vnd(value) -> str:
-    try:
-        return f"{int(value):,}".replace(",", ".") + " đ"
-    except (TypeError, ValueError):
-        return ""
-
-
-@register.filter
 def filesize(value) -> str:
     value = int(value or 0)
     if value >= 1024 * 1024:
