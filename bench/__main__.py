@@ -2,8 +2,9 @@
 
 Runs against PostgreSQL named by DATABASE_URL, in a dedicated database `<name>_bench` that it
 creates and drops. For each size it bulk-inserts the catalogue, then measures server-side:
-- search: the selector the list page and the API use (count + first page of 20), per query
-  of a fixed set, p50/p95 over repeated runs;
+- search: the selector the list page and the API use, paginated as they paginate it
+  (SinglePassPaginator: the first page of 20 and the total in one query), per query of a
+  fixed set, p50/p95/max over repeated runs;
 - page: GET /thu-tuc/?q=… through Django's test client (rendering included);
 - the number of SQL queries of the list page.
 Prints a table and one `BENCH <name> <value> <unit>` line per figure.
@@ -210,16 +211,18 @@ def _fill(target: int, rng: random.Random) -> None:
 
 
 def _measure(label: str) -> dict[str, float]:
-    from django.core.paginator import Paginator
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from procedures.pagination import SinglePassPaginator
     from procedures.selectors import CatalogueFilters, procedures_search
 
     def search_once(q: str) -> float:
+        # exactly what the list page (views.catalogue) and the API (CataloguePagination) do:
+        # a plain Paginator would add a COUNT query neither of them runs
         began = time.perf_counter()
-        page = Paginator(procedures_search(filters=CatalogueFilters(q=q)), 20).get_page(1)
+        page = SinglePassPaginator(procedures_search(filters=CatalogueFilters(q=q)), 20).get_page(1)
         list(page.object_list)
         _ = page.paginator.count
         return (time.perf_counter() - began) * 1000
