@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -20,8 +22,8 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.expressions import Col
-from django.db.models.functions import Cast, Length
+from django.db.models.expressions import Col, RawSQL
+from django.db.models.functions import Length
 from django.db.models.sql.constants import INNER
 from django.shortcuts import get_object_or_404
 
@@ -78,35 +80,59 @@ def _word_pattern(choices: list[str]) -> str:
     return " (" + "|".join(re.escape(choice) for choice in choices) + ")"
 
 
-def _conditions(plan: _Plan) -> tuple[Q, Q, Q]:
-    # `search_text` is " " + folded words joined by single spaces, so " ki" marks a word that
-    # starts with "ki"; every condition is a LIKE or a regex the trigram index serves.
-    phrase = Q(search_text__contains=f" {plan.folded}")
-    all_words = Q()
-    for word in plan.words:
-        all_words &= Q(search_text__contains=f" {word}")
-    fuzzy = Q()
+# On PostgreSQL the conditions and the rank are written as SQL text: they are rebuilt for
+# every keystroke of search-as-you-type, and compiling the same ~20 lookups as Q objects and
+# a CASE through the ORM took longer than running the query on a 5,000-procedure catalogue.
+_SEARCH_TEXT = '"procedures_procedure"."search_text"'
+
+
+def _like(text: str) -> tuple[str, list[str]]:
+    # the `contains` lookup: LIKE with % and _ escaped, which the trigram index serves
+    return f"{_SEARCH_TEXT} LIKE %s", [f"%{connection.ops.prep_for_like_query(text)}%"]
+
+
+def _regex(pattern: str) -> tuple[str, list[str]]:
+    return f"{_SEARCH_TEXT} ~ %s", [pattern]
+
+
+def _join(parts: list[tuple[str, list[str]]], glue: str) -> tuple[str, list[str]]:
+    return glue.join(f"({sql})" for sql, _ in parts), [p for _, params in parts for p in params]
+
+
+def _conditions(plan: _Plan) -> tuple[tuple, tuple, tuple]:
+    """Return the SQL (text, params) of the phrase, all-words and typo conditions.
+
+    `search_text` is " " + folded words joined by single spaces, so " ki" marks a word that
+    starts with "ki"; every condition is a LIKE or a regex the trigram index serves.
+    """
+    phrase = _like(f" {plan.folded}")
+    all_words = _join([_like(f" {word}") for word in plan.words], " AND ")
     known = [word for word in plan.words if plan.choices[word]]
-    for word in known:
-        choices = plan.choices[word]
-        if choices == [word]:
-            fuzzy &= Q(search_text__contains=f" {word}")
-        else:
-            fuzzy &= Q(search_text__regex=_word_pattern(choices))
+    fuzzy = _join(
+        [
+            _like(f" {word}")
+            if plan.choices[word] == [word]
+            else _regex(_word_pattern(plan.choices[word]))
+            for word in known
+        ],
+        " AND ",
+    )
     # a word neither in the catalogue nor close to one cannot be matched: leave it out of
     # the typo tier rather than let it hide every result
     return phrase, all_words, fuzzy if known else all_words
 
 
-def _exact_word_share(plan: _Plan):
-    found = [
-        Case(When(search_text__contains=f" {word}", then=Value(1)), default=Value(0))
-        for word in plan.words
-    ]
-    total = found[0]
-    for term in found[1:]:
-        total = total + term
-    return Cast(total, FloatField()) / Value(float(len(plan.words)))
+def _rank_sql(plan: _Plan, phrase: tuple, all_words: tuple) -> tuple[str, list[str]]:
+    # One CASE ranks the tiers: 20 phrase, 10 all words, and for typo matches the share of
+    # query words found as typed (0..1). The share costs a LIKE per word, where trigram
+    # similarity of each candidate cost ~30 µs a row.
+    found = [_like(f" {word}") for word in plan.words]
+    share = " + ".join(f"(CASE WHEN {sql} THEN 1 ELSE 0 END)" for sql, _ in found)
+    return (
+        f"CASE WHEN {phrase[0]} THEN 20.0 WHEN {all_words[0]} THEN 10.0 "
+        f"ELSE ({share})::double precision / {float(len(plan.words))} END",
+        [*phrase[1], *all_words[1], *(p for _, params in found for p in params)],
+    )
 
 
 def _rank_python(plan: _Plan, rows) -> list[int]:
@@ -202,6 +228,12 @@ class _RankedJoin:
 _RANKED = "procedures_search_ranked"
 
 
+_FLOAT = FloatField()
+_INTEGER = IntegerField()
+_CHAR = CharField()
+
+
+@functools.cache
 def _ranked_column(name: str, output_field) -> Col:
     target = output_field.clone()
     target.set_attributes_from_name(name)
@@ -224,7 +256,7 @@ def _two_stage(ranking: QuerySet, keys: list[tuple[str, object, object, bool]]) 
     query.alias_refcount[_RANKED] = 1
     query.table_map[_RANKED] = [_RANKED]
     columns = {name: _ranked_column(f"sr_{name}", field) for name, _, field, _ in keys}
-    return qs.annotate(total_count=_ranked_column("sr_total", IntegerField())).order_by(
+    return qs.annotate(total_count=_ranked_column("sr_total", _INTEGER)).order_by(
         *[columns[name].desc() if desc else columns[name].asc() for name, _, _, desc in keys]
     )
 
@@ -247,30 +279,26 @@ def procedures_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
             return _two_stage(
                 _filtered(filters),
                 [
-                    ("popularity", F("popularity"), IntegerField(), True),
-                    ("code", F("code"), CharField(), False),
+                    ("popularity", F("popularity"), _INTEGER, True),
+                    ("code", F("code"), _CHAR, False),
                 ],
             )
         qs = _filtered(filters).select_related("field").annotate(total_count=_TOTAL)
         return qs.order_by("-popularity", "code")
-    phrase, all_words, fuzzy = _conditions(plan)
     if postgres:
-        # One CASE ranks the tiers: 20 phrase, 10 all words, and for typo matches the share
-        # of query words found as typed (0..1). The share costs a LIKE per word, where
-        # trigram similarity of each candidate cost ~30 µs a row.
-        rank = Case(
-            When(phrase, then=Value(20.0)),
-            When(all_words, then=Value(10.0)),
-            default=_exact_word_share(plan),
-            output_field=FloatField(),
-        )
+        phrase, all_words, fuzzy = _conditions(plan)
+        # the OR of two identical conditions would only cost the planner time
+        where = all_words if fuzzy == all_words else _join([all_words, fuzzy], " OR ")
+        # the SQL text is ours alone: every word of the query travels as a parameter
+        condition = RawSQL(*where, output_field=BooleanField())  # noqa: S611
+        rank = RawSQL(*_rank_sql(plan, phrase, all_words))  # noqa: S611
         return _two_stage(
-            _filtered(filters).filter(all_words | fuzzy),
+            _filtered(filters).filter(condition),
             [
-                ("rank", rank, FloatField(), True),
-                ("popularity", F("popularity"), IntegerField(), True),
-                ("text_length", Length("search_text"), IntegerField(), False),
-                ("pk", F("pk"), IntegerField(), False),
+                ("rank", rank, _FLOAT, True),
+                ("popularity", F("popularity"), _INTEGER, True),
+                ("text_length", Length("search_text"), _INTEGER, False),
+                ("pk", F("pk"), _INTEGER, False),
             ],
         )
     qs = _filtered(filters).select_related("field").annotate(total_count=_TOTAL)
