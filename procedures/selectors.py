@@ -18,6 +18,7 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
@@ -241,13 +242,23 @@ def _ranked_column(name: str, output_field) -> Col:
     return Col(_RANKED, target, output_field)
 
 
-def _two_stage(ranking: QuerySet, keys: list[tuple[str, object, object, bool]]) -> QuerySet:
+def _two_stage(
+    ranking: QuerySet, keys: list[tuple[str, object, object, bool]], *, count_apart: bool = False
+) -> QuerySet:
     """Return the procedures of `ranking` (filtered, unsliced) in the order of `keys`.
 
     `keys` are (name, expression, output field, descending) and must end with a unique one.
+    With `count_apart` the total is a separate count (an InitPlan run once) instead of
+    COUNT(*) OVER (): over the whole catalogue the window made PostgreSQL fully sort every
+    procedure (spilling to disk) where the page needs only a top-N heap.
     """
+    if count_apart:
+        matches = ranking.order_by().values(_all=Value(1)).annotate(n=Count("pk")).values("n")
+        total = Subquery(matches, output_field=IntegerField())
+    else:
+        total = _TOTAL
     ranking = ranking.values(
-        sr_id=F("pk"), sr_total=_TOTAL, **{f"sr_{name}": expr for name, expr, _, _ in keys}
+        sr_id=F("pk"), sr_total=total, **{f"sr_{name}": expr for name, expr, _, _ in keys}
     ).order_by(*[f"{'-' if desc else ''}sr_{name}" for name, _, _, desc in keys])
     qs = Procedure.objects.select_related("field")
     query = qs.query
@@ -282,6 +293,7 @@ def procedures_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
                     ("popularity", F("popularity"), _INTEGER, True),
                     ("code", F("code"), _CHAR, False),
                 ],
+                count_apart=True,
             )
         qs = _filtered(filters).select_related("field").annotate(total_count=_TOTAL)
         return qs.order_by("-popularity", "code")
