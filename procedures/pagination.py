@@ -7,7 +7,10 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class SinglePassPaginator(Paginator):
-    """Paginate a queryset annotated with `total_count` (COUNT(*) OVER ()) in one query.
+    """Paginate a queryset whose rows carry `total_count` (all matches) in one query.
+
+    procedures_search computes it alongside the page: COUNT(*) OVER () over the ranked
+    matches, or a count run once as an InitPlan for the catalogue without a query.
 
     A page past the end has no row to read the total from; then the paginator falls back to
     an ordinary count, so that get_page() can still show the last page.

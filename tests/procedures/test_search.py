@@ -116,14 +116,25 @@ def test_any_procedure_is_found_by_its_name_however_typed(catalogue, bundled_dat
     assert row["code"] in codes[:20], (typed, codes[:5])
 
 
-@pytest.mark.parametrize("q", ["dang ky", "dang ki khai sinh", ""])
-def test_pages_and_total_agree_with_the_whole_ranking(catalogue, django_assert_num_queries, q):
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"q": "dang ky"},
+        {"q": "dang ki khai sinh"},
+        {},
+        {"agency": "000.00.02.H99"},
+        {"level": "Cấp xã", "q": "dang ky"},
+    ],
+)
+def test_pages_and_total_agree_with_the_whole_ranking(
+    catalogue, django_assert_num_queries, filters
+):
     from procedures.pagination import SinglePassPaginator
 
-    whole = _codes(q=q)
+    whole = _codes(**filters)
     assert len(whole) > 2
-    assert procedures_search(filters=CatalogueFilters(q=q)).count() == len(whole)
-    paginator = SinglePassPaginator(procedures_search(filters=CatalogueFilters(q=q)), 2)
+    assert procedures_search(filters=CatalogueFilters(**filters)).count() == len(whole)
+    paginator = SinglePassPaginator(procedures_search(filters=CatalogueFilters(**filters)), 2)
     paged = []
     for number in range(1, (len(whole) + 1) // 2 + 1):
         with django_assert_num_queries(1):  # each page brings its rows and the total
@@ -132,6 +143,8 @@ def test_pages_and_total_agree_with_the_whole_ranking(catalogue, django_assert_n
         assert paginator.count == len(whole)
     assert paged == whole
     # past the end: the last page, its total counted apart
-    last = SinglePassPaginator(procedures_search(filters=CatalogueFilters(q=q)), 2).get_page(999)
+    last = SinglePassPaginator(procedures_search(filters=CatalogueFilters(**filters)), 2).get_page(
+        999
+    )
     assert [p.code for p in last.object_list] == whole[(last.number - 1) * 2 :]
     assert last.paginator.count == len(whole)
