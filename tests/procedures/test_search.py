@@ -148,3 +148,11 @@ def test_pages_and_total_agree_with_the_whole_ranking(
     )
     assert [p.code for p in last.object_list] == whole[(last.number - 1) * 2 :]
     assert last.paginator.count == len(whole)
+
+
+def test_a_word_matches_only_where_a_catalogue_word_starts(catalogue):
+    # "004194" is inside the code 1.004194 but starts no word of it: no match, on either
+    # database (PostgreSQL finds candidates by the bare word, then checks the word start)
+    assert _codes(q="1.004194")[:1] == ["1.004194"]
+    assert _codes(q="004194") == []
+    assert "1.004194" not in _codes(q="4194")
