@@ -206,10 +206,12 @@ def case_name_from_condition(condition: str | None) -> str:
 def _required(component: dict) -> bool:
     # The source often leaves "bắt buộc" unset; such a document is required within its case
     # unless its own text makes it conditional ("nếu có", "trường hợp…") — data README.
+    # A parenthesised "(nếu …)" ties the document to a choice of the applicant, e.g. the paper
+    # declaration "(nếu … nộp hồ sơ theo hình thức trực tiếp …)" that the e-form replaces online.
     if component.get("required") is not None:
         return bool(component["required"])
     text = (component.get("name") or "").strip().lower()
-    return not (text.startswith("trường hợp") or "nếu có" in text)
+    return not (text.startswith("trường hợp") or "nếu có" in text or "(nếu " in text)
 
 
 def _merged(row: dict) -> tuple[dict, list[str]]:

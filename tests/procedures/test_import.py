@@ -63,6 +63,13 @@ def test_agencies_cases_required_and_steps(catalogue):
     military = stay.components.get(name__startswith="Đối với Quân đội nhân dân")
     assert military.required is False
     assert stay.components.get(name__startswith="Thông tin chứng minh về chỗ ở").required is True
+    # a paper declaration "(nếu … nộp … trực tiếp …)" is not asked of an online filer
+    birth = Procedure.objects.get(code="1.001193")
+    assert (
+        birth.components.get(name__startswith="Tờ khai đăng ký khai sinh theo mẫu").required
+        is False
+    )
+    assert birth.components.get(name__startswith="Giấy chứng sinh").required is True
 
 
 def test_reimport_is_idempotent_and_keeps_ids(catalogue, bundled_data):
