@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.constants import StaffRoleName
-from accounts.models import StaffRole, User
+from accounts.models import Agency, StaffRole, User
 from dvctt.errors import NotFound
 
 from .constants import TERMINAL_STATUSES, DossierStatus
@@ -161,8 +161,6 @@ def attachment_get_for_user(*, user: User, dossier_id, attachment_id) -> Attachm
 
 def reception_agencies(*, user: User) -> QuerySet:
     """Return the agencies where the user works at the one-stop desk."""
-    from accounts.models import Agency
-
     if not (user.is_authenticated and user.is_official):
         return Agency.objects.none()
     return Agency.objects.filter(

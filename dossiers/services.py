@@ -26,7 +26,9 @@ from dvctt.errors import Forbidden, InvalidInput, NotFound
 from integrations.citizen_registry import citizen_lookup
 from notifications.services import notification_send
 from procedures.constants import OnlineMode
+from procedures.forms_schema import validate_form_data
 from procedures.models import Component, Procedure
+from procedures.services import procedure_current_version
 
 from . import workflow
 from .constants import DEFAULT_MAX_UPLOAD_MB, Channel, DossierAction, DossierStatus, EventAction
@@ -93,8 +95,6 @@ def _require_editor(dossier: Dossier, actor: User) -> None:
 
 
 def _validate_form(schema: dict, data: dict) -> dict[str, list[str]]:
-    from procedures.forms_schema import validate_form_data
-
     return validate_form_data(schema or {}, data or {})
 
 
@@ -246,8 +246,6 @@ def dossier_create_draft(
     applicant_data: dict[str, str] | None = None,
 ) -> Dossier:
     """Create a draft dossier for a procedure, at an agency, for one of its cases."""
-    from procedures.services import procedure_current_version
-
     procedure = Procedure.objects.filter(code=procedure_code, is_published=True).first()
     if procedure is None:
         raise InvalidInput(

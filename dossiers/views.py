@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from dvctt.errors import ApplicationError, NotFound
 from procedures.models import Procedure
+from procedures.services import procedure_current_version
 
 from . import selectors, services, workflow
 from .constants import Channel, DossierAction, DossierStatus, EventAction
@@ -71,8 +72,6 @@ def _apply_errors(form, exc: ApplicationError) -> None:
 @login_required
 def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     """Step 1: choose the agency and the case, then create the draft."""
-    from procedures.services import procedure_current_version
-
     procedure = Procedure.objects.filter(code=code, is_published=True).first()
     if procedure is None:
         raise Http404(_("Không tìm thấy thủ tục."))

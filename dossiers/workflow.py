@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django_fsm import GET_STATE, can_proceed, transition
 
+from accounts.models import StaffRole
+
 from .constants import TERMINAL_STATUSES, ActorRole, DossierAction, DossierStatus
 
 S = DossierStatus
@@ -204,8 +206,6 @@ def actor_roles(dossier, user) -> frozenset[str]:
         if dossier.applicant_id == user.pk:
             roles.add(R.OWNER)
         if getattr(user, "is_official", False):
-            from accounts.models import StaffRole
-
             roles.update(
                 StaffRole.objects.filter(user=user, agency_id=dossier.agency_id).values_list(
                     "role", flat=True
@@ -217,8 +217,6 @@ def actor_roles(dossier, user) -> frozenset[str]:
 
 def user_is_reception(user, agency) -> bool:
     """Tell whether `user` works at the one-stop desk (reception) of `agency`."""
-    from accounts.models import StaffRole
-
     return bool(
         getattr(user, "is_official", False)
         and StaffRole.objects.filter(user=user, agency=agency, role=R.RECEPTION).exists()
@@ -227,8 +225,6 @@ def user_is_reception(user, agency) -> bool:
 
 def user_is_reception_anywhere(user) -> bool:
     """Tell whether `user` works at the one-stop desk of any agency."""
-    from accounts.models import StaffRole
-
     return bool(
         getattr(user, "is_official", False)
         and StaffRole.objects.filter(user=user, role=R.RECEPTION).exists()

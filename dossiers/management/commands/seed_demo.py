@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_demo_accounts
+from dossiers.demo import seed_demo_dossiers
 
 
 class Command(BaseCommand):
@@ -20,6 +21,5 @@ class Command(BaseCommand):
         )
         # The bundled catalogue (procedures/data/procedures.json, demo completions marked).
         call_command("import_procedures", stdout=self.stdout, stderr=self.stderr)
-        from dossiers.demo import seed_demo_dossiers  # demo dossiers for the officials' pages
-
+        # Demo dossiers so the officials' pages are not empty.
         self.stdout.write(f"Hồ sơ mẫu: {seed_demo_dossiers()} hồ sơ mới.")
