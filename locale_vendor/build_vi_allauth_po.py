@@ -458,12 +458,12 @@ def main():
         out += lines[1:]
     unknown = set(T) - used
     DST.write_text("\n".join(out) + "\n", encoding="utf-8")
-    print("translated:", n, "| left empty (out of scope):", len(skipped))
+    sys.stdout.write(f"translated: {n} | left empty (out of scope): {len(skipped)}\n")
     for k in skipped:
-        print("  skipped:", repr(k))
+        sys.stdout.write(f"  skipped: {k!r}\n")
     if missing or unknown:
-        print("IN-SCOPE MISSING:", missing, file=sys.stderr)
-        print("UNKNOWN KEYS (msgid mismatch):", unknown, file=sys.stderr)
+        sys.stderr.write(f"IN-SCOPE MISSING: {missing}\n")
+        sys.stderr.write(f"UNKNOWN KEYS (msgid mismatch): {unknown}\n")
         sys.exit(1)
 
 
