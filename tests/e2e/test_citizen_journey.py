@@ -19,7 +19,9 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 200 + b"\xff\xd9"
 
 
-def test_citizen_files_birth_registration_online(page, demo_data, login, axe_check, tmp_path):
+def test_citizen_files_birth_registration_online(
+    page, demo_data, login, axe_check, tmp_path, record_property
+):
     files = {
         "can-cuoc.jpg": JPEG,
         "to-khai-khai-sinh.pdf": PDF,
@@ -129,11 +131,13 @@ def test_citizen_files_birth_registration_online(page, demo_data, login, axe_che
     journey = requests[start_requests:]
     documents = [url for kind, url in journey if kind == "document"]
     uploads = [url for kind, url in journey if kind != "document"]
-    # Figures for the report (this run includes one e-form error and one refused file).
-    print(
-        f"\nJOURNEY clicks={clicks} requests={len(journey)} documents={len(documents)} "
-        f"xhr_uploads={len(uploads)} distinct_pages={len(set(documents))}"
-    )
+    # Figures for the report (this run includes one e-form error and one refused file);
+    # they land in the JUnit XML / `-rA` report as properties of this test.
+    record_property("journey_clicks", clicks)
+    record_property("journey_requests", len(journey))
+    record_property("journey_documents", len(documents))
+    record_property("journey_uploads", len(uploads))
+    record_property("journey_distinct_pages", len(set(documents)))
     assert dossier.attachments.filter(is_current=True).count() == count
     # Every file went through the progress-bar script: a POST, and the page it redirects to
     # (swapped in place, not loaded again); the refused file answers in one request.
