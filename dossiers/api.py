@@ -67,6 +67,12 @@ class DossierDetailSerializer(DossierListItemSerializer):
     fee_amount = serializers.IntegerField()
     payment_due = serializers.BooleanField()
     completed_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    original_due_at = serializers.DateTimeField(allow_null=True)
+    on_time = serializers.BooleanField(allow_null=True)
+    paused_working_hours = serializers.FloatField()
+    overdue = serializers.BooleanField(source="is_overdue")
+    supplement_items = serializers.JSONField()
     events = EventSerializer(many=True, source="events.all")
     attachments = AttachmentSerializer(many=True, source="current_attachments")
     payments = serializers.SerializerMethodField()
@@ -220,6 +226,15 @@ class DossierActionApi(APIView):
 
     class ActionInput(serializers.Serializer):
         note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+        new_due_at = serializers.CharField(
+            required=False, help_text=_("apologize: ngày giờ hẹn trả mới, ISO 8601")
+        )
+        items = serializers.ListField(
+            child=serializers.JSONField(),
+            required=False,
+            help_text=_("request_supplement: mã thành phần hồ sơ và/hoặc nội dung cần bổ sung"),
+        )
 
     @extend_schema(
         request=ActionInput,
@@ -233,19 +248,24 @@ class DossierActionApi(APIView):
         dossier = selectors.dossier_get_for_user(user=request.user, dossier_id=dossier_id)
         data = self.ActionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        extra = (
-            {k: v for k, v in request.data.items() if k != "note"}
-            if hasattr(request.data, "items")
-            else {}
-        )
         dossier = services.dossier_run_action(
             actor=request.user,
             dossier_id=dossier.pk,
             action=action,
             note=data.validated_data.get("note", ""),
-            data={k: str(v)[:500] for k, v in extra.items()},
+            data=action_body(request.data),
         )
         return _detail(request, dossier)
+
+
+def action_body(data) -> dict:
+    """Return an action's body fields besides `note` (lists kept: `items` may repeat)."""
+    if not hasattr(data, "items"):
+        return {}
+    body = {k: v for k, v in data.items() if k != "note"}
+    if hasattr(data, "getlist") and "items" in data:
+        body["items"] = data.getlist("items")  # a form sends items=1&items=2
+    return body
 
 
 class TrackingApi(APIView):

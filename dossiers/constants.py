@@ -31,6 +31,12 @@ TERMINAL_STATUSES = frozenset(
     }
 )
 
+# The dossier waits for the citizen (a supplement, a payment): the agency's clock stands still.
+WAITING_STATUSES = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.AWAITING_PAYMENT)
+# The agency's clock runs only here; only these dossiers can be overdue (never one waiting for
+# the citizen, a finished one or one not yet received).
+CLOCK_RUNNING_STATUSES = (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.APPROVED)
+
 # Status codes of the national portal (DOMAIN.md "Statuses and their national codes"); kept
 # as data because newer texts (Thông tư 03/2025/TT-VPCP) may renumber them. Drafts are never
 # synced.
@@ -73,6 +79,10 @@ class EventAction(models.TextChoices):
     """Events that are not status transitions but belong on the history."""
 
     CREATE = "create", _("Tạo hồ sơ nháp")
+    ATTACH = "attach", _("Đính kèm tệp")
+    DETACH = "detach", _("Gỡ tệp")
+    EDIT_FORM = "edit_form", _("Sửa tờ khai")
+    EDIT_APPLICANT = "edit_applicant", _("Sửa thông tin người nộp")
 
 
 class Channel(models.TextChoices):

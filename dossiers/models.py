@@ -6,14 +6,32 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from accounts.models import Agency
 from procedures.models import Component, Procedure, ProcedureVersion
 
-from .constants import TERMINAL_STATUSES, Channel, DossierStatus
+from . import deadlines
+from .constants import CLOCK_RUNNING_STATUSES, TERMINAL_STATUSES, Channel, DossierStatus
 from .workflow import DossierWorkflow
+
+
+class DossierQuerySet(models.QuerySet):
+    def overdue(self, now=None) -> DossierQuerySet:
+        """Return the dossiers whose agency clock has run out (the one overdue rule)."""
+        return self.filter(self.overdue_q(now))
+
+    def not_overdue(self, now=None) -> DossierQuerySet:
+        """Return the dossiers that are not overdue."""
+        return self.exclude(self.overdue_q(now))
+
+    @staticmethod
+    def overdue_q(now=None) -> models.Q:
+        # Same rule as dossiers.deadlines.is_overdue (Dossier.is_overdue): due time passed
+        # while the agency's clock runs — never while waiting for the citizen.
+        return models.Q(status__in=CLOCK_RUNNING_STATUSES, due_at__lt=now or timezone.now())
 
 
 class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
@@ -60,12 +78,24 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
     received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    # The date shown to the citizen (an apology, Mẫu 04, may move it once) ...
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
+    # ... and the one the on-time indicator measures against (Quyết định 766/QĐ-TTg).
+    original_due_at = models.DateTimeField(_("hẹn trả ban đầu"), null=True, blank=True)
+    # When the result was issued (or the dossier otherwise settled); never moved by the return.
     completed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
-    # Time spent waiting for the citizen (supplement) is not counted against the agency.
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
+    # Time spent waiting for the citizen (supplement, payment) is not counted against the
+    # agency; it is kept in working hours (dossiers.deadlines).
     paused_since = models.DateTimeField(null=True, blank=True)
-    paused_seconds = models.PositiveBigIntegerField(default=0)
+    paused_working_hours = models.DecimalField(
+        _("thời gian chờ công dân (giờ làm việc)"), max_digits=10, decimal_places=4, default=0
+    )
+    on_time = models.BooleanField(_("đúng hạn"), null=True, blank=True)
     supplement_count = models.PositiveSmallIntegerField(default=0)
+    # What the one supplement request names (Mẫu 02): [{"component": id, "name"} | {"text"}].
+    supplement_items = models.JSONField(_("nội dung yêu cầu bổ sung"), default=list, blank=True)
+    supplement_requested_at = models.DateTimeField(null=True, blank=True)
     apology_count = models.PositiveSmallIntegerField(default=0)
     fee_amount = models.BigIntegerField(_("phí, lệ phí (đồng)"), default=0)
     payment_due = models.BooleanField(_("còn phải nộp phí"), default=False)
@@ -79,6 +109,8 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
         related_name="+",
         verbose_name=_("cán bộ tiếp nhận trực tiếp"),
     )
+
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -109,6 +141,10 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return deadlines.is_overdue(self, now=timezone.now())
 
     @property
     def snapshot(self) -> dict:

@@ -6,14 +6,13 @@ A user who may not see a dossier gets NotFound, exactly like for one that does n
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.constants import StaffRoleName
 from accounts.models import Agency, StaffRole, User
 from dvctt.errors import NotFound
 
-from .constants import TERMINAL_STATUSES, DossierStatus
+from .constants import DossierStatus
 from .models import Attachment, Dossier, DossierEvent
 
 
@@ -78,20 +77,10 @@ def _filtered(
     if procedure:
         qs = qs.filter(procedure__code=procedure)
     if overdue is True:
-        qs = qs.filter(due_at__lt=timezone.now()).exclude(
-            status__in=[*TERMINAL_STATUSES, DossierStatus.RESULT_ISSUED]
-        )
+        qs = qs.overdue()
     elif overdue is False:
-        qs = qs.exclude(due_at__lt=timezone.now(), status__in=_open_statuses())
+        qs = qs.not_overdue()
     return qs
-
-
-def _open_statuses() -> list[str]:
-    return [
-        s
-        for s in DossierStatus.values
-        if s not in TERMINAL_STATUSES and s not in (DossierStatus.RESULT_ISSUED,)
-    ]
 
 
 def dossiers_for_citizen(

@@ -26,17 +26,26 @@ from dvctt.errors import Forbidden, InvalidInput, NotFound
 from integrations.citizen_registry import citizen_lookup
 from notifications.services import notification_send
 from procedures.constants import OnlineMode
+from procedures.deadlines import days_value
 from procedures.forms_schema import validate_form_data
 from procedures.models import Component, Procedure
 from procedures.services import procedure_current_version
 
-from . import workflow
+from . import action_rules, deadlines, workflow
+from .completeness import check_component_editable, check_details_editable, dossier_missing
 from .constants import DEFAULT_MAX_UPLOAD_MB, Channel, DossierAction, DossierStatus, EventAction
 from .errors import InvalidTransition
 from .models import Attachment, Dossier, DossierCodeSequence, DossierEvent
 from .uploads import check_upload
 
 EDITABLE_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
+APPLICANT_FIELDS = (
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+)
 MAX_FORM_BYTES = 64 * 1024
 
 
@@ -139,11 +148,9 @@ def next_dossier_code(*, agency: Agency, when: dt.datetime | None = None) -> str
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 
-def processing_days(dossier: Dossier) -> int:
-    """Return the legal processing time of the dossier's case, in working days."""
-    snapshot = dossier.snapshot
-    case = next((c for c in snapshot.get("cases", []) if c["id"] == dossier.case_id), {})
-    return int(case.get("processing_days") or snapshot.get("processing_days") or 0)
+def processing_days(dossier: Dossier) -> int | float:
+    """Return the legal processing time of the dossier's case and channel, in days."""
+    return days_value(deadlines.processing_time(dossier).days)
 
 
 # E-form properties that hold the applicant's own data (the bundled catalogue uses these names);
@@ -320,21 +327,28 @@ def dossier_update_applicant(*, actor: User, dossier_id, data: dict[str, str]) -
         errors["applicant_id_number"] = [str(m) for m in exc.messages]
     if errors:
         raise InvalidInput(_("Thông tin người nộp chưa hợp lệ."), fields=errors)
-    for key in (
-        "applicant_name",
-        "applicant_id_number",
-        "applicant_phone",
-        "applicant_email",
-        "applicant_address",
-    ):
+    before = {key: getattr(dossier, key) for key in APPLICANT_FIELDS}
+    for key in APPLICANT_FIELDS:
         if key in data:
             setattr(dossier, key, (data.get(key) or "").strip()[:300])
+    changed = [key for key in APPLICANT_FIELDS if getattr(dossier, key) != before[key]]
+    if changed:
+        check_details_editable(dossier, field=changed[0])
     dossier.form_data = prefill_form(
         schema=dossier.snapshot.get("form_schema", {}),
         form_data=dossier.form_data,
         applicant={k: getattr(dossier, k) for k in FORM_PREFILL.values() if hasattr(dossier, k)},
     )
     dossier.save()
+    if changed and dossier.status != DossierStatus.DRAFT:
+        labels = [str(Dossier._meta.get_field(key).verbose_name) for key in changed]
+        _event(
+            dossier,
+            action=EventAction.EDIT_APPLICANT,
+            actor=actor,
+            note=_("Sửa thông tin người nộp: %(fields)s") % {"fields": ", ".join(labels)},
+            data={"changed": changed, "before": {k: before[k] for k in changed}},
+        )
     return dossier
 
 
@@ -350,8 +364,22 @@ def dossier_update_form(*, actor: User, dossier_id, form_data: dict) -> dict[str
         raise InvalidInput(_("Tờ khai quá dài."), fields={"form_data": [_("Tờ khai quá dài.")]})
     dossier = _lock(dossier_id)
     _require_editor(dossier, actor)
+    before = dossier.form_data or {}
+    changed = sorted(k for k in set(before) | set(form_data) if before.get(k) != form_data.get(k))
+    if changed:
+        check_details_editable(dossier, field="form_data")
     dossier.form_data = form_data
     dossier.save(update_fields=["form_data", "updated_at"])
+    if changed and dossier.status != DossierStatus.DRAFT:
+        properties = (dossier.snapshot.get("form_schema") or {}).get("properties", {})
+        titles = [str((properties.get(k) or {}).get("title") or k)[:100] for k in changed[:20]]
+        _event(
+            dossier,
+            action=EventAction.EDIT_FORM,
+            actor=actor,
+            note=_("Sửa tờ khai: %(fields)s") % {"fields": ", ".join(titles)},
+            data={"changed": changed[:50]},
+        )
     return _validate_form(dossier.snapshot.get("form_schema", {}), form_data)
 
 
@@ -399,6 +427,7 @@ def attachment_add(
             _("Thành phần hồ sơ không thuộc trường hợp đã chọn."),
             fields={"component": [_("Thành phần hồ sơ không hợp lệ.")]},
         )
+    check_component_editable(dossier, component["id"])
     if dossier.attachments.count() >= settings.DOSSIER_MAX_ATTACHMENTS:
         raise InvalidInput(_("Hồ sơ đã có quá nhiều tệp."), fields={"file": []})
     max_mb = int(component.get("max_size_mb") or 0) or getattr(
@@ -425,7 +454,7 @@ def attachment_add(
     if dossier.status != DossierStatus.DRAFT:
         _event(
             dossier,
-            action="attach",
+            action=EventAction.ATTACH,
             actor=actor,
             note=checked.original_name,
             data={"component": component["id"], "sha256": checked.sha256},
@@ -438,34 +467,22 @@ def attachment_remove(*, actor: User, dossier_id, attachment_id) -> None:
     """Take a file off the dossier (it stays stored, no longer current)."""
     dossier = _lock(dossier_id)
     _require_editor(dossier, actor)
-    updated = Attachment.objects.filter(pk=attachment_id, dossier=dossier, is_current=True).update(
-        is_current=False
-    )
-    if not updated:
+    attachment = Attachment.objects.filter(
+        pk=attachment_id, dossier=dossier, is_current=True
+    ).first()
+    if attachment is None:
         raise NotFound(_("Không tìm thấy tệp."))
-
-
-def dossier_missing(*, dossier: Dossier) -> dict[str, list[str]]:
-    """Return what stops the dossier from being submitted, per field (empty = complete)."""
-    errors: dict[str, list[str]] = {}
-    current = set(
-        dossier.attachments.filter(is_current=True).values_list("component_id_snapshot", flat=True)
-    )
-    for component in dossier.case_components():
-        if component.get("required") and component["id"] not in current:
-            errors.setdefault("attachments", []).append(
-                _("Chưa đính kèm: %(name)s") % {"name": component["name"][:200]}
-            )
-    form_errors = _validate_form(dossier.snapshot.get("form_schema", {}), dossier.form_data)
-    for key, messages in form_errors.items():
-        errors[f"form_data.{key}" if key else "form_data"] = list(messages)
-    if not dossier.applicant_name:
-        errors["applicant_name"] = [_("Vui lòng nhập họ và tên.")]
-    try:
-        validate_id_number(dossier.applicant_id_number)
-    except ValidationError as exc:
-        errors["applicant_id_number"] = [str(m) for m in exc.messages]
-    return errors
+    check_component_editable(dossier, attachment.component_id_snapshot)
+    Attachment.objects.filter(pk=attachment.pk).update(is_current=False)
+    if dossier.status != DossierStatus.DRAFT:
+        _event(
+            dossier,
+            action=EventAction.DETACH,
+            actor=actor,
+            note=_("Gỡ tệp %(name)s (%(component)s)")
+            % {"name": attachment.original_name, "component": attachment.component_name[:200]},
+            data={"component": attachment.component_id_snapshot, "sha256": attachment.sha256},
+        )
 
 
 # --- submission and workflow actions ----------------------------------------------------------
@@ -564,20 +581,14 @@ def dossier_run_action(
         raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
     if not workflow.is_legal_now(dossier, action):
         raise InvalidTransition()
-    note = (note or "").strip()
-    if spec.note_required and not note:
-        raise InvalidInput(
-            _("Vui lòng nêu rõ lý do."), fields={"note": [_("Trường này là bắt buộc.")]}
-        )
     now = timezone.now()
+    body = action_rules.parse_action_body(
+        dossier, action, note=(note or "").strip(), data=data or {}, now=now
+    )
+    note = body.note
     from_status = dossier.status
     workflow.fire(dossier, action, now=now)
-    days = processing_days(dossier)
-    if action == DossierAction.RECEIVE:
-        dossier.due_at = workdays.due_at(now, days)
-    elif action == DossierAction.SUPPLEMENT and dossier.status == DossierStatus.IN_PROGRESS:
-        # NĐ 61/2018 Điều 19.4: the processing time restarts once the dossier is complete.
-        dossier.due_at = workdays.due_at(now, days)
+    action_rules.apply_action_body(dossier, action, body)
     dossier.save()
     _event(
         dossier,
@@ -585,8 +596,8 @@ def dossier_run_action(
         actor=actor,
         from_status=from_status,
         to_status=dossier.status,
-        note=note[:4000],
-        data=data or {},
+        note=note,
+        data=body.data,
         at=now,
     )
     if dossier.status != from_status:
@@ -606,7 +617,7 @@ def dossier_run_action(
 
 
 def dossier_withdraw(*, actor: User, dossier_id, note: str = "") -> Dossier:
-    """Withdraw the applicant's own dossier before the agency receives it."""
+    """Withdraw the applicant's own dossier until its result is issued (reason optional)."""
     return dossier_run_action(
         actor=actor, dossier_id=dossier_id, action=DossierAction.WITHDRAW, note=note
     )

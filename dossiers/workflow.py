@@ -16,7 +16,14 @@ from django_fsm import GET_STATE, can_proceed, transition
 
 from accounts.models import StaffRole
 
-from .constants import TERMINAL_STATUSES, ActorRole, DossierAction, DossierStatus
+from . import deadlines
+from .constants import (
+    TERMINAL_STATUSES,
+    WAITING_STATUSES,
+    ActorRole,
+    DossierAction,
+    DossierStatus,
+)
 
 S = DossierStatus
 A = DossierAction
@@ -24,6 +31,8 @@ R = ActorRole
 
 # The processing steps during which officials handle a dossier after reception.
 PROCESSING = (S.RECEIVED, S.IN_PROGRESS, S.APPROVED)
+# Every status before the result is issued, once filed.
+WITHDRAWABLE = (S.SUBMITTED, *PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT)
 
 
 def _supplement_target(dossier, *args, **kwargs) -> str:
@@ -64,9 +73,9 @@ ACTIONS: dict[str, ActionSpec] = {
     spec.name: spec
     for spec in [
         ActionSpec(A.SUBMIT, (S.DRAFT,), S.SUBMITTED, frozenset({R.OWNER, R.RECEPTION})),
-        ActionSpec(
-            A.WITHDRAW, (S.SUBMITTED, S.SUPPLEMENT_REQUESTED), S.WITHDRAWN, frozenset({R.OWNER})
-        ),
+        # DOMAIN.md 9a: the citizen may withdraw until the result is issued; after reception
+        # the desk sees it on the dossier's history and lists.
+        ActionSpec(A.WITHDRAW, WITHDRAWABLE, S.WITHDRAWN, frozenset({R.OWNER})),
         # NĐ 61/2018 Điều 17: complete → receive (Mẫu 01), incomplete → request supplement
         # (Mẫu 02), outside competence → reject with reasons (Mẫu 03).
         ActionSpec(A.RECEIVE, (S.SUBMITTED,), S.RECEIVED, frozenset({R.RECEPTION})),
@@ -150,27 +159,35 @@ def _effects(name: str, dossier, now) -> None:
         dossier.submitted_at = now
     elif name == A.RECEIVE:
         dossier.received_at = now
+        deadlines.start_clock(dossier, now=now)
     elif name == A.REQUEST_SUPPLEMENT:
         dossier.supplement_count += 1
-        dossier.paused_since = now
+        dossier.supplement_requested_at = now
+        deadlines.start_wait(dossier, now=now)
+    elif name == A.REQUEST_PAYMENT:
+        deadlines.start_wait(dossier, now=now)
+    elif name == A.SUPPLEMENT and dossier.received_at:
+        # NĐ 61/2018 Điều 19.4: the processing time restarts once the dossier is complete.
+        deadlines.start_clock(dossier, now=now)
     elif name == A.APOLOGIZE:
         dossier.apology_count += 1
+    elif name == A.ISSUE_RESULT:
+        dossier.completed_at = now
+        deadlines.decide_on_time(dossier, now=now)
+    elif name == A.RETURN_RESULT:
+        # completed_at stays the issue time (the on-time mark); the return has its own time.
+        dossier.returned_at = now
 
 
 def _make_transition(spec: ActionSpec):
     def method(self, *, now=None):
         now = now or timezone.now()
-        if self.status == S.SUPPLEMENT_REQUESTED and spec.target is not None:
-            # Leaving the wait for the citizen (supplied, withdrawn or stopped): the time spent
-            # waiting is not the agency's (NĐ 61/2018 Điều 19.4).
-            if self.paused_since:
-                self.paused_seconds += max(0, int((now - self.paused_since).total_seconds()))
-            self.paused_since = None
+        if self.status in WAITING_STATUSES and spec.target is not None:
+            # Leaving the wait for the citizen (supplied, paid, withdrawn or stopped): the time
+            # spent waiting is not the agency's (NĐ 61/2018 Điều 19.4).
+            deadlines.end_wait(self, now=now)
         _effects(spec.name, self, now)
-        target = spec.target
-        if target in TERMINAL_STATUSES:
-            self.completed_at = now
-        if target == S.RESULT_ISSUED:
+        if spec.target in TERMINAL_STATUSES and spec.target != S.RETURNED:
             self.completed_at = now
 
     method.__name__ = str(spec.name)

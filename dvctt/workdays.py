@@ -3,14 +3,21 @@
 Rules (DOMAIN.md "Deadlines"; Nghị định 61/2018/NĐ-CP Điều 18): working days are Monday to
 Friday except Vietnamese public holidays (`holidays.Vietnam`, Tết and compensation days
 included); working hours come from settings.WORKING_HOURS (07:00–11:30 and 13:30–17:00 by
-default, 8 hours = 1 working day). A dossier received after settings.WORKDAY_CUTOFF (15:00)
-or on a non-working day counts from the next working day's start; received before the
-morning opens it counts from the opening, during the lunch break from the afternoon opening.
+default, 8 hours = 1 working day — `hours_per_day()` is the one place that number comes
+from). The Saturdays the government declares working days in exchange for a bridge holiday
+(make-up days) are working days: `holidays.Vietnam` lists some, settings.EXTRA_WORKDAYS adds
+the rest. A dossier received after settings.WORKDAY_CUTOFF (15:00; 15:00 sharp is still
+before it) or on a non-working day counts from the next working day's start; received before
+the morning opens it counts from the opening, during the lunch break from the afternoon
+opening. Processing times may be fractions of a day (0.5 day = 4 working hours) or, where the
+catalogue says so, calendar days.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -31,7 +38,7 @@ def working_periods() -> list[tuple[dt.time, dt.time]]:
 
 
 def hours_per_day() -> float:
-    """Return the working hours of one working day."""
+    """Return the working hours of one working day (the one place this number comes from)."""
     return (
         sum(
             (dt.datetime.combine(dt.date.min, b) - dt.datetime.combine(dt.date.min, a)).seconds
@@ -47,12 +54,15 @@ def _holidays_for(year: int) -> holidays.HolidayBase:
 
 
 def is_working_day(day: dt.date) -> bool:
-    """Tell whether `day` is a working day (not a weekend, not a Vietnamese holiday)."""
-    if day.weekday() >= 5:
+    """Tell whether `day` is a working day (a weekday or make-up Saturday, not a holiday)."""
+    iso = day.isoformat()
+    if iso in settings.EXTRA_HOLIDAYS:
         return False
-    if day.isoformat() in settings.EXTRA_HOLIDAYS:
-        return False
-    return day not in _holidays_for(day.year)
+    if iso in settings.EXTRA_WORKDAYS:
+        return True
+    # holidays.Vietnam knows Tết, compensation days off and the make-up Saturdays it lists
+    # (`weekend_workdays`, e.g. 26/4/2025 and 22/8/2026).
+    return _holidays_for(day.year).is_working_day(day)
 
 
 def next_working_day(day: dt.date) -> dt.date:
@@ -72,7 +82,10 @@ def clock_start(received_at: dt.datetime) -> dt.datetime:
     local = received_at.astimezone(VN_TZ)
     day, now = local.date(), local.time()
     periods = working_periods()
-    if not is_working_day(day) or now >= _parse(settings.WORKDAY_CUTOFF) or now >= periods[-1][1]:
+    # NĐ 61/2018 Điều 18 says "after 15:00": a dossier stamped 15:00 (Mẫu 01 shows minutes)
+    # is still received that day.
+    after_cutoff = now.replace(second=0, microsecond=0) > _parse(settings.WORKDAY_CUTOFF)
+    if not is_working_day(day) or after_cutoff or now >= periods[-1][1]:
         return _at(next_working_day(day), periods[0][0])
     for start, end in periods:
         if now < start:
@@ -85,7 +98,7 @@ def clock_start(received_at: dt.datetime) -> dt.datetime:
 def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
     """Return the instant `hours` working hours after `start` (which lies in working time)."""
     remaining = dt.timedelta(hours=hours)
-    current = clock_start(start) if not _in_working_time(start) else start.astimezone(VN_TZ)
+    current = clock_start(start) if not in_working_time(start) else start.astimezone(VN_TZ)
     periods = working_periods()
     while True:
         day = current.date()
@@ -100,19 +113,35 @@ def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
         current = _at(next_working_day(day), periods[0][0])
 
 
-def _in_working_time(moment: dt.datetime) -> bool:
+def in_working_time(moment: dt.datetime) -> bool:
+    """Tell whether `moment` lies inside the working hours of a working day."""
     local = moment.astimezone(VN_TZ)
     if not is_working_day(local.date()):
         return False
     return any(a <= local.time() < b for a, b in working_periods())
 
 
-def due_at(received_at: dt.datetime, working_days: int | float) -> dt.datetime:
-    """Return the due time: `working_days` working days of working hours after reception."""
+def due_at(
+    received_at: dt.datetime, days: int | float | Decimal, *, calendar: bool = False
+) -> dt.datetime:
+    """Return the due time of a processing time of `days` (working days unless `calendar`).
+
+    Working days are counted in working hours (0.5 day = 4 hours). Calendar days run from the
+    clock start; a period ending on a day off ends at the close of the next working day
+    (Bộ luật Dân sự 2015 Điều 148.5), so a due time always lands inside working hours.
+    """
     start = clock_start(received_at)
-    if working_days <= 0:
+    days = float(days or 0)
+    if days <= 0:
         return start
-    return add_working_hours(start, working_days * hours_per_day())
+    if not calendar:
+        return add_working_hours(start, days * hours_per_day())
+    # Calendar periods are whole days (a fraction counts as a day): the due time keeps the
+    # start's time of day, which lies in working hours.
+    end = start + dt.timedelta(days=math.ceil(days))
+    if is_working_day(end.date()):
+        return end
+    return _at(next_working_day(end.date()), working_periods()[-1][1])
 
 
 def working_hours_between(start: dt.datetime, end: dt.datetime) -> float:

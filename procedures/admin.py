@@ -44,6 +44,8 @@ class ProcedureAdminForm(forms.ModelForm):
             "online_mode",
             "is_published",
             "processing_days",
+            "processing_calendar_days",
+            "online_processing_days",
             "processing_note",
             "agency_type",
             "agencies",
@@ -148,6 +150,8 @@ class ProcedureAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "processing_days",
+                    "processing_calendar_days",
+                    "online_processing_days",
                     "processing_note",
                     "agency_type",
                     "agencies",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .constants import OnlineMode
+from .deadlines import days_value
 from .pagination import CataloguePagination
 from .selectors import (
     MAX_QUERY_LENGTH,
@@ -41,6 +43,14 @@ class CatalogueFilterSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field(OpenApiTypes.NUMBER)
+class DaysSerializerField(serializers.Field):
+    """A number of days: an integer, or a decimal for part of a day (0.5 = 4 working hours)."""
+
+    def to_representation(self, value):
+        return days_value(value)
+
+
 class ProcedureListItemSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -48,7 +58,7 @@ class ProcedureListItemSerializer(serializers.Serializer):
     field_code = serializers.CharField(source="field.code")
     levels = serializers.ListField(child=serializers.CharField())
     online_mode = serializers.CharField()
-    processing_days = serializers.IntegerField()
+    processing_days = DaysSerializerField()
     version = serializers.IntegerField()
 
 
@@ -78,7 +88,7 @@ class CatalogueComponentSerializer(serializers.Serializer):
 class CatalogueCaseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    processing_days = serializers.IntegerField(allow_null=True)
+    processing_days = DaysSerializerField(allow_null=True)
     components = CatalogueComponentSerializer(many=True)
 
 
@@ -103,7 +113,9 @@ class ProcedureDetailSerializer(serializers.Serializer):
     levels = serializers.ListField(child=serializers.CharField())
     agency_type = serializers.CharField()
     online_mode = serializers.ChoiceField(choices=OnlineMode.choices)
-    processing_days = serializers.IntegerField()
+    processing_days = DaysSerializerField()
+    processing_calendar_days = serializers.BooleanField(default=False)
+    online_processing_days = DaysSerializerField(allow_null=True, default=None)
     processing_note = serializers.CharField()
     result = serializers.CharField()
     conditions = serializers.CharField()

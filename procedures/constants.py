@@ -17,6 +17,3 @@ class ProcedureLevel(models.TextChoices):
     PROVINCE = "Cấp tỉnh", _("Cấp tỉnh")
     COMMUNE = "Cấp xã", _("Cấp xã")
     OTHER = "Cơ quan khác", _("Cơ quan khác")
-
-
-WORKING_HOURS_PER_DAY = 8

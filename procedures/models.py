@@ -10,6 +10,7 @@ from accounts.constants import StaffRoleName
 from accounts.models import Agency
 
 from .constants import OnlineMode
+from .deadlines import DaysField
 from .text import fold
 
 
@@ -62,9 +63,12 @@ class Procedure(models.Model):
         choices=OnlineMode.choices,
         default=OnlineMode.PARTIAL,
     )
-    processing_days = models.PositiveIntegerField(
-        _("thời hạn giải quyết (ngày làm việc)"), default=0
-    )
+    # A fraction is part of a working day (0.5 = 4 working hours).
+    processing_days = DaysField(_("thời hạn giải quyết (ngày làm việc)"), default=0)
+    # Some procedures count calendar days ("ngày", not "ngày làm việc") in the catalogue.
+    processing_calendar_days = models.BooleanField(_("tính theo ngày lịch"), default=False)
+    # The online channel may have its own, shorter time (catalogue "Trực tuyến: N ngày").
+    online_processing_days = DaysField(_("thời hạn giải quyết trực tuyến"), null=True, blank=True)
     processing_note = models.TextField(_("ghi chú thời hạn"), blank=True)
     result = models.TextField(_("kết quả"), blank=True)
     conditions = models.TextField(_("điều kiện thực hiện"), blank=True)
@@ -126,9 +130,7 @@ class ProcedureCase(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="cases")
     name = models.TextField(_("trường hợp"))
     position = models.PositiveIntegerField(default=0)
-    processing_days = models.PositiveIntegerField(
-        _("thời hạn riêng (ngày làm việc)"), null=True, blank=True
-    )
+    processing_days = DaysField(_("thời hạn riêng (ngày làm việc)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("trường hợp")

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.constants import StaffRoleName
-
-from .constants import WORKING_HOURS_PER_DAY
+from dvctt.workdays import hours_per_day
 
 # Unit codes of a standard agency (accounts.demo): one-stop desk, specialists, leaders, clerks.
 UNIT_BY_ROLE = {
@@ -18,9 +17,10 @@ UNIT_BY_ROLE = {
 }
 
 
-def default_process_steps(processing_days: int) -> list[dict]:
+def default_process_steps(processing_days: float) -> list[dict]:
     """Return a four-step template (receive, examine, approve, return) filling the time."""
-    total = max(processing_days, 1) * WORKING_HOURS_PER_DAY
+    # Four steps of at least one hour each; an unknown time (0) gets one working day.
+    total = max(round(float(processing_days or 1) * hours_per_day()), 4)
     reception, clerk = 1, 1
     leader = min(4, max(1, total // 8))
     specialist = total - reception - leader - clerk
@@ -56,13 +56,13 @@ def default_process_steps(processing_days: int) -> list[dict]:
     ]
 
 
-def validate_steps(*, processing_days: int, durations: list[int]) -> None:
+def validate_steps(*, processing_days: float, durations: list[int]) -> None:
     """Raise ValidationError unless the step durations add up to the processing time."""
     if not durations:
         return
     # Quyết định 1085/QĐ-TTg (2022) on internal processes: the steps share exactly the time
     # the procedure promises, counted in working hours (8 per working day).
-    expected = processing_days * WORKING_HOURS_PER_DAY
+    expected = round(float(processing_days) * hours_per_day())
     total = sum(durations)
     if total != expected:
         raise ValidationError(

@@ -15,6 +15,7 @@ from accounts.constants import StaffRoleName
 from accounts.models import Agency
 
 from .constants import OnlineMode
+from .deadlines import days_value, deadline_from_note, parse_days
 from .forms_schema import validate_form_schema
 from .models import (
     Component,
@@ -65,7 +66,9 @@ def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
         "levels": list(procedure.levels),
         "agency_type": procedure.agency_type,
         "online_mode": procedure.online_mode,
-        "processing_days": procedure.processing_days,
+        "processing_days": days_value(procedure.processing_days),
+        "processing_calendar_days": procedure.processing_calendar_days,
+        "online_processing_days": days_value(procedure.online_processing_days),
         "processing_note": procedure.processing_note,
         "result": procedure.result,
         "conditions": procedure.conditions,
@@ -85,7 +88,7 @@ def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
             {
                 "id": case.id,
                 "name": case.name,
-                "processing_days": case.processing_days,
+                "processing_days": days_value(case.processing_days),
                 "components": [c for c in flat if c["case"] == case.id],
             }
             for case in cases
@@ -149,6 +152,8 @@ _KNOWN_KEYS = {
     "levels",
     "agency_type",
     "processing_days",
+    "processing_calendar_days",
+    "online_processing_days",
     "processing_note",
     "online_mode",
     "fees",
@@ -172,6 +177,8 @@ _DEMO_KEYS = {
     "levels",
     "online_mode",
     "processing_days",
+    "processing_calendar_days",
+    "online_processing_days",
     "fees",
     "form_schema",
     "steps",
@@ -255,11 +262,20 @@ def _clean_row(row: Any) -> dict[str, Any]:
             _('mức độ trực tuyến "%(mode)s" không hợp lệ (full, partial, none).')
             % {"mode": online_mode}
         )
-    days = data.get("processing_days")
-    if days is None:
-        days = 0
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise ValueError(_("thời hạn giải quyết phải là số ngày nguyên không âm."))
+    try:
+        days = parse_days(data.get("processing_days")) or 0
+        online_days = parse_days(data.get("online_processing_days"))
+    except ValueError as exc:
+        raise ValueError(
+            _("thời hạn giải quyết phải là số ngày không âm (tối đa 2 chữ số thập phân).")
+        ) from exc
+    # The catalogue says calendar days and a separate online time in its note; an explicit
+    # key of the row wins over what the note says.
+    from_note = deadline_from_note(str(data.get("processing_note") or ""), days)
+    calendar = data.get("processing_calendar_days")
+    calendar = from_note["calendar"] if calendar is None else bool(calendar)
+    if online_days is None and "online_processing_days" not in data:
+        online_days = from_note["online_days"]
     levels = data.get("levels") or []
     if not isinstance(levels, list) or not all(isinstance(level, str) for level in levels):
         raise ValueError(_("cấp thực hiện phải là danh sách chuỗi."))
@@ -350,6 +366,8 @@ def _clean_row(row: Any) -> dict[str, Any]:
             "agency_type": str(data.get("agency_type") or ""),
             "online_mode": online_mode,
             "processing_days": days,
+            "processing_calendar_days": calendar,
+            "online_processing_days": online_days,
             "processing_note": str(data.get("processing_note") or ""),
             "result": str(data.get("result") or ""),
             "conditions": str(data.get("conditions") or ""),
@@ -473,7 +491,9 @@ def procedure_export_row(*, procedure: Procedure) -> dict[str, Any]:
         "field": snapshot["field"],
         "levels": snapshot["levels"],
         "agency_type": procedure.agency_type,
-        "processing_days": procedure.processing_days,
+        "processing_days": days_value(procedure.processing_days),
+        "processing_calendar_days": procedure.processing_calendar_days,
+        "online_processing_days": days_value(procedure.online_processing_days),
         "processing_note": procedure.processing_note,
         "online_mode": procedure.online_mode,
         "fees": [

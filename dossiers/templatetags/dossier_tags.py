@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django import template
 from django.forms import CheckboxInput, RadioSelect
-from django.utils import timezone
 
-from dossiers.constants import TERMINAL_STATUSES, DossierAction, DossierStatus, EventAction
+from dossiers.constants import DossierAction, DossierStatus, EventAction
 
 register = template.Library()
 
@@ -50,17 +49,12 @@ def action_label(value: str) -> str:
             return choices(value).label
         except ValueError:
             continue
-    return {"attach": "Đính kèm tệp"}.get(value, value)
+    return value
 
 
 @register.filter
 def is_overdue(dossier) -> bool:
-    return bool(
-        dossier.due_at
-        and dossier.due_at < timezone.now()
-        and dossier.status not in TERMINAL_STATUSES
-        and dossier.status != DossierStatus.RESULT_ISSUED
-    )
+    return dossier.is_overdue
 
 
 @register.filter

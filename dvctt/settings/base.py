@@ -257,6 +257,9 @@ WORKING_HOURS = [
 WORKDAY_CUTOFF = env("WORKDAY_CUTOFF", default="15:00")
 # Extra days off decided by the province (ISO dates), on top of holidays.Vietnam.
 EXTRA_HOLIDAYS = env.list("EXTRA_HOLIDAYS", default=[])
+# Make-up working Saturdays (ISO dates) the government declares in exchange for a bridge
+# holiday, on top of those holidays.Vietnam lists.
+EXTRA_WORKDAYS = env.list("EXTRA_WORKDAYS", default=[])
 # Attachments: the default size limit per file (a component may set its own max_size_mb) and
 # the most files one dossier may carry.
 DOSSIER_UPLOAD_MAX_MB = env.int("DOSSIER_UPLOAD_MAX_MB", default=10)

@@ -1,0 +1,163 @@
+"""Bodies of workflow actions (API.md §4): parse and check them, then apply what they carry.
+
+`parse_action_body` runs before the transition and raises InvalidInput (400, naming the
+field) on a bad body; `apply_action_body` runs after it on the in-memory dossier. Reasons:
+the event's note carries them; `note` still works as the reason for clients that send no
+`reason`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from dvctt import workdays
+from dvctt.errors import InvalidInput
+
+from . import workflow
+from .completeness import supplement_missing
+from .constants import DossierAction
+
+A = DossierAction
+MAX_ITEMS = 30
+MAX_TEXT = 500
+# Keys a body may carry besides these are kept on the event as short texts (as before).
+_PARSED_KEYS = {"reason", "note", "items", "new_due_at"}
+
+
+@dataclass
+class ActionBody:
+    """What an action's body says, checked: the event's note and data, and values to apply."""
+
+    note: str
+    data: dict[str, Any] = field(default_factory=dict)
+    new_due_at: dt.datetime | None = None
+    items: list[dict] | None = None
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+def parse_action_body(dossier, action: str, *, note: str, data: dict, now) -> ActionBody:
+    """Return the checked body of `action` on `dossier`, or raise InvalidInput naming a field."""
+    spec = workflow.ACTIONS[action]
+    reason = _text(data.get("reason"))[:4000] or note
+    if spec.note_required and not reason:
+        raise InvalidInput(
+            _("Vui lòng nêu rõ lý do."), fields={"reason": [_("Trường này là bắt buộc.")]}
+        )
+    event_note = reason if not note or note == reason else f"{reason}\n\n{note}"
+    body = ActionBody(
+        note=event_note[:4000],
+        data={k: str(v)[:MAX_TEXT] for k, v in data.items() if k not in _PARSED_KEYS},
+    )
+    if action == A.APOLOGIZE:
+        _parse_apology(dossier, body, data.get("new_due_at"), now=now)
+    elif action == A.REQUEST_SUPPLEMENT:
+        body.items = _parse_items(dossier, data.get("items"))
+        body.data["items"] = body.items
+    elif action == A.SUPPLEMENT:
+        missing = supplement_missing(dossier=dossier)
+        if missing:
+            raise InvalidInput(
+                _("Hồ sơ bổ sung chưa đầy đủ, vui lòng bổ sung các mục được nêu."), fields=missing
+            )
+    elif action == A.WITHDRAW:
+        # DOMAIN.md 9a: after reception the desk must see the withdrawal.
+        body.data["after_reception"] = dossier.received_at is not None
+    return body
+
+
+def apply_action_body(dossier, action: str, body: ActionBody) -> None:
+    """Apply what the body carries to the in-memory dossier (after the transition)."""
+    if action == A.APOLOGIZE and body.new_due_at is not None:
+        # Mẫu 04: the new date is the one the citizen sees; original_due_at stays for the
+        # on-time indicator.
+        dossier.due_at = body.new_due_at
+    elif action == A.REQUEST_SUPPLEMENT:
+        dossier.supplement_items = body.items or []
+
+
+def _parse_apology(dossier, body: ActionBody, raw: Any, *, now) -> None:
+    field_errors = {"new_due_at": []}
+    value = parse_datetime(_text(raw)) if raw not in (None, "") else None
+    if raw in (None, ""):
+        field_errors["new_due_at"].append(_("Vui lòng nhập ngày hẹn trả mới."))
+    elif value is None:
+        field_errors["new_due_at"].append(
+            _("Ngày giờ không hợp lệ (định dạng ISO 8601, ví dụ 2026-12-01T09:00+07:00).")
+        )
+    if field_errors["new_due_at"]:
+        raise InvalidInput(_("Ngày hẹn trả mới không hợp lệ."), fields=field_errors)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=workdays.VN_TZ)
+    if dossier.due_at is None:
+        raise InvalidInput(
+            _("Hồ sơ chưa có ngày hẹn trả để hẹn lại."),
+            fields={"new_due_at": [_("Hồ sơ chưa được tiếp nhận.")]},
+        )
+    if value <= dossier.due_at:
+        raise InvalidInput(
+            _("Ngày hẹn trả mới phải sau ngày hẹn hiện tại (%(due)s).")
+            % {
+                "due": timezone.localtime(dossier.due_at, workdays.VN_TZ).strftime("%H:%M %d/%m/%Y")
+            },
+            fields={"new_due_at": [_("Ngày hẹn mới phải sau ngày hẹn hiện tại.")]},
+        )
+    if not workdays.in_working_time(value):
+        raise InvalidInput(
+            _("Ngày hẹn trả mới phải rơi vào giờ làm việc của một ngày làm việc."),
+            fields={"new_due_at": [_("Hãy chọn một thời điểm trong giờ làm việc.")]},
+        )
+    body.new_due_at = value
+    # NĐ 61/2018 Điều 19.9: the apology is due at least 1 working day before the deadline;
+    # a later one is still allowed but recorded as late.
+    left = workdays.working_hours_between(now, dossier.due_at)
+    body.data.update(
+        {
+            "new_due_at": value.isoformat(),
+            "previous_due_at": dossier.due_at.isoformat(),
+            "late": left < workdays.hours_per_day(),
+        }
+    )
+
+
+def _parse_items(dossier, raw: Any) -> list[dict]:
+    """Return the request's items: components of the dossier's case and free texts."""
+    if raw in (None, "", []):
+        # Old clients send no items: the request names no document and stays a note.
+        return []
+    if isinstance(raw, (str, int)):
+        raw = [raw]
+    if not isinstance(raw, list) or len(raw) > MAX_ITEMS:
+        raise InvalidInput(
+            _("Danh sách nội dung cần bổ sung không hợp lệ."),
+            fields={"items": [_("Tối đa %(n)s mục.") % {"n": MAX_ITEMS}]},
+        )
+    components = {str(c["id"]): c for c in dossier.case_components()}
+    items: list[dict] = []
+    errors: list[str] = []
+    for entry in raw:
+        if isinstance(entry, dict):
+            entry = entry.get("component", entry.get("text"))
+        if isinstance(entry, bool) or entry is None:
+            errors.append(_("Mục không hợp lệ."))
+            continue
+        text = _text(entry)
+        if isinstance(entry, int) or text.isdigit():
+            component = components.get(text)
+            if component is None:
+                errors.append(_("Thành phần %(id)s không thuộc hồ sơ này.") % {"id": text[:20]})
+            elif not any(i.get("component") == component["id"] for i in items):
+                items.append({"component": component["id"], "name": component["name"][:300]})
+        elif text:
+            items.append({"text": text[:MAX_TEXT]})
+    if errors:
+        raise InvalidInput(_("Nội dung cần bổ sung không hợp lệ."), fields={"items": errors})
+    return items

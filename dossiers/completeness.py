@@ -1,0 +1,95 @@
+"""Is a dossier complete? For submission, and for a supplement (what the request named).
+
+NĐ 61/2018 Điều 15 and 19.4: guidance is given once, complete and exact (Mẫu 02 names what
+to add); while a supplement is requested the citizen changes only what the request names, and
+the supplement is accepted only once every named document has a new file and every required
+document is present.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from accounts.validators import validate_id_number
+from dvctt.errors import InvalidInput
+from procedures.forms_schema import validate_form_data
+
+from .constants import DossierStatus
+
+
+def dossier_missing(*, dossier) -> dict[str, list[str]]:
+    """Return what stops the dossier from being submitted, per field (empty = complete)."""
+    errors: dict[str, list[str]] = {}
+    current = set(
+        dossier.attachments.filter(is_current=True).values_list("component_id_snapshot", flat=True)
+    )
+    for component in dossier.case_components():
+        if component.get("required") and component["id"] not in current:
+            errors.setdefault("attachments", []).append(
+                _("Chưa đính kèm: %(name)s") % {"name": component["name"][:200]}
+            )
+    form_errors = validate_form_data(
+        dossier.snapshot.get("form_schema") or {}, dossier.form_data or {}
+    )
+    for key, messages in form_errors.items():
+        errors[f"form_data.{key}" if key else "form_data"] = list(messages)
+    if not dossier.applicant_name:
+        errors["applicant_name"] = [_("Vui lòng nhập họ và tên.")]
+    try:
+        validate_id_number(dossier.applicant_id_number)
+    except ValidationError as exc:
+        errors["applicant_id_number"] = [str(m) for m in exc.messages]
+    return errors
+
+
+def requested_component_ids(dossier) -> set[int]:
+    """Return the components the supplement request names."""
+    return {i["component"] for i in dossier.supplement_items or [] if "component" in i}
+
+
+def supplement_missing(*, dossier) -> dict[str, list[str]]:
+    """Return what the supplement still lacks, per field (empty = it may be sent)."""
+    errors = dossier_missing(dossier=dossier)
+    since = dossier.supplement_requested_at
+    renewed = set()
+    if since is not None:
+        renewed = set(
+            dossier.attachments.filter(is_current=True, uploaded_at__gt=since).values_list(
+                "component_id_snapshot", flat=True
+            )
+        )
+    for item in dossier.supplement_items or []:
+        if "component" in item and item["component"] not in renewed:
+            errors.setdefault("items", []).append(
+                _("Chưa tải lên bản bổ sung: %(name)s") % {"name": item["name"][:200]}
+            )
+    return errors
+
+
+def _scoped(dossier) -> bool:
+    # A request without items (older clients) names nothing in particular: no scope to keep.
+    return dossier.status == DossierStatus.SUPPLEMENT_REQUESTED and bool(dossier.supplement_items)
+
+
+def check_component_editable(dossier, component_id) -> None:
+    """Refuse a file change on a component the supplement request does not name."""
+    if _scoped(dossier) and int(component_id) not in requested_component_ids(dossier):
+        raise InvalidInput(
+            _(
+                "Cơ quan không yêu cầu bổ sung giấy tờ này; chỉ được thay đổi nội dung "
+                "được yêu cầu."
+            ),
+            fields={"component": [_("Giấy tờ này không nằm trong yêu cầu bổ sung.")]},
+        )
+
+
+def check_details_editable(dossier, *, field: str) -> None:
+    """Refuse a change of the e-form or applicant data unless the request asks for one."""
+    # Free-text items describe corrections beyond documents (the declaration, the applicant's
+    # details); a request naming only documents leaves the rest as filed.
+    if _scoped(dossier) and not any("text" in i for i in dossier.supplement_items):
+        raise InvalidInput(
+            _("Yêu cầu bổ sung chỉ nêu giấy tờ; không được sửa tờ khai hay thông tin người nộp."),
+            fields={field: [_("Nội dung này không nằm trong yêu cầu bổ sung.")]},
+        )
