@@ -40,6 +40,21 @@ class ActionBody:
     items: list[dict] | None = None
 
 
+def body_from_request(data) -> dict:
+    """Return an action's body fields besides `note` from JSON or form data (lists kept)."""
+    if not hasattr(data, "items"):
+        return {}
+    body = {k: v for k, v in data.items() if k != "note"}
+    if hasattr(data, "getlist"):
+        # A form sends items=1&items=2 and free texts one per line in items_text.
+        items = [i for i in data.getlist("items") if str(i).strip()]
+        items += [line for line in str(data.get("items_text", "")).splitlines() if line.strip()]
+        body.pop("items_text", None)
+        if items or "items" in data:
+            body["items"] = items
+    return body
+
+
 def _text(value: Any) -> str:
     return str(value).strip() if value is not None else ""
 

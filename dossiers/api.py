@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from dvctt.errors import Forbidden, InvalidInput
 
-from . import selectors, services, workflow
+from . import action_rules, selectors, services, workflow
 from .constants import DossierStatus
 
 
@@ -253,19 +253,9 @@ class DossierActionApi(APIView):
             dossier_id=dossier.pk,
             action=action,
             note=data.validated_data.get("note", ""),
-            data=action_body(request.data),
+            data=action_rules.body_from_request(request.data),
         )
         return _detail(request, dossier)
-
-
-def action_body(data) -> dict:
-    """Return an action's body fields besides `note` (lists kept: `items` may repeat)."""
-    if not hasattr(data, "items"):
-        return {}
-    body = {k: v for k, v in data.items() if k != "note"}
-    if hasattr(data, "getlist") and "items" in data:
-        body["items"] = data.getlist("items")  # a form sends items=1&items=2
-    return body
 
 
 class TrackingApi(APIView):

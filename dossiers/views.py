@@ -22,7 +22,7 @@ from dvctt.errors import ApplicationError, NotFound
 from procedures.models import Procedure
 from procedures.services import procedure_current_version
 
-from . import selectors, services, workflow
+from . import action_rules, completeness, selectors, services, workflow
 from .constants import Channel, DossierAction, DossierStatus, EventAction
 from .forms import (
     ApplicantForm,
@@ -448,17 +448,32 @@ def my_dossier_supplement(request: HttpRequest, dossier_id) -> HttpResponse:
                 note=request.POST.get("note", ""),
             )
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            _error_message(request, exc)
         else:
             messages.success(request, _("Đã gửi hồ sơ bổ sung."))
             return redirect("dossiers:my_detail", dossier_id=dossier.pk)
     request_event = dossier.events.filter(action=DossierAction.REQUEST_SUPPLEMENT).last()
+    requested = completeness.requested_component_ids(dossier)
+    components = _components_with_files(dossier)
     return _render_attachments(
         request,
         dossier,
         template="dossiers/supplement.html",
-        context={"request_event": request_event},
+        context={
+            "request_event": request_event,
+            "requested_texts": [i["text"] for i in dossier.supplement_items if "text" in i],
+            # Only what the request names may change (NĐ 61/2018 Điều 15: guidance once).
+            "components": [c for c in components if c["id"] in requested]
+            if requested
+            else components,
+        },
     )
+
+
+def _error_message(request: HttpRequest, exc: ApplicationError) -> None:
+    # The message, then what exactly is missing or wrong (e.g. the documents still to add).
+    details = [m for messages_ in (exc.fields or {}).values() for m in messages_]
+    messages.error(request, " ".join([exc.message, *details]))
 
 
 # --- public tracking ---------------------------------------------------------------------------
@@ -578,13 +593,14 @@ def official_action(request: HttpRequest, dossier_id, action: str) -> HttpRespon
             dossier_id=dossier.pk,
             action=action,
             note=request.POST.get("note", ""),
+            data=action_rules.body_from_request(request.POST),
         )
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except ApplicationError as exc:
         if exc.status_code == 403:
             raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+        _error_message(request, exc)
     else:
         messages.success(
             request, _("Đã thực hiện: %(action)s.") % {"action": DossierAction(action).label}

@@ -80,7 +80,3 @@ class DaysField(models.DecimalField):
 
     def from_db_value(self, value, expression, connection):
         return days_value(value)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return days_value(value)

@@ -11,6 +11,7 @@ from dossiers.models import Dossier, DossierEvent
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from notifications.models import Notification
 from tests.dossiers.conftest import make_draft, make_submitted, required_components, upload
+from tests.dossiers.factories import dossier_in
 from tests.factories import AgencyFactory, CitizenFactory
 from tests.procedures.factories import ProcedureFactory
 
@@ -135,14 +136,19 @@ def test_free_procedure_owes_nothing(citizen, free_procedure):
     assert dossier.fee_amount == 0 and not dossier.payment_due
 
 
-def test_withdraw_before_reception_only(citizen, procedure, reception):
+def test_withdraw_until_the_result_is_issued(citizen, procedure, agency, clerk):
     dossier = make_submitted(citizen, procedure)
     dossier = services.dossier_withdraw(actor=citizen, dossier_id=dossier.pk, note="Nhầm")
     assert dossier.status == DossierStatus.WITHDRAWN and dossier.completed_at
-    other = make_submitted(citizen, procedure)
-    services.dossier_run_action(actor=reception, dossier_id=other.pk, action="receive")
+    issued = dossier_in(
+        DossierStatus.RESULT_ISSUED,
+        agency=agency,
+        citizen=citizen,
+        procedure=procedure,
+        officials={"clerk": clerk},
+    )
     with pytest.raises(InvalidTransition):
-        services.dossier_withdraw(actor=citizen, dossier_id=other.pk)
+        services.dossier_withdraw(actor=citizen, dossier_id=issued.pk)
 
 
 def test_submitted_dossier_cannot_be_edited(submitted, citizen):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from io import StringIO
 
@@ -13,12 +14,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from dossiers import services, workflow
-from dossiers.constants import TERMINAL_STATUSES, ActorRole, DossierStatus
+from dossiers import deadlines, services, workflow
+from dossiers.constants import (
+    CLOCK_RUNNING_STATUSES,
+    TERMINAL_STATUSES,
+    WAITING_STATUSES,
+    ActorRole,
+    DossierStatus,
+)
 from dossiers.errors import InvalidTransition
 from dossiers.models import Dossier
 from dvctt.errors import Forbidden, InvalidInput
+from procedures.models import ProcedureVersion
 from tests.dossiers.conftest import make_submitted
+from tests.dossiers.factories import dossier_in
 
 API_ACTIONS = {
     "receive", "reject", "stop", "request_supplement", "supplement", "assign", "forward",
@@ -69,7 +78,9 @@ ALL_ROLES = [r.value for r in ActorRole]
 class DossierMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
-        self.dossier = Dossier(case_id=1)
+        # An unsaved version: the clock reads the processing time from its snapshot.
+        version = ProcedureVersion(number=1, snapshot={"processing_days": 0.5, "cases": []})
+        self.dossier = Dossier(case_id=1, procedure_version=version)
         self.trail = [DossierStatus.DRAFT]
 
     @rule(action=st.sampled_from(sorted(workflow.ACTIONS)))
@@ -104,7 +115,15 @@ class DossierMachine(RuleBasedStateMachine):
         assert (d.submitted_at is None) == (d.status == DossierStatus.DRAFT)
         finished = d.status in TERMINAL_STATUSES or d.status == DossierStatus.RESULT_ISSUED
         assert (d.completed_at is not None) == finished
-        assert (d.paused_since is not None) == (d.status == DossierStatus.SUPPLEMENT_REQUESTED)
+        assert (d.paused_since is not None) == (d.status in WAITING_STATUSES)
+        assert (d.returned_at is not None) == (d.status == DossierStatus.RETURNED)
+        if d.received_at is not None:
+            assert d.original_due_at is not None and d.due_at >= d.original_due_at
+        issued = d.status in (DossierStatus.RESULT_ISSUED, DossierStatus.RETURNED)
+        assert (d.on_time is not None) == issued
+        if d.due_at and d.status not in CLOCK_RUNNING_STATUSES:
+            # Waiting for the citizen or finished: never overdue, however late it is.
+            assert not deadlines.is_overdue(d, now=d.due_at + dt.timedelta(days=400))
         if d.status in (
             DossierStatus.APPROVED,
             DossierStatus.RESULT_ISSUED,
@@ -238,8 +257,15 @@ def test_random_service_calls_never_break_the_rules(steps, citizen, procedure, a
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_withdraw_and_receive_only_one_wins(citizen, procedure, reception):
-    dossier = make_submitted(citizen, procedure)
+def test_concurrent_withdraw_and_issue_result_only_one_wins(citizen, procedure, agency, clerk):
+    # The citizen may withdraw until the result is issued: the two race for the row lock.
+    dossier = dossier_in(
+        DossierStatus.APPROVED,
+        agency=agency,
+        citizen=citizen,
+        procedure=procedure,
+        officials={"clerk": clerk},
+    )
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -255,7 +281,7 @@ def test_concurrent_withdraw_and_receive_only_one_wins(citizen, procedure, recep
 
     threads = [
         threading.Thread(target=attempt, args=(citizen, "withdraw")),
-        threading.Thread(target=attempt, args=(reception, "receive")),
+        threading.Thread(target=attempt, args=(clerk, "issue_result")),
     ]
     for t in threads:
         t.start()
@@ -264,8 +290,8 @@ def test_concurrent_withdraw_and_receive_only_one_wins(citizen, procedure, recep
     assert sorted(outcomes).count("refused") == 1
     dossier.refresh_from_db()
     winner = next(o for o in outcomes if o != "refused")
-    assert dossier.status == {"withdraw": "withdrawn", "receive": "received"}[winner]
-    assert dossier.events.filter(action__in=["withdraw", "receive"]).count() == 1
+    assert dossier.status == {"withdraw": "withdrawn", "issue_result": "result_issued"}[winner]
+    assert dossier.events.filter(action__in=["withdraw", "issue_result"]).count() == 1
 
 
 @pytest.mark.django_db

@@ -122,7 +122,7 @@ def test_15h_sharp_counts_as_before_the_cutoff():
     assert workdays.clock_start(vn(2026, 11, 26, 15, 0)) == vn(2026, 11, 26, 15, 0)
     assert workdays.clock_start(vn(2026, 11, 26, 15, 0, 40)) == vn(2026, 11, 26, 15, 0)
     assert workdays.clock_start(vn(2026, 11, 26, 15, 1)) == vn(2026, 11, 27, 7, 0)
-    # 15:00 + 8 h: 2 h to 17:00, 4.5 h the next morning and afternoon... → next day 15:00.
+    # 15:00 + 8 h: 2 h to 17:00, then 6 h the next day (4.5 h + 1.5 h) → 15:00.
     assert workdays.due_at(vn(2026, 11, 26, 15, 0), 1) == vn(2026, 11, 27, 15, 0)
 
 
@@ -132,7 +132,8 @@ def test_half_a_day_is_four_working_hours():
     assert due != workdays.clock_start(received)
     # 08:00 + 4 h: 3.5 h to 11:30, then 0.5 h after the lunch break → 14:00.
     assert due == vn(2026, 11, 25, 14, 0)
-    assert workdays.due_at(vn(2026, 11, 25, 15, 0), 1.5) == vn(2026, 11, 27, 11, 0)
+    # 15:00 + 12 h: 2 h to 17:00, 8 h on the 26th, 2 h on the 27th → 09:00.
+    assert workdays.due_at(vn(2026, 11, 25, 15, 0), 1.5) == vn(2026, 11, 27, 9, 0)
 
 
 def test_make_up_saturday_from_holidays_is_a_working_day():
@@ -150,7 +151,7 @@ def test_make_up_saturday_from_settings(settings):
     assert not workdays.is_working_day(dt.date(2027, 1, 9))
     settings.EXTRA_WORKDAYS = ["2027-01-09"]
     assert workdays.is_working_day(dt.date(2027, 1, 9))
-    assert workdays.due_at(vn(2027, 1, 8, 16, 0), 0.5) == vn(2027, 1, 9, 11, 30)
+    assert workdays.due_at(vn(2027, 1, 8, 16, 0), 0.5) == vn(2027, 1, 9, 11, 0)
 
 
 def test_calendar_days_across_tet_end_at_the_next_working_day_close():
@@ -164,8 +165,8 @@ def test_calendar_days_across_tet_end_at_the_next_working_day_close():
 
 
 def test_working_days_across_tet():
-    # Thursday 12/2/2026 14:00 + 3 days: 12/2 (3 h), 13/2 (8 h), then Tết and the weekend
-    # until Monday 23/2 (8 h), and 5 h on Tuesday 24/2 → 24/2 at 14:00... computed exactly:
+    # Thursday 12/2/2026 14:00 + 3 days (24 h): 12/2 (3 h), 13/2 (8 h), then Tết and the
+    # weekends until Monday 23/2 (8 h), and 5 h on Tuesday 24/2 → 14:00.
     due = workdays.due_at(vn(2026, 2, 12, 14, 0), 3)
     assert due == vn(2026, 2, 24, 14, 0)
     assert workdays.working_hours_between(vn(2026, 2, 12, 14, 0), due) == 24
