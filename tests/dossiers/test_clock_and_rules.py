@@ -110,7 +110,10 @@ def test_apology_moves_the_due_date_once_and_keeps_the_original(received, recept
     assert dossier.due_at == new and dossier.original_due_at == original
     event = dossier.events.get(action="apologize")
     assert event.note == "Cần xác minh thêm"
-    assert event.data["late"] is False and event.data["previous_due_at"] == original.isoformat()
+    assert (
+        event.data["late"] is False
+        and dt.datetime.fromisoformat(event.data["previous_due_at"]) == original
+    )
     with pytest.raises(InvalidTransition):
         run(reception, dossier, "apologize", reason="Lần hai", new_due_at="2026-12-10T09:00")
 
@@ -273,7 +276,7 @@ def test_on_time_counts_against_the_original_due_date_plus_paused_time():
     assert d.on_time is False
 
 
-@pytest.mark.parametrize("status", DossierStatus.values)
+@pytest.mark.parametrize("status", [s for s in DossierStatus.values if s != "draft"])
 def test_overdue_property_and_queryset_agree(received, status, clock):
     # One rule: the property (pages, API) and the queryset (lists) say the same thing.
     for due in (clock.now - dt.timedelta(minutes=1), clock.now + dt.timedelta(minutes=1)):
