@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Agency, User
+from accounts.models import Agency, StaffRole, User
 from accounts.validators import validate_id_number
 from dvctt import workdays
 from dvctt.errors import Forbidden, InvalidInput, NotFound
@@ -600,6 +600,8 @@ def dossier_run_action(
         data=body.data,
         at=now,
     )
+    if action == DossierAction.WITHDRAW and dossier.received_at:
+        _notify_desk_of_withdrawal(dossier, note=note)
     if dossier.status != from_status:
         _notify_applicant(
             dossier,
@@ -614,6 +616,25 @@ def dossier_run_action(
             },
         )
     return dossier
+
+
+def _notify_desk_of_withdrawal(dossier: Dossier, *, note: str) -> None:
+    # DOMAIN.md 9a: a withdrawal after reception stops the dossier where it is; the one-stop
+    # desk of the agency is told in its inbox so nobody keeps working on it.
+    desk = StaffRole.objects.filter(
+        agency_id=dossier.agency_id, role=workflow.ActorRole.RECEPTION
+    ).values_list("user_id", flat=True)
+    for user_id in sorted(set(desk)):
+        notification_send(
+            key=f"dossier:{dossier.pk}:withdrawn:desk:{user_id}",
+            recipient_id=user_id,
+            address="",
+            subject=_("Công dân đã rút hồ sơ %(code)s") % {"code": dossier.code},
+            body=_("Hồ sơ %(code)s đã được công dân rút.%(note)s")
+            % {"code": dossier.code, "note": f"\n\n{note}" if note else ""},
+            link=f"/can-bo/ho-so/{dossier.pk}/",
+            channel="in_app",
+        )
 
 
 def dossier_withdraw(*, actor: User, dossier_id, note: str = "") -> Dossier:

@@ -18,6 +18,7 @@ from dossiers.models import Dossier
 from dvctt import workdays
 from dvctt.errors import InvalidInput
 from dvctt.workdays import VN_TZ
+from notifications.models import Notification
 from tests.dossiers.conftest import make_submitted, upload
 from tests.dossiers.factories import dossier_in
 from tests.procedures.factories import ProcedureFactory
@@ -186,6 +187,8 @@ def test_withdraw_after_reception_is_seen_by_the_desk(received, citizen, recepti
     assert dossier.status == DossierStatus.WITHDRAWN and dossier.completed_at
     event = dossier.events.get(action="withdraw")
     assert event.data["after_reception"] is True and event.note == "Đã giải quyết ở nơi khác"
+    inbox = Notification.objects.get(recipient=reception, key__contains="withdrawn:desk")
+    assert dossier.code in inbox.subject and inbox.channel == "in_app"
     assert selectors.dossiers_for_official(user=reception).get(pk=dossier.pk).status == (
         DossierStatus.WITHDRAWN
     )
