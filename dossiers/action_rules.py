@@ -44,7 +44,7 @@ def body_from_request(data) -> dict:
     """Return an action's body fields besides `note` from JSON or form data (lists kept)."""
     if not hasattr(data, "items"):
         return {}
-    body = {k: v for k, v in data.items() if k != "note"}
+    body = {k: v for k, v in data.items() if k not in ("note", "csrfmiddlewaretoken")}
     if hasattr(data, "getlist"):
         # A form sends items=1&items=2 and free texts one per line in items_text.
         items = [i for i in data.getlist("items") if str(i).strip()]

@@ -175,6 +175,8 @@ def test_apology_from_the_official_page(client, received, reception):
     assert response.status_code == 200
     received.refresh_from_db()
     assert received.due_at == vn(2026, 12, 3, 9, 0)
+    event = received.events.get(action="apologize")
+    assert event.note == "Chờ xác minh" and "csrfmiddlewaretoken" not in event.data
     page = client.get(reverse("dossiers:official_detail", args=[received.pk]))
     assert "apologize" not in [a[0] for a in page.context["actions"]]
 

@@ -1,0 +1,68 @@
+"""Browser: the desk asks for one named document; the citizen sees only that document, is told
+what is missing, uploads it and sends the supplement. axe-clean at 1280 and 390 px.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from accounts.constants import StaffRoleName
+from accounts.demo import DEMO_PASSWORD
+from dossiers import services
+from dossiers.models import Dossier
+from tests.dossiers.conftest import PDF, make_submitted
+from tests.factories import AgencyFactory, CitizenFactory, make_official
+from tests.procedures.factories import ProcedureFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+
+
+def test_desk_requests_one_document_and_citizen_supplies_it(page, login, axe_check, tmp_path):
+    agency = AgencyFactory()
+    citizen = CitizenFactory()
+    reception = make_official(agency=agency, role=StaffRoleName.RECEPTION)
+    for user in (citizen, reception):
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    procedure = ProcedureFactory(agencies=[agency])
+    dossier = make_submitted(citizen, procedure)
+    services.dossier_run_action(actor=reception, dossier_id=dossier.pk, action="receive")
+    first = dossier.case_components()[0]
+    shots = os.environ.get("SCREENSHOTS_DIR")  # set it to look at the pages
+
+    login(page, reception.email)
+    page.goto(f"/can-bo/ho-so/{dossier.pk}/")
+    form = page.locator("form", has=page.get_by_role("button", name="Yêu cầu bổ sung"))
+    form.get_by_label("Lý do (Yêu cầu bổ sung)").fill("Bản tờ khai bị mờ")
+    form.get_by_label(first["name"]).check()
+    axe_check(page)
+    if shots:
+        page.screenshot(path=f"{shots}/desk-1280.png", full_page=True)
+        page.set_viewport_size({"width": 390, "height": 900})
+        page.screenshot(path=f"{shots}/desk-390.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+    form.get_by_role("button", name="Yêu cầu bổ sung").click()
+    page.wait_for_load_state()
+    assert "Đã thực hiện" in page.content()
+    page.context.clear_cookies()
+
+    login(page, citizen.email)
+    page.goto(f"/ho-so-cua-toi/{dossier.pk}/bo-sung/")
+    assert page.locator(".component").count() == 1
+    page.get_by_role("button", name="Gửi hồ sơ bổ sung").click()
+    assert "Chưa tải lên bản bổ sung" in page.content()
+    pdf = tmp_path / "to-khai.pdf"
+    pdf.write_bytes(PDF)
+    page.locator("input[type=file]").set_input_files(str(pdf))
+    page.locator(".upload-form button[type=submit]").click()
+    page.wait_for_load_state()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        axe_check(page)
+        if shots:
+            page.screenshot(path=f"{shots}/supplement-{width}.png", full_page=True)
+    page.get_by_role("button", name="Gửi hồ sơ bổ sung").click()
+    page.wait_for_load_state()
+    assert Dossier.objects.get(pk=dossier.pk).status == "in_progress"
