@@ -300,7 +300,9 @@ def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
             template="dossiers/wizard_attachments.html"
             if dossier.status == DossierStatus.DRAFT
             else "dossiers/supplement.html",
-            context=_steps(4) if dossier.status == DossierStatus.DRAFT else {},
+            context=_steps(4)
+            if dossier.status == DossierStatus.DRAFT
+            else _supplement_context(dossier),
             status=413,
             upload_error=exc.message,
         )
@@ -325,7 +327,7 @@ def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
     template, context = (
         ("dossiers/wizard_attachments.html", _steps(4))
         if dossier.status == DossierStatus.DRAFT
-        else ("dossiers/supplement.html", {})
+        else ("dossiers/supplement.html", _supplement_context(dossier))
     )
     return _render_attachments(
         request, dossier, template=template, context=context, status=400, upload_error=error
@@ -452,22 +454,19 @@ def my_dossier_supplement(request: HttpRequest, dossier_id) -> HttpResponse:
         else:
             messages.success(request, _("Đã gửi hồ sơ bổ sung."))
             return redirect("dossiers:my_detail", dossier_id=dossier.pk)
-    request_event = dossier.events.filter(action=DossierAction.REQUEST_SUPPLEMENT).last()
+    return _render_attachments(
+        request, dossier, template="dossiers/supplement.html", context=_supplement_context(dossier)
+    )
+
+
+def _supplement_context(dossier: Dossier) -> dict:
     requested = completeness.requested_component_ids(dossier)
     components = _components_with_files(dossier)
-    return _render_attachments(
-        request,
-        dossier,
-        template="dossiers/supplement.html",
-        context={
-            "request_event": request_event,
-            "requested_texts": [i["text"] for i in dossier.supplement_items if "text" in i],
-            # Only what the request names may change (NĐ 61/2018 Điều 15: guidance once).
-            "components": [c for c in components if c["id"] in requested]
-            if requested
-            else components,
-        },
-    )
+    return {
+        "request_event": dossier.events.filter(action=DossierAction.REQUEST_SUPPLEMENT).last(),
+        # Only what the request names may change (NĐ 61/2018 Điều 15: guidance once).
+        "components": [c for c in components if c["id"] in requested] if requested else components,
+    }
 
 
 def _error_message(request: HttpRequest, exc: ApplicationError) -> None:
