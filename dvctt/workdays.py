@@ -114,11 +114,12 @@ def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
 
 
 def in_working_time(moment: dt.datetime) -> bool:
-    """Tell whether `moment` lies inside the working hours of a working day."""
+    """Tell whether `moment` lies inside the working hours of a working day (ends included)."""
     local = moment.astimezone(VN_TZ)
     if not is_working_day(local.date()):
         return False
-    return any(a <= local.time() < b for a, b in working_periods())
+    # A period's closing instant (11:30, 17:00) is a valid due time: due_at lands there.
+    return any(a <= local.time() <= b for a, b in working_periods())
 
 
 def due_at(

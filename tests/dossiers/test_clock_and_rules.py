@@ -152,6 +152,11 @@ def test_apology_bad_bodies_are_400_naming_the_field(received, reception, body, 
     assert received.apology_count == 0 and not received.events.filter(action="apologize")
 
 
+def test_apology_to_the_close_of_a_working_day_is_accepted(received, reception):
+    dossier = run(reception, received, "apologize", reason="Chậm", new_due_at="2026-12-03T17:00")
+    assert dossier.due_at == vn(2026, 12, 3, 17, 0)
+
+
 def test_apology_through_the_api(received, reception):
     client = api(reception)
     url = f"/api/v1/dossiers/{received.pk}/actions/apologize/"
