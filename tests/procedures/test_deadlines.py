@@ -91,3 +91,10 @@ def test_half_day_procedure_imports_and_shows_in_the_api(db, client, bundled_dat
     row["code"] = "9.990002"
     with pytest.raises(Exception, match="thời hạn giải quyết"):
         procedures_import(data={"procedures": [row]})
+
+
+def test_detail_page_says_calendar_days_and_the_online_time(catalogue, client):
+    page = client.get("/thu-tuc/1.013225/").content.decode()
+    assert "15 ngày (tính cả ngày nghỉ)" in page and "nộp trực tuyến: 20 ngày" in page
+    page = client.get("/thu-tuc/1.013978/").content.decode()
+    assert "27 ngày làm việc" in page and "nộp trực tuyến: 17 ngày làm việc" in page
