@@ -343,6 +343,12 @@ def test_request_supplement_stores_its_items(requested):
     )
 
 
+def test_the_desk_sees_what_was_requested(requested, reception, client):
+    client.force_login(reception)
+    page = client.get(reverse("dossiers:official_detail", args=[requested.pk])).text
+    assert "Nội dung yêu cầu bổ sung" in page and "Ghi rõ ngày cấp giấy tờ" in page
+
+
 def test_request_supplement_refuses_components_of_another_dossier(received, reception):
     response = api(reception).post(
         f"/api/v1/dossiers/{received.pk}/actions/request_supplement/",
