@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +34,7 @@ from .forms import (
     StatusFilterForm,
     TrackingForm,
     UploadForm,
+    apply_row_command,
 )
 from .models import Dossier
 
@@ -176,6 +178,8 @@ def _step_applicant(request, dossier):
 
 def _step_form(request, dossier):
     schema = dossier.snapshot.get("form_schema") or {}
+    if request.method == "POST" and ("add_row" in request.POST or "remove_row" in request.POST):
+        return _step_form_rows(request, dossier, schema)
     form = SchemaForm(schema, dossier.form_data, request.POST or None)
     status = 200
     if request.method == "POST":
@@ -190,10 +194,33 @@ def _step_form(request, dossier):
                 return _next(request, dossier, 4)
             form.add_schema_errors(errors)
         status = 400
+    return _render_form(request, dossier, form, status=status)
+
+
+def _step_form_rows(request, dossier, schema):
+    # "Thêm" / "Xoá" of a repeated group: a plain POST, so it works without JavaScript; what
+    # was typed is kept (and saved when it is valid), errors wait for "Lưu và tiếp tục".
+    data, focus = apply_row_command(request.POST)
+    form = SchemaForm(schema, dossier.form_data, data)
+    if form.is_valid():
+        services.dossier_update_form(
+            actor=request.user, dossier_id=dossier.pk, form_data=form.to_data()
+        )
+    form._errors = ErrorDict()
+    return _render_form(request, dossier, form, focus=focus)
+
+
+def _render_form(request, dossier, form, *, status=200, focus=""):
     return render(
         request,
         "dossiers/wizard_form.html",
-        {"dossier": dossier, "form": form, "required_names": form.required_names()} | _steps(3),
+        {
+            "dossier": dossier,
+            "form": form,
+            "required_names": form.required_names(),
+            "focus_prefix": focus,
+        }
+        | _steps(3),
         status=status,
     )
 
@@ -238,26 +265,13 @@ def _step_attachments(request, dossier):
 
 def _review_context(dossier: Dossier) -> dict:
     schema = dossier.snapshot.get("form_schema") or {}
-    form = SchemaForm(schema, dossier.form_data)
-    answers = [
-        (group.legend, [(bf.label, _display(form.initial.get(bf.name))) for bf in group.fields])
-        for group in form.groups
-    ]
     return {
-        "answers": answers,
+        "answers": SchemaForm(schema, dossier.form_data).answer_sections(),
         "components": _components_with_files(dossier),
         "missing": services.dossier_missing(dossier=dossier),
         "fee": services._fee_for(dossier.snapshot, dossier.channel, dossier.case_id),
         "processing_days": services.processing_days(dossier),
     }
-
-
-def _display(value) -> str:
-    if value is True:
-        return _("Có")
-    if value is False:
-        return _("Không")
-    return "" if value is None else str(value)
 
 
 def _step_review(request, dossier):

@@ -5,10 +5,19 @@ Supported: an object whose properties are string (minLength, maxLength, pattern,
 arrays of objects (minItems, maxItems); each property has a Vietnamese "title"; "required"
 lists the mandatory properties. Anything else is refused when the schema is saved, so that
 every schema can be rendered as an HTML form and every error can be said in Vietnamese.
+
+Cross-field rules sit in an object's "x-rules" list (the root, a nested object or the items
+of a list), each checked on the server and reported on one field:
+- {"rule": "date_order", "start": "tu_ngay", "end": "den_ngay"}: end not before start;
+- {"rule": "required_if", "field": "ly_do_khac", "when": "ly_do", "equals": "Khác"}: `field`
+  is required when `when` has the value `equals` (or, without "equals", is filled / ticked);
+- {"rule": "not_future", "field": "ngay_sinh"}: a date not after today.
+An optional "message" replaces the generated one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -29,6 +38,28 @@ KEYS_BY_TYPE = {
 }
 FORMATS = {"date", "email"}
 ROOT_KEYS = {"$schema", "$id"}
+RULES_KEY = "x-rules"
+# Keys each cross-field rule needs (all name properties of the same object, but "equals").
+RULE_KEYS = {
+    "date_order": ("start", "end"),
+    "required_if": ("field", "when"),
+    "not_future": ("field",),
+}
+# When one field breaks several constraints, the person sees only the most useful message.
+_PRIORITY = [
+    "required",
+    "type",
+    "minLength",
+    "format",
+    "pattern",
+    "maxLength",
+    "enum",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "additionalProperties",
+]
 
 _format_checker = FormatChecker(formats=sorted(FORMATS))
 
@@ -66,6 +97,37 @@ def _check_object(node: dict, path: str, problems: list[str], *, root: bool = Fa
         problems.append(
             _('%(path)s: "additionalProperties" chỉ được là true/false.') % {"path": path}
         )
+    _check_rules(node.get(RULES_KEY, []), properties, path, problems)
+
+
+def _check_rules(rules: Any, properties: dict, path: str, problems: list[str]) -> None:
+    if not isinstance(rules, list):
+        problems.append(_('%(path)s: "x-rules" phải là một danh sách.') % {"path": path})
+        return
+    for index, rule in enumerate(rules, start=1):
+        where = _("%(path)s: quy tắc thứ %(n)s") % {"path": path, "n": index}
+        kind = rule.get("rule") if isinstance(rule, dict) else None
+        if kind not in RULE_KEYS:
+            problems.append(
+                _("%(where)s: loại quy tắc phải là một trong %(kinds)s.")
+                % {"where": where, "kinds": ", ".join(sorted(RULE_KEYS))}
+            )
+            continue
+        for key in RULE_KEYS[kind]:
+            name = rule.get(key)
+            prop = properties.get(name) if isinstance(name, str) else None
+            if not isinstance(prop, dict):
+                problems.append(
+                    _('%(where)s: "%(key)s" phải là tên một trường của nhóm này.')
+                    % {"where": where, "key": key}
+                )
+            elif kind in ("date_order", "not_future") and prop.get("format") != "date":
+                problems.append(
+                    _('%(where)s: trường "%(name)s" phải là ngày (format "date").')
+                    % {"where": where, "name": name}
+                )
+        if "message" in rule and not isinstance(rule["message"], str):
+            problems.append(_('%(where)s: "message" phải là chuỗi.') % {"where": where})
 
 
 def _check_property(prop: Any, path: str, problems: list[str]) -> None:
@@ -82,6 +144,8 @@ def _check_property(prop: Any, path: str, problems: list[str]) -> None:
     if not isinstance(title, str) or not title.strip():
         problems.append(_('%(path)s: cần có "title" (nhãn tiếng Việt).') % {"path": path})
     unknown = {k for k in prop if not k.startswith("x-")} - COMMON_KEYS - KEYS_BY_TYPE[kind]
+    if RULES_KEY in prop and kind != "object":
+        unknown.add(RULES_KEY)
     if unknown:
         problems.append(
             _("%(path)s: không hỗ trợ thuộc tính %(keys)s.")
@@ -142,7 +206,12 @@ def validate_form_schema(schema: Any) -> None:
         try:
             Draft202012Validator.check_schema(schema)
         except SchemaError as exc:
-            problems.append(_("Biểu mẫu không hợp lệ: %(error)s") % {"error": exc.message})
+            # Said from the error's fields, not its English text.
+            where = ".".join(str(p) for p in exc.absolute_path) or _("gốc")
+            problems.append(
+                _('Biểu mẫu không hợp lệ tại "%(where)s" (quy tắc "%(rule)s").')
+                % {"where": where, "rule": exc.validator}
+            )
     if problems:
         raise ValidationError(problems)
 
@@ -167,16 +236,36 @@ def _subschema(schema: dict, path: list) -> dict:
     return node
 
 
-def _message(error, schema: dict) -> tuple[str, str]:
+def _title(schema: dict, path: list) -> str:
+    node = _subschema(schema, path)
+    return node.get("title") or (str(path[-1]) if path else _("Tờ khai"))
+
+
+def _key(path: list) -> str:
+    return ".".join(str(p) for p in path) or "__all__"
+
+
+def _messages(error, schema: dict) -> list[tuple[str, str]]:
+    """Return (field key, Vietnamese message) pairs for one jsonschema error, read from its
+    fields (validator, validator_value, instance, path) — never from its English text."""
     path = list(error.absolute_path)
     validator = error.validator
-    if validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else ""
-        path = [*path, missing]
-    node = _subschema(schema, path)
-    title = node.get("title") or (str(path[-1]) if path else _("Tờ khai"))
-    key = ".".join(str(p) for p in path) or "__all__"
     value = error.validator_value
+    if validator == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        return [
+            (
+                _key([*path, name]),
+                _("Vui lòng nhập %(title)s.") % {"title": _title(schema, [*path, name])},
+            )
+            for name in value
+            if name not in present
+        ]
+    if validator == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        extras = sorted(set(error.instance) - known) if isinstance(error.instance, dict) else []
+        return [(_key([*path, name]), _("Trường này không có trong tờ khai.")) for name in extras]
+    title = _title(schema, path)
     kinds = {
         "string": _("chuỗi ký tự"),
         "integer": _("số nguyên"),
@@ -185,9 +274,7 @@ def _message(error, schema: dict) -> tuple[str, str]:
         "array": _("danh sách"),
         "object": _("nhóm thông tin"),
     }
-    if validator == "required":
-        text = _("Vui lòng nhập %(title)s.") % {"title": title}
-    elif validator == "type":
+    if validator == "type":
         text = _("%(title)s phải là %(kind)s.") % {"title": title, "kind": kinds.get(value, value)}
     elif validator == "minLength":
         text = (
@@ -216,25 +303,97 @@ def _message(error, schema: dict) -> tuple[str, str]:
         text = _("%(title)s cần ít nhất %(n)s mục.") % {"title": title, "n": value}
     elif validator == "maxItems":
         text = _("%(title)s có nhiều nhất %(n)s mục.") % {"title": title, "n": value}
-    elif validator == "additionalProperties":
-        extras = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        key = ".".join([*(str(p) for p in path), extras[0]]) if extras else key
-        text = _("Trường này không có trong tờ khai.")
     else:
         text = _("%(title)s không hợp lệ.") % {"title": title}
-    return key, text
+    return [(_key(path), text)]
+
+
+def _as_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", False, [], {})
+
+
+def _rule_errors(schema: dict, node: dict, data: Any, path: list) -> list[tuple[str, str]]:
+    """Check the "x-rules" of `node` (and of every nested object and list row) on `data`."""
+    if not isinstance(data, dict):
+        return []
+    found: list[tuple[str, str]] = []
+    for rule in node.get(RULES_KEY, []):
+        kind, custom = rule.get("rule"), rule.get("message")
+        if kind == "date_order":
+            start, end = _as_date(data.get(rule["start"])), _as_date(data.get(rule["end"]))
+            if start and end and end < start:
+                field = [*path, rule["end"]]
+                found.append(
+                    (
+                        _key(field),
+                        custom
+                        or _("%(end)s không được trước %(start)s.")
+                        % {
+                            "end": _title(schema, field),
+                            "start": _title(schema, [*path, rule["start"]]),
+                        },
+                    )
+                )
+        elif kind == "required_if":
+            trigger = data.get(rule["when"])
+            active = trigger == rule["equals"] if "equals" in rule else _filled(trigger)
+            if active and not _filled(data.get(rule["field"])):
+                field = [*path, rule["field"]]
+                found.append(
+                    (
+                        _key(field),
+                        custom
+                        or _("Vui lòng nhập %(title)s (bắt buộc khi chọn “%(when)s”).")
+                        % {
+                            "title": _title(schema, field),
+                            "when": rule.get("equals", _title(schema, [*path, rule["when"]])),
+                        },
+                    )
+                )
+        elif kind == "not_future":
+            day = _as_date(data.get(rule["field"]))
+            if day and day > dt.date.today():
+                field = [*path, rule["field"]]
+                found.append(
+                    (
+                        _key(field),
+                        custom
+                        or _("%(title)s không được sau ngày hôm nay.")
+                        % {"title": _title(schema, field)},
+                    )
+                )
+    for name, prop in node.get("properties", {}).items():
+        if prop.get("type") == "object":
+            found += _rule_errors(schema, prop, data.get(name), [*path, name])
+        elif prop.get("type") == "array" and isinstance(data.get(name), list):
+            for index, row in enumerate(data[name]):
+                found += _rule_errors(schema, prop.get("items", {}), row, [*path, name, index])
+    return found
 
 
 def validate_form_data(schema: dict, data: Any) -> dict[str, list[str]]:
-    """Return Vietnamese error messages per field path (empty dict = `data` is valid)."""
+    """Return one Vietnamese error message per field path (empty dict = `data` is valid)."""
     if not schema:
         return {}
     if not isinstance(data, dict):
         return {"__all__": [_("Tờ khai phải là một đối tượng JSON.")]}
+    data = _strip_empty(data)
     validator = Draft202012Validator(schema, format_checker=_format_checker)
+    rank = {name: index for index, name in enumerate(_PRIORITY)}
+    ranked: list[tuple[int, str, str]] = []
+    for error in validator.iter_errors(data):
+        for key, text in _messages(error, schema):
+            ranked.append((rank.get(error.validator, len(rank)), key, text))
+    # Cross-field rules come after the field's own checks: "Vui lòng nhập…" beats "trước…".
+    ranked += [(len(rank) + 1, key, text) for key, text in _rule_errors(schema, schema, data, [])]
     errors: dict[str, list[str]] = {}
-    for error in sorted(validator.iter_errors(_strip_empty(data)), key=lambda e: list(e.path)):
-        key, text = _message(error, schema)
-        if text not in errors.setdefault(key, []):
-            errors[key].append(text)
-    return errors
+    for _rank, key, text in sorted(ranked, key=lambda item: item[0]):
+        errors.setdefault(key, [text])
+    return dict(sorted(errors.items()))

@@ -11,7 +11,7 @@ register = template.Library()
 
 
 @register.filter
-def a11y(bound_field):
+def a11y(bound_field, autofocus=False):
     """Render a widget tied to its help text and errors (aria-describedby, aria-invalid)."""
     ids = []
     if bound_field.help_text:
@@ -21,7 +21,19 @@ def a11y(bound_field):
     attrs = {"aria-describedby": " ".join(ids)} if ids else {}
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
+    if autofocus:
+        attrs["autofocus"] = True
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_in(value, collection) -> bool:
+    return value in (collection or ())
+
+
+@register.filter
+def startswith(value, prefix) -> bool:
+    return bool(prefix) and str(value).startswith(str(prefix))
 
 
 @register.filter
