@@ -25,9 +25,13 @@ def dossier_missing(*, dossier) -> dict[str, list[str]]:
         dossier.attachments.filter(is_current=True).values_list("component_id_snapshot", flat=True)
     )
     for component in dossier.case_components():
+        # Once-only documents (the state exploits them, or the e-form replaces them) are never
+        # asked for; the message names the document in full so people know which one it is.
+        if component.get("once_only"):
+            continue
         if component.get("required") and component["id"] not in current:
             errors.setdefault("attachments", []).append(
-                _("Chưa đính kèm: %(name)s") % {"name": component["name"][:200]}
+                _("Chưa đính kèm: %(name)s") % {"name": component["name"]}
             )
     form_errors = validate_form_data(
         dossier.snapshot.get("form_schema") or {}, dossier.form_data or {}
@@ -62,7 +66,7 @@ def supplement_missing(*, dossier) -> dict[str, list[str]]:
     for item in dossier.supplement_items or []:
         if "component" in item and item["component"] not in renewed:
             errors.setdefault("items", []).append(
-                _("Chưa tải lên bản bổ sung: %(name)s") % {"name": item["name"][:200]}
+                _("Chưa tải lên bản bổ sung: %(name)s") % {"name": item["name"]}
             )
     return errors
 

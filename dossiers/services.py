@@ -23,6 +23,7 @@ from accounts.models import Agency, StaffRole, User
 from accounts.validators import validate_id_number
 from dvctt import workdays
 from dvctt.errors import Forbidden, InvalidInput, NotFound
+from dvctt.formats import format_dong
 from integrations.citizen_registry import citizen_lookup
 from notifications.services import notification_send
 from procedures.constants import OnlineMode
@@ -427,6 +428,11 @@ def attachment_add(
             _("Thành phần hồ sơ không thuộc trường hợp đã chọn."),
             fields={"component": [_("Thành phần hồ sơ không hợp lệ.")]},
         )
+    if component.get("once_only"):
+        raise InvalidInput(
+            _("Giấy tờ này không cần nộp: cơ quan tự khai thác hoặc đã có tờ khai điện tử."),
+            fields={"component": [_("Giấy tờ này không cần nộp.")]},
+        )
     check_component_editable(dossier, component["id"])
     if dossier.attachments.count() >= settings.DOSSIER_MAX_ATTACHMENTS:
         raise InvalidInput(_("Hồ sơ đã có quá nhiều tệp."), fields={"file": []})
@@ -534,7 +540,7 @@ def dossier_submit(*, actor: User, dossier_id=None, dossier: Dossier | None = No
             "agency": dossier.agency.name,
             "at": timezone.localtime(now, workdays.VN_TZ).strftime("%H:%M %d/%m/%Y"),
             "fee": (
-                _(" Phí, lệ phí phải nộp: %(fee)s đồng.") % {"fee": f"{dossier.fee_amount:,}"}
+                _(" Phí, lệ phí phải nộp: %(fee)s.") % {"fee": format_dong(dossier.fee_amount)}
                 if dossier.fee_amount
                 else ""
             ),

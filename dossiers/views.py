@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dvctt.errors import ApplicationError, NotFound
+from procedures.constants import OnceOnly
 from procedures.models import Procedure
 from procedures.services import procedure_current_version
 
@@ -235,6 +236,9 @@ def _components_with_files(dossier: Dossier) -> list[dict]:
             **component,
             "files": current.get(component["id"], []),
             "max_mb": component.get("max_size_mb") or max_default,
+            "once_only_label": OnceOnly(component["once_only"]).label
+            if component.get("once_only") in OnceOnly.values
+            else "",
         }
         for component in dossier.case_components()
     ]

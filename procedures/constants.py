@@ -17,3 +17,12 @@ class ProcedureLevel(models.TextChoices):
     PROVINCE = "Cấp tỉnh", _("Cấp tỉnh")
     COMMUNE = "Cấp xã", _("Cấp xã")
     OTHER = "Cơ quan khác", _("Cơ quan khác")
+
+
+class OnceOnly(models.TextChoices):
+    """Why a listed document is not asked of the citizen (NĐ 107/2021/NĐ-CP Điều 1 and
+    NĐ 42/2022/NĐ-CP: the state does not ask again for information it holds or exploits)."""
+
+    STATE_DATA = "state_data", _("Cơ quan tự khai thác — không cần nộp")
+    E_FORM = "e_form", _("Đã thay bằng tờ khai điện tử — không cần nộp")
+

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.constants import StaffRoleName
 from accounts.models import Agency
 
-from .constants import OnlineMode
+from .constants import OnceOnly, OnlineMode
 from .deadlines import DaysField
 from .text import fold
 
@@ -83,8 +83,8 @@ class Procedure(models.Model):
     # how often citizens use the procedure; orders the home page and breaks search ties
     popularity = models.PositiveIntegerField(_("mức độ phổ biến"), default=0)
     extra = models.JSONField(_("dữ liệu gốc khác"), default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lần cuối"), auto_now=True)
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -127,9 +127,11 @@ class Procedure(models.Model):
 class ProcedureCase(models.Model):
     """A case (trường hợp) of a procedure; it decides which documents are asked for."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="cases")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="cases", verbose_name=_("thủ tục")
+    )
     name = models.TextField(_("trường hợp"))
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
     processing_days = DaysField(_("thời hạn riêng (ngày làm việc)"), null=True, blank=True)
 
     class Meta:
@@ -144,8 +146,15 @@ class ProcedureCase(models.Model):
 class Component(models.Model):
     """A document (thành phần hồ sơ) asked for in one case of a procedure."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="components")
-    case = models.ForeignKey(ProcedureCase, on_delete=models.CASCADE, related_name="components")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="components", verbose_name=_("thủ tục")
+    )
+    case = models.ForeignKey(
+        ProcedureCase,
+        on_delete=models.CASCADE,
+        related_name="components",
+        verbose_name=_("trường hợp"),
+    )
     name = models.TextField(_("tên giấy tờ"))
     originals = models.PositiveIntegerField(_("số bản chính"), default=1)
     copies = models.PositiveIntegerField(_("số bản sao"), default=0)
@@ -154,9 +163,31 @@ class Component(models.Model):
         _("hình thức"), max_length=30, blank=True, help_text=_("nộp / xuất trình")
     )
     note = models.TextField(_("ghi chú"), blank=True)
-    template_file = models.CharField(_("mẫu đơn, tờ khai"), max_length=300, blank=True)
+    template_file = models.CharField(
+        _("tên tệp mẫu đơn, tờ khai"),
+        max_length=300,
+        blank=True,
+        help_text=_("Tên tệp mẫu theo nguồn; chỉ hiển thị khi chưa tải tệp mẫu lên."),
+    )
+    template_upload = models.FileField(
+        _("tệp mẫu đơn, tờ khai"),
+        upload_to="mau-don/",
+        blank=True,
+        help_text=_("Tệp mẫu (PDF, DOC, DOCX) để công dân tải về."),
+    )
+    # Set from the catalogue data (import or admin), never guessed from the text at run time.
+    once_only = models.CharField(
+        _("không yêu cầu nộp"),
+        max_length=20,
+        choices=OnceOnly.choices,
+        blank=True,
+        help_text=_(
+            "Chọn khi cơ quan tự khai thác thông tin từ cơ sở dữ liệu, hoặc khi giấy tờ là "
+            "tờ khai giấy đã được thay bằng tờ khai điện tử: công dân không phải nộp."
+        ),
+    )
     max_size_mb = models.PositiveIntegerField(_("dung lượng tối đa (MB)"), default=10)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")
@@ -170,15 +201,23 @@ class Component(models.Model):
 class FeeItem(models.Model):
     """A fee or charge (phí, lệ phí), in đồng; the online channel may cost less."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="fees")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="fees", verbose_name=_("thủ tục")
+    )
     case = models.ForeignKey(
-        ProcedureCase, on_delete=models.CASCADE, null=True, blank=True, related_name="fees"
+        ProcedureCase,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fees",
+        verbose_name=_("trường hợp"),
+        help_text=_("Để trống nếu áp dụng cho mọi trường hợp."),
     )
     name = models.CharField(_("tên phí, lệ phí"), max_length=300)
     amount = models.BigIntegerField(_("mức thu (đồng)"), null=True, blank=True)
     online_amount = models.BigIntegerField(_("mức thu trực tuyến (đồng)"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("phí, lệ phí")
@@ -202,8 +241,10 @@ class FeeItem(models.Model):
 class ProcessStep(models.Model):
     """One step of a procedure's internal process (quy trình nội bộ)."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveIntegerField(default=0)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="steps", verbose_name=_("thủ tục")
+    )
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
     name = models.CharField(_("tên bước"), max_length=200)
     role = models.CharField(_("vai trò thực hiện"), max_length=20, choices=StaffRoleName.choices)
     unit_code = models.SlugField(_("mã đơn vị thực hiện"), max_length=50, blank=True)
@@ -224,10 +265,12 @@ class ProcedureVersion(models.Model):
     `snapshot` has the shape of the API detail (API.md §4 procedures/{code}/).
     """
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="versions", verbose_name=_("thủ tục")
+    )
     number = models.PositiveIntegerField(_("phiên bản"))
-    snapshot = models.JSONField()
-    published_at = models.DateTimeField(auto_now_add=True)
+    snapshot = models.JSONField(_("nội dung"))
+    published_at = models.DateTimeField(_("ngày công bố"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("phiên bản thủ tục")

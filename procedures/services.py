@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.constants import StaffRoleName
 from accounts.models import Agency
 
-from .constants import OnlineMode
+from .constants import OnceOnly, OnlineMode
 from .deadlines import days_value, deadline_from_note, parse_days
 from .forms_schema import validate_form_schema
 from .models import (
@@ -42,6 +42,8 @@ def _component_dict(component) -> dict[str, Any]:
         "kind": component.kind,
         "note": component.note,
         "template_file": component.template_file,
+        "template_url": (f"/thu-tuc/mau/{component.id}/" if component.template_upload else ""),
+        "once_only": component.once_only,
     }
 
 
@@ -170,6 +172,7 @@ _KNOWN_KEYS = {
     "is_published",
     "demo",
     "demo_fields",
+    "once_only",
 }
 # Facts the demo may complete; a value under "demo" wins over the source's.
 _DEMO_KEYS = {
@@ -184,6 +187,7 @@ _DEMO_KEYS = {
     "steps",
     "agencies",
     "popularity",
+    "once_only",
 }
 DEFAULT_CASE_NAME = "Trường hợp chung"
 
@@ -232,6 +236,33 @@ def _merged(row: dict) -> tuple[dict, list[str]]:
         if key not in demo_fields:
             demo_fields.append(key)
     return merged, sorted(demo_fields)
+
+
+def _once_only_value(value: Any) -> str:
+    if value in (None, "", False):
+        return ""
+    if value not in OnceOnly.values:
+        raise ValueError(
+            _('lý do không yêu cầu nộp "%(v)s" không hợp lệ (%(ok)s).')
+            % {"v": value, "ok": ", ".join(OnceOnly.values)}
+        )
+    return value
+
+
+def _once_only_by_position(items: Any) -> dict[int, str]:
+    # "once_only": [{"component": <1-based position>, "why": "state_data" | "e_form"}] —
+    # declared as data next to the source's list, never guessed from the document's wording.
+    if items in (None, []):
+        return {}
+    if not isinstance(items, list):
+        raise ValueError(_('"once_only" phải là danh sách.'))
+    found = {}
+    for item in items:
+        position = item.get("component") if isinstance(item, dict) else None
+        if isinstance(position, bool) or not isinstance(position, int) or position < 1:
+            raise ValueError(_('"once_only": mỗi mục cần "component" là số thứ tự giấy tờ.'))
+        found[position] = _once_only_value(item.get("why"))
+    return found
 
 
 def _amount(value: Any, label: str) -> int | None:
@@ -295,6 +326,7 @@ def _clean_row(row: Any) -> dict[str, Any]:
                 "position": index,
             }
         )
+    once_only = _once_only_by_position(data.get("once_only"))
     components = []
     for index, component in enumerate(data.get("components") or [], start=1):
         if not isinstance(component, dict) or not str(component.get("name") or "").strip():
@@ -318,6 +350,7 @@ def _clean_row(row: Any) -> dict[str, Any]:
                 "kind": str(component.get("kind") or "")[:30],
                 "note": str(component.get("note") or ""),
                 "template_file": str(files[0])[:300] if files else "",
+                "once_only": once_only.get(index, _once_only_value(component.get("once_only"))),
                 "max_size_mb": int(component.get("max_size_mb") or 10),
                 "position": index,
                 **counts,
@@ -426,7 +459,7 @@ def _store(clean: dict, agencies_by_code: dict[str, Agency]) -> tuple[Procedure,
         component.case = kept_cases[spec["case"]]
         for key in ("name", "originals", "copies", "required", "kind", "note"):
             setattr(component, key, spec[key])
-        for key in ("template_file", "max_size_mb", "position"):
+        for key in ("template_file", "max_size_mb", "position", "once_only"):
             setattr(component, key, spec[key])
         component.save()
         kept_components.add(component.pk)
@@ -515,6 +548,7 @@ def procedure_export_row(*, procedure: Procedure) -> dict[str, Any]:
                 "kind": c["kind"],
                 "note": c["note"],
                 "max_size_mb": c["max_size_mb"],
+                **({"once_only": c["once_only"]} if c.get("once_only") else {}),
                 **({"form_files": [c["template_file"]]} if c["template_file"] else {}),
             }
             for c in snapshot["components"]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import mimetypes
+from pathlib import PurePath
+
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .constants import OnlineMode
 from .forms import CatalogueSearchForm
-from .models import FeeItem
+from .models import Component, FeeItem
 from .pagination import SinglePassPaginator
 from .selectors import (
     CatalogueFilters,
@@ -77,4 +80,25 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "agencies": list(procedure.agencies.all()),
             "steps": list(procedure.steps.all()),
         },
+    )
+
+
+def template_download(request: HttpRequest, component_id: int) -> FileResponse:
+    """Send the uploaded template (mẫu đơn, tờ khai) of a published procedure's document."""
+    component = (
+        Component.objects.filter(pk=component_id, procedure__is_published=True)
+        .exclude(template_upload="")
+        .first()
+    )
+    if component is None:
+        raise Http404
+    suffix = PurePath(component.template_upload.name).suffix.lower()
+    # Named after what it is, not after the uploaded file's (often mangled) name.
+    stem = PurePath(component.template_file).stem if component.template_file else ""
+    filename = (stem.replace("/", "-").replace("\\", "-") or f"mau-{component.pk}") + suffix
+    return FileResponse(
+        component.template_upload.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
     )

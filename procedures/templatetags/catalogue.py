@@ -5,17 +5,35 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from dvctt.formats import format_dong
+
 register = template.Library()
+
+# Names of the facts a demo block may complete, as a catalogue clerk reads them.
+DEMO_FIELD_LABELS = {
+    "field": _("lĩnh vực"),
+    "levels": _("cấp thực hiện"),
+    "online_mode": _("mức độ trực tuyến"),
+    "processing_days": _("thời hạn giải quyết"),
+    "fees": _("phí, lệ phí"),
+    "form_schema": _("tờ khai điện tử"),
+    "steps": _("quy trình nội bộ"),
+    "agencies": _("cơ quan thực hiện"),
+    "popularity": _("mức độ phổ biến"),
+    "once_only": _("giấy tờ không cần nộp"),
+}
 
 
 @register.filter
 def dong(amount: int | None) -> str:
-    """Render an amount of đồng as "15.000 đ" (Vietnamese digit grouping)."""
-    if amount is None:
-        return _("Theo quy định của địa phương")
-    if amount == 0:
-        return _("Miễn phí")
-    return f"{amount:,}".replace(",", ".") + " đ"
+    """Render an amount of đồng as "15.000 đ" (Vietnamese digit grouping, no line break)."""
+    return format_dong(amount)
+
+
+@register.filter
+def demo_field_labels(fields) -> str:
+    """Return the demo-completed facts in Vietnamese words (never the data keys)."""
+    return ", ".join(str(DEMO_FIELD_LABELS.get(name, name)) for name in fields or [])
 
 
 @register.filter
