@@ -46,3 +46,21 @@ class CitizenSignupForm(SignupForm):
         if User.objects.filter(id_number=value).exists():
             raise forms.ValidationError(_("Số định danh này đã được dùng cho tài khoản khác."))
         return value
+
+
+class ContactForm(forms.Form):
+    """The contact details a citizen may change on the profile page."""
+
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=15,
+        required=False,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(
+        label=_("Địa chỉ liên hệ"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from procedures.forms_schema import ordered_properties
+
 from .constants import DossierStatus
 
 SEP = "__"
@@ -92,7 +94,7 @@ def _walk(
     group = Group(legend=legend)
     groups.append(group)
     required = set(schema.get("required", []))
-    for name, prop in schema.get("properties", {}).items():
+    for name, prop in ordered_properties(schema):
         path = (*prefix, name)
         kind = prop.get("type")
         if kind == "object":
@@ -419,6 +421,15 @@ class TrackingForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=_("Lý do rút hồ sơ (không bắt buộc)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class StatusFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Trạng thái"),
@@ -460,3 +471,12 @@ class CounterLookupForm(forms.Form):
                 for p in procedures
             ],
         ]
+
+
+class MyDossiersFilterForm(StatusFilterForm):
+    q = forms.CharField(
+        label=_("Tìm theo mã hồ sơ hoặc tên thủ tục"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )

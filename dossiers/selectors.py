@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.constants import StaffRoleName
 from accounts.models import Agency, StaffRole, User
 from dvctt.errors import NotFound
+from procedures.text import fold
 
 from .constants import DossierStatus
 from .models import Attachment, Dossier, DossierEvent
@@ -84,10 +85,22 @@ def _filtered(
 
 
 def dossiers_for_citizen(
-    *, user: User, status: str | None = None, procedure: str | None = None, overdue=None
+    *,
+    user: User,
+    status: str | None = None,
+    procedure: str | None = None,
+    overdue=None,
+    q: str = "",
 ) -> QuerySet[Dossier]:
-    """Return the citizen's own dossiers, newest first."""
+    """Return the citizen's own dossiers, newest first; `q` matches the code or procedure."""
     qs = _base().filter(applicant=user).order_by("-created_at")
+    q = " ".join((q or "").split())
+    if q:
+        qs = qs.filter(
+            Q(code__icontains=q)
+            | Q(procedure__code__icontains=q)
+            | Q(procedure__search_text__contains=fold(q))
+        )
     return _filtered(qs, status=status, procedure=procedure, overdue=overdue)
 
 
@@ -130,7 +143,9 @@ def dossier_track(*, code: str, id_last4: str) -> Dossier:
     dossier = (
         _base()
         .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")))
-        .filter(code=code, applicant_id_number__endswith=id_last4)
+        # Codes are printed in capitals (agency code "…H99"); people often type them in lower
+        # case. Upper-casing the input keeps the match on the unique index.
+        .filter(code__in={code, code.upper()}, applicant_id_number__endswith=id_last4)
         .exclude(status=DossierStatus.DRAFT)
         .first()
     )

@@ -624,6 +624,20 @@ def dossier_run_action(
     return dossier
 
 
+@transaction.atomic
+def dossier_delete_draft(*, actor: User, dossier_id) -> None:
+    """Delete the actor's own draft with its files (a filed dossier is never deleted)."""
+    dossier = _lock(dossier_id)
+    _require_editor(dossier, actor)
+    if dossier.status != DossierStatus.DRAFT:
+        raise InvalidTransition()
+    # Drafts are never synced nor numbered; their files go once the delete has committed.
+    files = [a.file.name for a in dossier.attachments.all() if a.file]
+    dossier.delete()
+    storage = Attachment._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
 def _notify_desk_of_withdrawal(dossier: Dossier, *, note: str) -> None:
     # DOMAIN.md 9a: a withdrawal after reception stops the dossier where it is; the one-stop
     # desk of the agency is told in its inbox so nobody keeps working on it.

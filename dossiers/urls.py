@@ -16,6 +16,7 @@ urlpatterns = [
     path("ho-so-cua-toi/", views.my_dossiers, name="my_list"),
     path("ho-so-cua-toi/<uuid:dossier_id>/", views.my_dossier_detail, name="my_detail"),
     path("ho-so-cua-toi/<uuid:dossier_id>/rut/", views.my_dossier_withdraw, name="my_withdraw"),
+    path("ho-so-cua-toi/<uuid:dossier_id>/xoa/", views.my_draft_delete, name="my_delete"),
     path(
         "ho-so-cua-toi/<uuid:dossier_id>/bo-sung/",
         views.my_dossier_supplement,

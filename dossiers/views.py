@@ -29,15 +29,18 @@ from .constants import Channel, DossierAction, DossierStatus, EventAction
 from .forms import (
     ApplicantForm,
     CounterLookupForm,
+    MyDossiersFilterForm,
     NoteForm,
     SchemaForm,
     StartForm,
     StatusFilterForm,
     TrackingForm,
     UploadForm,
+    WithdrawForm,
     apply_row_command,
 )
 from .models import Dossier
+from .status_texts import citizen_guide
 
 STEPS = [
     (1, _("Cơ quan, trường hợp")),
@@ -404,51 +407,101 @@ def _page(request, qs):
 
 @login_required
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    """List the citizen's dossiers, filtered by status."""
-    form = StatusFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_valid() else None
-    page = _page(request, selectors.dossiers_for_citizen(user=request.user, status=status or None))
+    """List the citizen's dossiers, filtered by status and searched by code or procedure."""
+    form = MyDossiersFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    status, q = data.get("status") or "", data.get("q") or ""
+    page = _page(
+        request, selectors.dossiers_for_citizen(user=request.user, status=status or None, q=q)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "dossiers/my_list.html",
-        {"page": page, "form": form, "status": status or "", "now": timezone.now()},
-    )
-
-
-@login_required
-def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
-    """Show one of the citizen's dossiers: status, history, files and open actions."""
-    dossier = _get_or_404(
-        selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
-    )
-    dossier = selectors.dossier_detail(dossier=dossier)
-    return render(
-        request,
-        "dossiers/my_detail.html",
         {
-            "dossier": dossier,
-            "actions": workflow.available_actions(dossier, request.user),
-            "note_form": NoteForm(),
+            "page": page,
+            "form": form,
+            "status": status,
+            "q": q,
+            "query_string": query.urlencode(),
+            "now": timezone.now(),
         },
     )
 
 
 @login_required
-@require_POST
-def my_dossier_withdraw(request: HttpRequest, dossier_id) -> HttpResponse:
-    """Withdraw the citizen's dossier before reception."""
+def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
+    """Show one of the citizen's dossiers: status in words, history, files and open actions."""
     dossier = _get_or_404(
         selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
     )
-    try:
-        services.dossier_withdraw(
-            actor=request.user, dossier_id=dossier.pk, note=request.POST.get("note", "")
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
-    return redirect("dossiers:my_detail", dossier_id=dossier.pk)
+    dossier = selectors.dossier_detail(dossier=dossier)
+    actions = workflow.available_actions(dossier, request.user)
+    return render(
+        request,
+        "dossiers/my_detail.html",
+        {
+            "dossier": dossier,
+            "actions": actions,
+            "guide": citizen_guide(dossier, actions),
+            "request_event": _supplement_request(dossier),
+        },
+    )
+
+
+def _supplement_request(dossier: Dossier):
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        return None
+    events = [e for e in dossier.events.all() if e.action == DossierAction.REQUEST_SUPPLEMENT]
+    return events[-1] if events else None
+
+
+@login_required
+def my_dossier_withdraw(request: HttpRequest, dossier_id) -> HttpResponse:
+    """Ask for confirmation (GET), then withdraw the citizen's dossier with an optional reason."""
+    dossier = _get_or_404(
+        selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
+    )
+    if DossierAction.WITHDRAW not in workflow.available_actions(dossier, request.user):
+        messages.error(request, _("Hồ sơ này không thể rút ở trạng thái hiện tại."))
+        return redirect("dossiers:my_detail", dossier_id=dossier.pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_withdraw(
+                actor=request.user, dossier_id=dossier.pk, note=form.cleaned_data["note"]
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
+        return redirect("dossiers:my_detail", dossier_id=dossier.pk)
+    return render(
+        request,
+        "dossiers/withdraw_confirm.html",
+        {"dossier": dossier, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def my_draft_delete(request: HttpRequest, dossier_id) -> HttpResponse:
+    """Ask for confirmation (GET), then delete the citizen's draft."""
+    dossier = _get_or_404(
+        selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
+    )
+    if dossier.status != DossierStatus.DRAFT:
+        return redirect("dossiers:my_detail", dossier_id=dossier.pk)
+    if request.method == "POST":
+        try:
+            services.dossier_delete_draft(actor=request.user, dossier_id=dossier.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("dossiers:my_detail", dossier_id=dossier.pk)
+        messages.success(request, _("Đã xoá hồ sơ nháp."))
+        return redirect("dossiers:my_list")
+    return render(request, "dossiers/draft_delete_confirm.html", {"dossier": dossier})
 
 
 @login_required

@@ -216,6 +216,35 @@ def validate_form_schema(schema: Any) -> None:
         raise ValidationError(problems)
 
 
+ORDER_KEY = "x-order"
+
+
+def with_field_order(schema: Any) -> Any:
+    """Return the schema with "x-order" on every object: the order of its properties.
+
+    PostgreSQL stores JSON as jsonb, which re-sorts object keys (shortest first); without the
+    order kept as a list, the e-form would show "Lý do" before "Họ và tên".
+    """
+    if not isinstance(schema, dict):
+        return schema
+    node = dict(schema)
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        node["properties"] = {k: with_field_order(v) for k, v in properties.items()}
+        kept = [k for k in node.get(ORDER_KEY) or [] if k in properties]
+        node[ORDER_KEY] = kept + [k for k in properties if k not in kept]
+    if isinstance(node.get("items"), dict):
+        node["items"] = with_field_order(node["items"])
+    return node
+
+
+def ordered_properties(node: dict) -> list[tuple[str, dict]]:
+    """Return an object's (name, property) pairs in the author's order."""
+    properties = node.get("properties") or {}
+    order = [k for k in node.get(ORDER_KEY) or [] if k in properties]
+    return [(k, properties[k]) for k in order + [k for k in properties if k not in order]]
+
+
 def _strip_empty(value: Any) -> Any:
     # An HTML form posts "" for a field left blank; blank means "not given", so that an
     # optional date left empty is valid and a required one reports "Vui lòng nhập …".
@@ -369,7 +398,7 @@ def _rule_errors(schema: dict, node: dict, data: Any, path: list) -> list[tuple[
                         % {"title": _title(schema, field)},
                     )
                 )
-    for name, prop in node.get("properties", {}).items():
+    for name, prop in ordered_properties(node):
         if prop.get("type") == "object":
             found += _rule_errors(schema, prop, data.get(name), [*path, name])
         elif prop.get("type") == "array" and isinstance(data.get(name), list):

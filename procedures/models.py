@@ -95,6 +95,9 @@ class Procedure(models.Model):
         return f"{self.code} — {self.name}"
 
     def save(self, *args, **kwargs):
+        from .forms_schema import with_field_order
+
+        self.form_schema = with_field_order(self.form_schema) if self.form_schema else {}
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:

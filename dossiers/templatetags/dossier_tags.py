@@ -75,3 +75,12 @@ def filesize(value) -> str:
     if value >= 1024 * 1024:
         return f"{value / 1024 / 1024:.1f} MB"
     return f"{max(value // 1024, 1)} KB"
+
+
+@register.simple_tag
+def dossier_guide(dossier, user):
+    """Return the citizen's status guide (words and the one button) for a list row."""
+    from dossiers import workflow
+    from dossiers.status_texts import citizen_guide
+
+    return citizen_guide(dossier, workflow.available_actions(dossier, user))

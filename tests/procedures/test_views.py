@@ -66,7 +66,7 @@ def test_detail_page_shows_documents_fees_time_and_filing(client, catalogue):
     assert "<h1" in html and "Đăng ký tạm trú" in html
     assert "Thành phần hồ sơ" in html and "Tờ khai thay đổi thông tin cư trú" in html
     assert "Trường hợp 3:" in html  # documents per case
-    assert "15.000 đ" in html and "7.000 đ" in html and "giảm khi nộp trực tuyến" in html
+    assert "15.000\u00a0đ" in html and "7.000\u00a0đ" in html and "giảm khi nộp trực tuyến" in html
     assert "3 ngày làm việc" in html
     assert "Căn cứ pháp lý" in html and "Luật Cư trú" in html
     assert 'href="/ho-so/nop/1.004194/"' in html
