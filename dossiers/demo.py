@@ -69,7 +69,7 @@ def _file_one(citizen: User, code: str, actions: list[tuple[str, str]]) -> None:
         form.setdefault(name, _sample(schema["properties"][name]))
     services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data=form)
     for component in dossier.case_components():
-        if component.get("required"):
+        if component.get("required") and not component.get("once_only"):
             services.attachment_add(
                 actor=citizen,
                 dossier_id=dossier.pk,

@@ -44,7 +44,10 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
         Procedure, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("thủ tục")
     )
     procedure_version = models.ForeignKey(
-        ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers"
+        ProcedureVersion,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("phiên bản thủ tục"),
     )
     case_id = models.BigIntegerField(_("trường hợp"))
     case_name = models.TextField(_("tên trường hợp"), blank=True)
@@ -75,7 +78,7 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
         protected=True,
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lần cuối"), auto_now=True)
     submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
     received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
     # The date shown to the citizen (an apology, Mẫu 04, may move it once) ...
@@ -87,20 +90,22 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
     returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
     # Time spent waiting for the citizen (supplement, payment) is not counted against the
     # agency; it is kept in working hours (dossiers.deadlines).
-    paused_since = models.DateTimeField(null=True, blank=True)
+    paused_since = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
     paused_working_hours = models.DecimalField(
         _("thời gian chờ công dân (giờ làm việc)"), max_digits=10, decimal_places=4, default=0
     )
     on_time = models.BooleanField(_("đúng hạn"), null=True, blank=True)
-    supplement_count = models.PositiveSmallIntegerField(default=0)
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
     # What the one supplement request names (Mẫu 02): [{"component": id, "name"} | {"text"}].
     supplement_items = models.JSONField(_("nội dung yêu cầu bổ sung"), default=list, blank=True)
-    supplement_requested_at = models.DateTimeField(null=True, blank=True)
-    apology_count = models.PositiveSmallIntegerField(default=0)
+    supplement_requested_at = models.DateTimeField(
+        _("thời điểm yêu cầu bổ sung"), null=True, blank=True
+    )
+    apology_count = models.PositiveSmallIntegerField(_("số lần xin lỗi, hẹn lại"), default=0)
     fee_amount = models.BigIntegerField(_("phí, lệ phí (đồng)"), default=0)
     payment_due = models.BooleanField(_("còn phải nộp phí"), default=False)
     # Where the citizen left the draft (step number of the filing wizard) so it resumes there.
-    draft_step = models.PositiveSmallIntegerField(default=1)
+    draft_step = models.PositiveSmallIntegerField(_("bước đang làm"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -159,25 +164,40 @@ class Attachment(models.Model):
     """A file attached to a dossier for one component; replaced files stay, not current."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("hồ sơ")
+    )
     component = models.ForeignKey(
-        Component, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Component,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thành phần hồ sơ (danh mục)"),
     )
     component_id_snapshot = models.BigIntegerField(_("mã thành phần"))
     component_name = models.TextField(_("thành phần hồ sơ"))
     # Stored under a random name (never the uploaded one); served only through a checked view.
-    file = models.FileField(upload_to="dossiers/%Y/%m/", max_length=200)
+    file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/", max_length=200)
     original_name = models.CharField(_("tên tệp"), max_length=150)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
     content_type = models.CharField(_("loại tệp"), max_length=60)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người tải lên"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    is_current = models.BooleanField(default=True)
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+    is_current = models.BooleanField(_("đang dùng"), default=True)
     superseded_by = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("được thay bằng"),
     )
 
     class Meta:
@@ -200,17 +220,24 @@ class Attachment(models.Model):
 class DossierEvent(models.Model):
     """One entry of a dossier's history; append-only."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("thao tác"), max_length=30)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="events", verbose_name=_("hồ sơ")
     )
-    actor_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(_("thao tác"), max_length=30)
+    from_status = models.CharField(_("từ trạng thái"), max_length=24, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=24, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    actor_name = models.CharField(_("tên người thực hiện"), max_length=200, blank=True)
     at = models.DateTimeField(_("thời điểm"))
     note = models.TextField(_("ghi chú"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("dữ liệu kèm theo"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("lịch sử hồ sơ")

@@ -6,10 +6,16 @@ import json
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from .constants import ProcedureLevel
+from .eform import SchemaForm
 from .forms_schema import validate_form_schema
 from .models import (
     Component,
@@ -31,8 +37,51 @@ class FieldAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+class LinesField(forms.CharField):
+    """A list of texts edited as one line each (e.g. the legal basis)."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "cols": 100})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+class LevelsField(forms.MultipleChoiceField):
+    """The levels (cấp thực hiện) as checkboxes; a level outside today's list is kept."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def valid_value(self, value):
+        return bool(str(value).strip())
+
+
+class SchemaEditorWidget(forms.Textarea):
+    """The e-form's JSON Schema with a "check and preview" button (works without JavaScript)."""
+
+    template_name = "admin/procedures/schema_editor.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"rows": 24, "cols": 100, "spellcheck": "false", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False, indent=2)
+        return super().format_value(value)
+
+
 class ProcedureAdminForm(forms.ModelForm):
     source = forms.URLField(label=_("nguồn"), required=False, max_length=500, assume_scheme="https")
+    levels = LevelsField(label=_("cấp thực hiện"), required=False, choices=ProcedureLevel.choices)
+    legal_basis = LinesField(
+        label=_("căn cứ pháp lý"),
+        required=False,
+        help_text=_("Mỗi văn bản một dòng, ví dụ: Nghị định 123/2015/NĐ-CP."),
+    )
 
     class Meta:
         model = Procedure
@@ -58,6 +107,26 @@ class ProcedureAdminForm(forms.ModelForm):
             "source",
             "demo_fields",
             "extra",
+        ]
+
+        widgets = {"form_schema": SchemaEditorWidget}
+        help_texts = {
+            "form_schema": _(
+                "JSON Schema của tờ khai: mỗi trường có kiểu (string, integer, number, boolean, "
+                "object, array) và nhãn tiếng Việt (title); ràng buộc giữa các trường đặt trong "
+                '"x-rules". Bấm “Kiểm tra và xem trước” để xem tờ khai như công dân thấy.'
+            ),
+            "demo_fields": _("Các mục là dữ liệu minh hoạ (không lấy từ Cổng DVCQG)."),
+            "extra": _("Dữ liệu gốc khác của nguồn, giữ nguyên khi xuất."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = list(self.initial.get("levels") or [])
+        known = {value for value, _label in ProcedureLevel.choices}
+        self.fields["levels"].choices = [
+            *ProcedureLevel.choices,
+            *[(level, level) for level in levels if level not in known],
         ]
 
     def clean_form_schema(self):
@@ -95,6 +164,13 @@ class FeeInline(admin.TabularInline):
     model = FeeItem
     extra = 0
     fields = ["position", "name", "amount", "online_amount", "case", "note"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only the procedure's own cases (not the cases of every procedure in the catalogue).
+        cases = ProcedureCase.objects.filter(procedure=obj) if obj else ProcedureCase.objects.none()
+        formset.form.base_fields["case"].queryset = cases
+        return formset
 
 
 class StepFormSet(forms.BaseInlineFormSet):
@@ -135,16 +211,38 @@ class VersionInline(admin.TabularInline):
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     form = ProcedureAdminForm
-    list_display = ["code", "name", "field", "online_mode", "processing_days", "version"]
+    list_display = [
+        "code",
+        "name",
+        "field",
+        "online_mode",
+        "processing_days",
+        "version",
+        "citizen_link",
+    ]
     list_filter = ["online_mode", "is_published", "paperless_only", "field", "agencies"]
     list_select_related = ["field"]
     search_fields = ["code", "name"]
-    filter_horizontal = ["agencies"]
-    readonly_fields = ["version", "search_text", "created_at", "updated_at"]
+    # A search box (select2, translated) instead of the two-list widget with English hints.
+    autocomplete_fields = ["agencies"]
+    readonly_fields = ["citizen_link", "version", "search_text", "created_at", "updated_at"]
     inlines = [CaseInline, ComponentInline, FeeInline, StepInline, VersionInline]
     actions = ["export_json"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "field", "levels", "online_mode", "is_published"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "citizen_link",
+                    "code",
+                    "name",
+                    "field",
+                    "levels",
+                    "online_mode",
+                    "is_published",
+                ]
+            },
+        ),
         (
             _("Thời hạn, cơ quan, kết quả"),
             {
@@ -180,6 +278,56 @@ class ProcedureAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    class Media:
+        css = {"all": ["css/admin-procedures.css"]}
+
+    @admin.display(description=_("xem như công dân"))
+    def citizen_link(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("procedures:detail", args=[obj.code]),
+            _("Xem như công dân"),
+        )
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(require_POST(self.schema_preview))
+        return [
+            path("xem-truoc-to-khai/", preview, name="procedures_procedure_schema_preview"),
+            *super().get_urls(),
+        ]
+
+    def schema_preview(self, request):
+        """Check the posted e-form schema and show the form as a citizen will see it."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        text = request.POST.get("form_schema", "")
+        problems, form = [], None
+        try:
+            schema = json.loads(text) if text.strip() else {}
+            validate_form_schema(schema)
+        except json.JSONDecodeError as exc:
+            problems = [
+                _("JSON không hợp lệ ở dòng %(line)s, cột %(col)s.")
+                % {"line": exc.lineno, "col": exc.colno}
+            ]
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            form = SchemaForm(schema, {})
+        return render(
+            request,
+            "admin/procedures/schema_preview.html",
+            {
+                "problems": problems,
+                "form": form,
+                "required_names": form.required_names() if form else set(),
+                "name": request.POST.get("name", ""),
+            },
+            status=400 if problems else 200,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         base = queryset
