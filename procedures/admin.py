@@ -31,6 +31,17 @@ from .services import procedure_publish, procedures_export
 from .text import fold
 
 
+class NoViewLinkMixin:
+    """Drop the "View selected …" link of Django 5.2's related-field widget: its title has no
+    Vietnamese translation yet, and the change link next to it does the same job."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield.widget, "can_view_related"):
+            formfield.widget.can_view_related = False
+        return formfield
+
+
 @admin.register(Field)
 class FieldAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
@@ -63,7 +74,7 @@ class LevelsField(forms.MultipleChoiceField):
 class SchemaEditorWidget(forms.Textarea):
     """The e-form's JSON Schema with a "check and preview" button (works without JavaScript)."""
 
-    template_name = "admin/procedures/schema_editor.html"
+    template_name = "procedures/widgets/schema_editor.html"
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"rows": 24, "cols": 100, "spellcheck": "false", **(attrs or {})})
@@ -135,13 +146,13 @@ class ProcedureAdminForm(forms.ModelForm):
         return schema
 
 
-class CaseInline(admin.TabularInline):
+class CaseInline(NoViewLinkMixin, admin.TabularInline):
     model = ProcedureCase
     extra = 0
     fields = ["position", "name", "processing_days"]
 
 
-class ComponentInline(admin.StackedInline):
+class ComponentInline(NoViewLinkMixin, admin.StackedInline):
     model = Component
     extra = 0
     fields = [
@@ -160,7 +171,7 @@ class ComponentInline(admin.StackedInline):
         return formset
 
 
-class FeeInline(admin.TabularInline):
+class FeeInline(NoViewLinkMixin, admin.TabularInline):
     model = FeeItem
     extra = 0
     fields = ["position", "name", "amount", "online_amount", "case", "note"]
@@ -189,7 +200,7 @@ class StepFormSet(forms.BaseInlineFormSet):
             raise ValidationError(exc.messages) from exc
 
 
-class StepInline(admin.TabularInline):
+class StepInline(NoViewLinkMixin, admin.TabularInline):
     model = ProcessStep
     formset = StepFormSet
     extra = 0
@@ -209,7 +220,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(NoViewLinkMixin, admin.ModelAdmin):
     form = ProcedureAdminForm
     list_display = [
         "code",

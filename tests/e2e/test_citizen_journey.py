@@ -155,7 +155,8 @@ def test_filing_works_without_javascript(browser, live_url, demo_data, tmp_path,
         page.get_by_role("button", name="Đăng nhập").click()
         expect(page.get_by_text("Bước 1/5")).to_be_visible()
         page.get_by_label("Trung tâm Phục vụ hành chính công tỉnh Demo").check()
-        page.locator("input[name=case]").first.check()
+        # The second case: the first one asks for nothing (once-only documents, issue 12).
+        page.locator("input[name=case]").nth(1).check()
         page.get_by_role("button", name="Bắt đầu nộp hồ sơ").click()
         page.get_by_role("button", name="Lưu và tiếp tục").click()
         expect(page.get_by_text("Bước 3/5")).to_be_visible()

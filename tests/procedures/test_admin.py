@@ -24,7 +24,7 @@ def _form_data(procedure: Procedure, **changes) -> dict:
         "code": procedure.code,
         "name": procedure.name,
         "field": procedure.field_id,
-        "levels": json.dumps(procedure.levels),
+        "levels": list(procedure.levels),  # checkboxes
         "online_mode": procedure.online_mode,
         "is_published": "on",
         "processing_days": procedure.processing_days,
@@ -32,7 +32,7 @@ def _form_data(procedure: Procedure, **changes) -> dict:
         "agency_type": "",
         "result": procedure.result,
         "conditions": "",
-        "legal_basis": "[]",
+        "legal_basis": "",  # one text per line
         "form_schema": json.dumps(procedure.form_schema),
         "popularity": 0,
         "source": "",
