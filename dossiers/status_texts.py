@@ -122,6 +122,9 @@ def citizen_guide(dossier, actions) -> StatusGuide:
     """Return the words and the one button for the citizen in the dossier's status."""
     meaning, next_step, todo = TEXTS[dossier.status]
     button = _button(dossier, actions)
+    if button and button.method == "post" and dossier.status != S.AWAITING_PAYMENT:
+        # NĐ 61/2018 Điều 22: fees may be paid online at any point before the result.
+        next_step = _("Hồ sơ có phí, lệ phí chưa nộp; bạn có thể nộp trực tuyến ngay.")
     return StatusGuide(
         meaning=str(meaning),
         next_step=str(next_step),

@@ -71,7 +71,11 @@ def test_detail_page_shows_documents_fees_time_and_filing(client, catalogue):
     assert "Căn cứ pháp lý" in html and "Luật Cư trú" in html
     assert 'href="/ho-so/nop/1.004194/"' in html
     assert "Nộp hồ sơ trực tuyến" in html
-    assert "dữ liệu mẫu" in html
+    # One small badge for citizens; no developer notes, no English field lists (issue 12).
+    assert html.count("dữ liệu minh hoạ") == 1
+    for internal in ("DOMAIN.md", "online_mode", "form_schema", "demo_fields"):
+        assert internal not in html
+    assert "Cơ quan tự khai thác — không cần nộp" in html
 
 
 def test_detail_of_free_procedure(client, catalogue):
