@@ -171,3 +171,29 @@ def test_seed_demo_loads_the_catalogue_and_is_safe_twice(db):
     assert count == 59
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Procedure.objects.count(), ProcedureVersion.objects.count()) == (count, versions)
+
+
+def test_once_only_documents_are_data_set_at_import(catalogue, bundled_data):
+    # Issue 12: declared in the demo block by position, never guessed from the wording.
+    stay = Component.objects.filter(procedure__code="1.004194").order_by("position")
+    assert [c.once_only for c in stay[:2]] == ["state_data", "e_form"]
+    assert "Cơ quan tự khai thác" in stay[0].get_once_only_display()
+    assert "once_only" in Procedure.objects.get(code="1.004194").demo_fields
+    unflagged = Component.objects.filter(procedure__code="1.001612", once_only="")
+    assert unflagged.count() == Component.objects.filter(procedure__code="1.001612").count()
+    snapshot = procedure_snapshot(procedure=Procedure.objects.get(code="1.004194"))
+    assert snapshot["components"][0]["once_only"] == "state_data"
+
+
+@pytest.mark.parametrize(
+    "once_only",
+    [[{"component": 1, "why": "maybe"}], [{"component": 0, "why": "e_form"}], "1"],
+)
+def test_bad_once_only_is_refused(db, bundled_data, once_only):
+    seed_demo_accounts()
+    data = copy.deepcopy(bundled_data)
+    data["procedures"][0]["demo"]["once_only"] = once_only
+    from procedures.services import ImportRowError
+
+    with pytest.raises(ImportRowError):
+        procedures_import(data=data)

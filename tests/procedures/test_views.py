@@ -104,3 +104,27 @@ def test_single_pass_pagination_edges(client, catalogue):
     assert api.status_code == 404
     body = client.get("/api/v1/procedures/", {"page": 3}).json()
     assert body["count"] == 59 and len(body["results"]) == 19 and body["next"] is None
+
+
+def test_uploaded_template_is_served_by_its_name(client, agency, tmp_path, settings):
+    from django.core.files.base import ContentFile
+
+    from procedures.models import Component
+
+    procedure = ProcedureFactory(agencies=[agency])
+    component = Component.objects.filter(procedure=procedure).first()
+    component.template_file = "Mẫu CT01 tờ khai.doc"
+    component.template_upload.save("x1y2z3.doc", ContentFile(b"\xd0\xcf\x11\xe0 mau"))
+    html = client.get(f"/thu-tuc/{procedure.code}/").content.decode()
+    assert f'href="/thu-tuc/mau/{component.pk}/"' in html and "Tải mẫu đơn, tờ khai" in html
+    response = client.get(f"/thu-tuc/mau/{component.pk}/")
+    assert response.status_code == 200
+    assert (
+        "filename*=utf-8''M%E1%BA%ABu%20CT01%20t%E1%BB%9D%20khai.doc"
+        in response["Content-Disposition"]
+    )
+    other = Component.objects.filter(procedure=procedure).exclude(pk=component.pk).first()
+    assert client.get(f"/thu-tuc/mau/{other.pk}/").status_code == 404  # no file uploaded
+    procedure.is_published = False
+    procedure.save()
+    assert client.get(f"/thu-tuc/mau/{component.pk}/").status_code == 404
