@@ -446,6 +446,9 @@ def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
             "actions": actions,
             "guide": citizen_guide(dossier, actions),
             "request_event": _supplement_request(dossier),
+            "answers": SchemaForm(
+                dossier.snapshot.get("form_schema") or {}, dossier.form_data
+            ).answer_sections(),
         },
     )
 
