@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
@@ -388,7 +389,7 @@ def _rule_errors(schema: dict, node: dict, data: Any, path: list) -> list[tuple[
                 )
         elif kind == "not_future":
             day = _as_date(data.get(rule["field"]))
-            if day and day > dt.date.today():
+            if day and day > timezone.localdate():
                 field = [*path, rule["field"]]
                 found.append(
                     (
