@@ -25,4 +25,3 @@ class OnceOnly(models.TextChoices):
 
     STATE_DATA = "state_data", _("Cơ quan tự khai thác — không cần nộp")
     E_FORM = "e_form", _("Đã thay bằng tờ khai điện tử — không cần nộp")
-
