@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
-    CharField,
     Count,
     F,
     FloatField,
@@ -20,12 +19,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
     Window,
 )
-from django.db.models.expressions import Col, RawSQL
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
-from django.db.models.sql.constants import INNER
 from django.shortcuts import get_object_or_404
 
 from . import lexicon
@@ -33,8 +30,8 @@ from .models import Field, Procedure
 from .text import fold
 
 MAX_QUERY_LENGTH = 200
-# The number of matches rides along with each row (COUNT(*) OVER ()), so that a page of
-# results is one query instead of a count and a page (see pagination.py).
+# The number of matches rides along with each ranked id (COUNT(*) OVER ()), so that a page
+# of results needs no separate count (see pagination.py).
 _TOTAL = Window(expression=Count("pk"))
 
 
@@ -181,124 +178,87 @@ def _rank_python(plan: _Plan, rows) -> list[int]:
     return [item[-1] for item in ranked]
 
 
-class _RankedJoin:
-    """INNER JOIN (the ranking query) AS alias ON alias.sr_id = <procedure>.id.
+class RankedProcedures:
+    """The procedures a search found, best first, read one page (slice) at a time.
 
-    The ranking query reads only narrow columns (id, rank keys, COUNT(*) OVER ()) of every
-    match and keeps the best `high_mark` rows of the page being read; the wide procedure rows
-    (JSON schema, legal basis…) and their field are fetched only for those. Ranking the wide
-    rows directly made PostgreSQL carry thousands of them through the window and the sort
-    (~25 % of the statement on common phrases at 100,000 procedures). It is still a single
-    statement, so the page and its total stay one query. Implements the interface Django's
-    compiler expects of an alias_map entry (see django.db.models.sql.datastructures.Join).
+    Reading a slice runs the ranking on narrow rows only (id, rank keys and the number of
+    all matches, COUNT(*) OVER ()), keeps the slice's ids, then fetches the wide procedure
+    rows (JSON schema, legal basis…) and their field for those ids alone (`in_bulk`).
+    Ranking the wide rows directly made PostgreSQL carry thousands of them through the
+    window and the sort (~25 % of the statement on common phrases at 100,000 procedures).
+    Every row read carries `total_count`, which SinglePassPaginator takes as the count.
     """
 
-    join_type = INNER
-    nullable = False
-    filtered_relation = None
+    ordered = True  # for Paginator: the order is the ranking's
 
-    class join_field:  # read by Query.set_group_by(); the ranking has no model fields
-        class related_model:
-            class _meta:
-                local_concrete_fields = ()
-
-    def __init__(self, ranking: QuerySet, parent_alias: str, table_alias: str):
+    def __init__(
+        self,
+        ranking: QuerySet | None = None,
+        *,
+        ids: list[int] | None = None,
+        prefetch: tuple[Any, ...] = (),
+    ):
+        # `ranking` yields (sr_id, sr_total) in rank order; `ids` is a ranking made in Python
         self.ranking = ranking
-        self.table_name = table_alias
-        self.parent_alias = parent_alias
-        self.table_alias = table_alias
+        self._ids = ids
+        self._prefetch = prefetch
 
-    def as_sql(self, compiler, connection):
-        ranking = self.ranking
-        high_mark = compiler.query.high_mark
-        if high_mark is not None:
-            # rows past the page are never read: only their count, which COUNT(*) OVER ()
-            # computes before the LIMIT
-            ranking = ranking[:high_mark]
-        sql, params = ranking.query.get_compiler(connection=connection).as_sql()
-        qn = compiler.quote_name_unless_alias
-        return (
-            f"INNER JOIN ({sql}) {qn(self.table_alias)} "
-            f"ON ({qn(self.table_alias)}.{qn('sr_id')} = {qn(self.parent_alias)}.{qn('id')})",
-            params,
+    def prefetch_related(self, *lookups: Any) -> RankedProcedures:
+        """Return the same results with `lookups` prefetched on the rows of each slice."""
+        return RankedProcedures(self.ranking, ids=self._ids, prefetch=(*self._prefetch, *lookups))
+
+    def count(self) -> int:
+        """Return the number of all matches (a separate query; pages carry it for free)."""
+        if self.ranking is None:
+            return len(self._ids or [])
+        return self.ranking.count()
+
+    def _ranked(self, key: slice) -> list[tuple[int, int]]:
+        if self.ranking is None:
+            ids = self._ids or []
+            return [(pk, len(ids)) for pk in ids[key]]
+        return list(self.ranking.values_list("sr_id", "sr_total")[key])
+
+    def __getitem__(self, key: slice) -> list[Procedure]:
+        if not isinstance(key, slice):
+            raise TypeError("RankedProcedures is read by slices (pages).")
+        ranked = self._ranked(key)
+        if not ranked:
+            return []
+        rows = (
+            Procedure.objects.select_related("field")
+            .prefetch_related(*self._prefetch)
+            .in_bulk([pk for pk, _ in ranked])
         )
+        for pk, total in ranked:
+            rows[pk].total_count = total
+        return [rows[pk] for pk, _ in ranked]
 
-    def relabeled_clone(self, change_map):
-        return self.__class__(
-            self.ranking,
-            change_map.get(self.parent_alias, self.parent_alias),
-            change_map.get(self.table_alias, self.table_alias),
-        )
-
-    @property
-    def identity(self):
-        return (self.__class__, id(self.ranking), self.parent_alias, self.table_alias)
-
-    def equals(self, other) -> bool:
-        return self == other
-
-    def __eq__(self, other):
-        if not isinstance(other, _RankedJoin):
-            return NotImplemented
-        return self.identity == other.identity
-
-    def __hash__(self):
-        return hash(self.identity)
-
-    def demote(self):
-        return self
-
-    def promote(self):
-        return self
+    def __iter__(self) -> Iterator[Procedure]:
+        return iter(self[:])
 
 
-_RANKED = "procedures_search_ranked"
+def _ranked(
+    matches: QuerySet[Procedure], keys: list[tuple[str, Any, bool]], *, count_apart: bool = False
+) -> RankedProcedures:
+    """Return the procedures of `matches` (filtered, unsliced) in the order of `keys`.
 
-
-_FLOAT = FloatField()
-_INTEGER = IntegerField()
-_CHAR = CharField()
-
-
-@functools.cache
-def _ranked_column(name: str, output_field) -> Col:
-    target = output_field.clone()
-    target.set_attributes_from_name(name)
-    target.model = Procedure  # Col's identity (hash) names a model; the column is the join's
-    return Col(_RANKED, target, output_field)
-
-
-def _two_stage(
-    ranking: QuerySet, keys: list[tuple[str, object, object, bool]], *, count_apart: bool = False
-) -> QuerySet:
-    """Return the procedures of `ranking` (filtered, unsliced) in the order of `keys`.
-
-    `keys` are (name, expression, output field, descending) and must end with a unique one.
+    `keys` are (name, expression, descending) and must end with a unique one.
     With `count_apart` the total is a separate count (an InitPlan run once) instead of
     COUNT(*) OVER (): over the whole catalogue the window made PostgreSQL fully sort every
     procedure (spilling to disk) where the page needs only a top-N heap.
     """
+    total: Any = _TOTAL
     if count_apart:
-        matches = ranking.order_by().values(_all=Value(1)).annotate(n=Count("pk")).values("n")
-        total = Subquery(matches, output_field=IntegerField())
-    else:
-        total = _TOTAL
-    ranking = ranking.values(
-        sr_id=F("pk"), sr_total=total, **{f"sr_{name}": expr for name, expr, _, _ in keys}
-    ).order_by(*[f"{'-' if desc else ''}sr_{name}" for name, _, _, desc in keys])
-    qs = Procedure.objects.select_related("field")
-    query = qs.query
-    base = query.get_initial_alias()
-    query.alias_map[_RANKED] = _RankedJoin(ranking, base, _RANKED)
-    query.alias_refcount[_RANKED] = 1
-    query.table_map[_RANKED] = [_RANKED]
-    columns = {name: _ranked_column(f"sr_{name}", field) for name, _, field, _ in keys}
-    return qs.annotate(total_count=_ranked_column("sr_total", _INTEGER)).order_by(
-        *[columns[name].desc() if desc else columns[name].asc() for name, _, _, desc in keys]
-    )
+        counted = matches.order_by().values(_all=Value(1)).annotate(n=Count("pk")).values("n")
+        total = Subquery(counted, output_field=IntegerField())
+    ranking = matches.values(
+        sr_id=F("pk"), sr_total=total, **{f"sr_{name}": expr for name, expr, _ in keys}
+    ).order_by(*[f"{'-' if desc else ''}sr_{name}" for name, _, desc in keys])
+    return RankedProcedures(ranking)
 
 
-def procedures_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
+def procedures_search(*, filters: CatalogueFilters) -> RankedProcedures:
     """Return published procedures matching the filters; with a query, best match first.
 
     The query is folded like `search_text` (no diacritics, lower case) and ranked in tiers:
@@ -307,40 +267,31 @@ def procedures_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
     typed. Within a tier the most used procedure comes first, then the shortest. On
     PostgreSQL every condition is served by the GIN trigram index on `search_text`, and the
     matches are ranked and counted on narrow rows before the page's rows are fetched
-    (_RankedJoin); on SQLite the same ranking is computed in Python.
+    (RankedProcedures); on SQLite the same ranking is computed in Python.
     """
     plan = _plan(filters.q)
-    postgres = connection.vendor == "postgresql"
     if not plan.folded:
-        if postgres:
-            return _two_stage(
-                _filtered(filters),
-                [
-                    ("popularity", F("popularity"), _INTEGER, True),
-                    ("code", F("code"), _CHAR, False),
-                ],
-                count_apart=True,
-            )
-        qs = _filtered(filters).select_related("field").annotate(total_count=_TOTAL)
-        return qs.order_by("-popularity", "code")
-    if postgres:
+        return _ranked(
+            _filtered(filters),
+            [("popularity", F("popularity"), True), ("code", F("code"), False)],
+            count_apart=True,
+        )
+    if connection.vendor == "postgresql":
         phrase, all_words, where = _conditions(plan)
         # the SQL text is ours alone: every word of the query travels as a parameter
         condition = RawSQL(*where, output_field=BooleanField())  # noqa: S611
-        rank = RawSQL(*_rank_sql(plan, phrase, all_words))  # noqa: S611
-        return _two_stage(
+        rank = RawSQL(*_rank_sql(plan, phrase, all_words), output_field=FloatField())  # noqa: S611
+        return _ranked(
             _filtered(filters).filter(condition),
             [
-                ("rank", rank, _FLOAT, True),
-                ("popularity", F("popularity"), _INTEGER, True),
-                ("text_length", Length("search_text"), _INTEGER, False),
-                ("pk", F("pk"), _INTEGER, False),
+                ("rank", rank, True),
+                ("popularity", F("popularity"), True),
+                ("text_length", Length("search_text"), False),
+                ("pk", F("pk"), False),
             ],
         )
-    qs = _filtered(filters).select_related("field").annotate(total_count=_TOTAL)
-    ids = _rank_python(plan, qs.values_list("pk", "search_text", "popularity"))
-    order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], default=Value(0))
-    return qs.filter(pk__in=ids).order_by(order) if ids else qs.none()
+    rows = _filtered(filters).values_list("pk", "search_text", "popularity")
+    return RankedProcedures(ids=_rank_python(plan, rows))
 
 
 def procedure_suggestions(*, q: str, limit: int = 5) -> list[Procedure]:
@@ -389,6 +340,7 @@ def procedure_public_snapshot(*, code: str) -> dict:
 
 __all__ = [
     "CatalogueFilters",
+    "RankedProcedures",
     "fields_with_counts",
     "procedure_get_public",
     "procedure_public_snapshot",
