@@ -55,11 +55,3 @@ def action_label(value: str) -> str:
 @register.filter
 def is_overdue(dossier) -> bool:
     return dossier.is_overdue
-
-
-@register.filter
-def filesize(value) -> str:
-    value = int(value or 0)
-    if value >= 1024 * 1024:
-        return f"{value / 1024 / 1024:.1f} MB"
-    return f"{max(value // 1024, 1)} KB"
