@@ -24,14 +24,8 @@ MAGIC = [
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
 ]
-# Recognised only to explain the refusal better.
-KNOWN_BAD = [
-    (b"MZ", "exe"),
-    (b"\x7fELF", "exe"),
-    (b"\xcf\xfa\xed\xfe", "exe"),
-    (b"#!", "exe"),
-    (b"PK\x03\x04", "zip"),
-]
+# Programs (Windows, Linux, macOS, scripts): recognised only to explain the refusal better.
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"#!")
 MARKUP_RE = re.compile(rb"^\s*(<\?xml|<svg|<!doctype|<html|<script|<body|<head)", re.IGNORECASE)
 UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]+")
 
@@ -86,7 +80,7 @@ def check_upload(upload: UploadedFile, *, max_mb: int) -> CheckedFile:
     if content_type is None:
         if MARKUP_RE.match(head):
             reason = _("tệp SVG/HTML có thể chứa mã độc")
-        elif any(head.startswith(m) for m, kind in KNOWN_BAD if kind == "exe"):
+        elif head.startswith(EXECUTABLE_MAGIC):
             reason = _("tệp chương trình (có thể là mã độc)")
         else:
             reason = _("không phải PDF, JPEG hoặc PNG")

@@ -133,7 +133,7 @@ def get_citizen_registry() -> CitizenRegistry:
         return HttpCitizenRegistry(
             settings.CITIZEN_REGISTRY_URL,
             timeout=settings.OUTSIDE_CALL_TIMEOUT_SECONDS,
-            token=getattr(settings, "CITIZEN_REGISTRY_TOKEN", ""),
+            token=settings.CITIZEN_REGISTRY_TOKEN,
         )
     return StandInCitizenRegistry()
 

@@ -144,10 +144,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Front-end packages come from npm (package.json) and are served from node_modules, so
 # nothing is hand-copied into static/ and nothing is fetched from a CDN.
-NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-if (NODE_MODULES / "htmx.org" / "dist").is_dir():
-    STATICFILES_DIRS.append(("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"))
+_htmx_dist = BASE_DIR / "node_modules" / "htmx.org" / "dist"
+STATICFILES_DIRS: list = [BASE_DIR / "static"]
+if _htmx_dist.is_dir():
+    STATICFILES_DIRS.append(("vendor/htmx", _htmx_dist))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -193,6 +193,7 @@ VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET", default="dev-only-vnpay-secret")
 VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL", default="")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 CITIZEN_REGISTRY_URL = env("CITIZEN_REGISTRY_URL", default="")
+CITIZEN_REGISTRY_TOKEN = env("CITIZEN_REGISTRY_TOKEN", default="")
 OUTSIDE_CALL_TIMEOUT_SECONDS = env.float("OUTSIDE_CALL_TIMEOUT_SECONDS", default=5.0)
 
 REST_FRAMEWORK = {
