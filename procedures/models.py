@@ -102,11 +102,7 @@ class Procedure(models.Model):
         super().save(*args, **kwargs)
         from . import lexicon
 
-        words = lexicon.words_of(self.search_text)
-        SearchWord.objects.bulk_create(
-            [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True
-        )
-        lexicon.invalidate()
+        lexicon.words_store([self.search_text])
 
     def clean(self):
         from .forms_schema import validate_form_schema

@@ -26,6 +26,7 @@ from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
 
 from . import lexicon
+from .deadlines import days_value
 from .models import Field, Procedure
 from .text import fold
 
@@ -330,10 +331,91 @@ def procedure_get_public(*, code: str) -> Procedure:
     )
 
 
+def _component_dict(component) -> dict[str, Any]:
+    return {
+        "id": component.id,
+        "name": component.name,
+        "originals": component.originals,
+        "copies": component.copies,
+        "required": component.required,
+        "case": component.case_id,
+        "max_size_mb": component.max_size_mb,
+        "kind": component.kind,
+        "note": component.note,
+        "template_file": component.template_file,
+    }
+
+
+def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
+    """Return the API detail representation (API.md §4) of the procedure as it is now."""
+    procedure = (
+        Procedure.objects.select_related("field")
+        .prefetch_related("cases", "components", "fees", "steps", "agencies")
+        .get(pk=procedure.pk)
+    )
+    cases = sorted(procedure.cases.all(), key=lambda c: (c.position, c.id))
+    case_order = {case.id: index for index, case in enumerate(cases)}
+    components = sorted(
+        procedure.components.all(), key=lambda c: (case_order.get(c.case_id, 0), c.position, c.id)
+    )
+    flat = [_component_dict(c) for c in components]
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "field": procedure.field.name,
+        "field_code": procedure.field.code,
+        "levels": list(procedure.levels),
+        "agency_type": procedure.agency_type,
+        "online_mode": procedure.online_mode,
+        "processing_days": days_value(procedure.processing_days),
+        "processing_calendar_days": procedure.processing_calendar_days,
+        "online_processing_days": days_value(procedure.online_processing_days),
+        "processing_note": procedure.processing_note,
+        "result": procedure.result,
+        "conditions": procedure.conditions,
+        "legal_basis": list(procedure.legal_basis),
+        "paperless_only": procedure.paperless_only,
+        "fees": [
+            {
+                "name": fee.name,
+                "amount": fee.amount,
+                "online_amount": fee.online_amount,
+                "note": fee.note,
+                "case": fee.case_id,
+            }
+            for fee in sorted(procedure.fees.all(), key=lambda f: (f.position, f.id))
+        ],
+        "cases": [
+            {
+                "id": case.id,
+                "name": case.name,
+                "processing_days": days_value(case.processing_days),
+                "components": [c for c in flat if c["case"] == case.id],
+            }
+            for case in cases
+        ],
+        "components": flat,
+        "form_schema": procedure.form_schema,
+        "agencies": [
+            {"code": agency.code, "name": agency.name}
+            for agency in sorted(procedure.agencies.all(), key=lambda a: a.code)
+        ],
+        "steps": [
+            {
+                "position": step.position,
+                "name": step.name,
+                "role": step.role,
+                "unit_code": step.unit_code,
+                "duration_hours": step.duration_hours,
+            }
+            for step in sorted(procedure.steps.all(), key=lambda s: (s.position, s.id))
+        ],
+        "version": procedure.version,
+    }
+
+
 def procedure_public_snapshot(*, code: str) -> dict:
     """Return the API detail (API.md §4) of the published procedure with `code`, or 404."""
-    from .services import procedure_snapshot
-
     procedure = get_object_or_404(Procedure.objects.filter(is_published=True).only("pk"), code=code)
     return procedure_snapshot(procedure=procedure)
 
@@ -344,6 +426,7 @@ __all__ = [
     "fields_with_counts",
     "procedure_get_public",
     "procedure_public_snapshot",
+    "procedure_snapshot",
     "procedure_suggestions",
     "procedures_popular",
     "procedures_search",

@@ -24,90 +24,8 @@ from .models import (
     ProcedureVersion,
     ProcessStep,
 )
+from .selectors import procedure_snapshot
 from .text import fold
-
-
-def _component_dict(component) -> dict[str, Any]:
-    return {
-        "id": component.id,
-        "name": component.name,
-        "originals": component.originals,
-        "copies": component.copies,
-        "required": component.required,
-        "case": component.case_id,
-        "max_size_mb": component.max_size_mb,
-        "kind": component.kind,
-        "note": component.note,
-        "template_file": component.template_file,
-    }
-
-
-def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
-    """Return the API detail representation (API.md §4) of the procedure as it is now."""
-    procedure = (
-        Procedure.objects.select_related("field")
-        .prefetch_related("cases", "components", "fees", "steps", "agencies")
-        .get(pk=procedure.pk)
-    )
-    cases = sorted(procedure.cases.all(), key=lambda c: (c.position, c.id))
-    case_order = {case.id: index for index, case in enumerate(cases)}
-    components = sorted(
-        procedure.components.all(), key=lambda c: (case_order.get(c.case_id, 0), c.position, c.id)
-    )
-    flat = [_component_dict(c) for c in components]
-    return {
-        "code": procedure.code,
-        "name": procedure.name,
-        "field": procedure.field.name,
-        "field_code": procedure.field.code,
-        "levels": list(procedure.levels),
-        "agency_type": procedure.agency_type,
-        "online_mode": procedure.online_mode,
-        "processing_days": days_value(procedure.processing_days),
-        "processing_calendar_days": procedure.processing_calendar_days,
-        "online_processing_days": days_value(procedure.online_processing_days),
-        "processing_note": procedure.processing_note,
-        "result": procedure.result,
-        "conditions": procedure.conditions,
-        "legal_basis": list(procedure.legal_basis),
-        "paperless_only": procedure.paperless_only,
-        "fees": [
-            {
-                "name": fee.name,
-                "amount": fee.amount,
-                "online_amount": fee.online_amount,
-                "note": fee.note,
-                "case": fee.case_id,
-            }
-            for fee in sorted(procedure.fees.all(), key=lambda f: (f.position, f.id))
-        ],
-        "cases": [
-            {
-                "id": case.id,
-                "name": case.name,
-                "processing_days": days_value(case.processing_days),
-                "components": [c for c in flat if c["case"] == case.id],
-            }
-            for case in cases
-        ],
-        "components": flat,
-        "form_schema": procedure.form_schema,
-        "agencies": [
-            {"code": agency.code, "name": agency.name}
-            for agency in sorted(procedure.agencies.all(), key=lambda a: a.code)
-        ],
-        "steps": [
-            {
-                "position": step.position,
-                "name": step.name,
-                "role": step.role,
-                "unit_code": step.unit_code,
-                "duration_hours": step.duration_hours,
-            }
-            for step in sorted(procedure.steps.all(), key=lambda s: (s.position, s.id))
-        ],
-        "version": procedure.version,
-    }
 
 
 def _without_version(snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -386,11 +304,6 @@ def search_words_refresh(*, actor=None) -> int:
     from .models import SearchWord
 
     before = SearchWord.objects.count()
-    words: set[str] = set()
-    for text in Procedure.objects.values_list("search_text", flat=True).iterator(chunk_size=5000):
-        words |= lexicon.words_of(text)
-    SearchWord.objects.bulk_create(
-        [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True, batch_size=5000
-    )
-    lexicon.invalidate()
+    texts = Procedure.objects.values_list("search_text", flat=True).iterator(chunk_size=5000)
+    lexicon.words_store(texts)
     return SearchWord.objects.count() - before

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from procedures.services import procedure_snapshot
+from procedures.selectors import procedure_snapshot
 from tests.procedures.factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from accounts.demo import seed_demo_accounts
 from procedures.constants import OnlineMode
 from procedures.models import Component, Procedure, ProcedureVersion
-from procedures.services import procedure_snapshot, procedures_export, procedures_import
+from procedures.selectors import procedure_snapshot
+from procedures.services import procedures_export, procedures_import
 
 pytestmark = pytest.mark.django_db
 
