@@ -31,6 +31,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 format: install
@@ -51,4 +52,4 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .mypy_cache

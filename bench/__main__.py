@@ -256,6 +256,7 @@ def _measure(label: str) -> dict[str, float]:
     with connection.cursor() as cursor:
         # the ranking is the statement that reads the index; the page's rows follow by id
         ranking = procedures_search(filters=CatalogueFilters(q="dang ki khai sinh")).ranking
+        assert ranking is not None  # PostgreSQL ranks in SQL
         sql, params = ranking[:20].query.sql_with_params()
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS OFF) {sql}", params)
         plan = [row[0] for row in cursor.fetchall()]

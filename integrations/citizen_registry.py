@@ -32,7 +32,7 @@ class CitizenRecord:
     phone: str = ""
     email: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         data = asdict(self)
         data["date_of_birth"] = self.date_of_birth.isoformat() if self.date_of_birth else ""
         return data

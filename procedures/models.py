@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,8 @@ class Procedure(models.Model):
     extra = models.JSONField(_("dữ liệu gốc khác"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # not a column: the number of all matches, set on search results (selectors.py)
+    total_count: int
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -94,7 +98,7 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:

@@ -36,7 +36,7 @@ class SinglePassPaginator(Paginator):
             return super().page(number)
         if not rows and not self.allow_empty_first_page:
             raise EmptyPage(self.error_messages["no_results"])
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
     def validate_number_without_count(self, number) -> int:
         try:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from django.db import connection
 from django.db.models import (
@@ -27,7 +27,7 @@ from django.shortcuts import get_object_or_404
 
 from . import lexicon
 from .deadlines import days_value
-from .models import Field, Procedure
+from .models import Component, Field, Procedure
 from .text import fold
 
 MAX_QUERY_LENGTH = 200
@@ -85,23 +85,27 @@ def _word_pattern(choices: list[str]) -> str:
 _SEARCH_TEXT = '"procedures_procedure"."search_text"'
 
 
-def _like(text: str) -> tuple[str, list[str]]:
+# an SQL fragment and its parameters
+_SQL = tuple[str, list[str]]
+
+
+def _like(text: str) -> _SQL:
     # the `contains` lookup: LIKE with % and _ escaped, which the trigram index serves
     return f"{_SEARCH_TEXT} LIKE %s", [f"%{connection.ops.prep_for_like_query(text)}%"]
 
 
-def _regex(pattern: str) -> tuple[str, list[str]]:
+def _regex(pattern: str) -> _SQL:
     return f"{_SEARCH_TEXT} ~ %s", [pattern]
 
 
-def _join(parts: list[tuple[str, list[str]]], glue: str) -> tuple[str, list[str]]:
+def _join(parts: list[_SQL], glue: str) -> _SQL:
     return glue.join(f"({sql})" for sql, _ in parts), [p for _, params in parts for p in params]
 
 
 _INDEXED_WORD = re.compile(r"^[a-z0-9]{3,}$")
 
 
-def _word_start(word: str) -> tuple[str, list[str]]:
+def _word_start(word: str) -> _SQL:
     """Return the SQL of "a word of search_text starts with `word`" for the WHERE clause.
 
     LIKE '% giay%' makes the trigram index merge the word-start trigrams "  g" and " gi",
@@ -118,7 +122,7 @@ def _word_start(word: str) -> tuple[str, list[str]]:
     return _like(f" {word}")
 
 
-def _conditions(plan: _Plan) -> tuple[tuple, tuple, tuple]:
+def _conditions(plan: _Plan) -> tuple[_SQL, _SQL, _SQL]:
     """Return the SQL (text, params) of the phrase, the all-words tier and the WHERE clause.
 
     `search_text` is " " + folded words joined by single spaces, so " ki" marks a word that
@@ -147,7 +151,7 @@ def _conditions(plan: _Plan) -> tuple[tuple, tuple, tuple]:
     return phrase, all_words, where
 
 
-def _rank_sql(plan: _Plan, phrase: tuple, all_words: tuple) -> tuple[str, list[str]]:
+def _rank_sql(plan: _Plan, phrase: _SQL, all_words: _SQL) -> _SQL:
     # One CASE ranks the tiers: 20 phrase, 10 all words, and for typo matches the share of
     # query words found as typed (0..1). The share costs a LIKE per word, where trigram
     # similarity of each candidate cost ~30 µs a row.
@@ -160,7 +164,7 @@ def _rank_sql(plan: _Plan, phrase: tuple, all_words: tuple) -> tuple[str, list[s
     )
 
 
-def _rank_python(plan: _Plan, rows) -> list[int]:
+def _rank_python(plan: _Plan, rows: Iterable[tuple[int, str, int]]) -> list[int]:
     patterns = [
         re.compile(_word_pattern(plan.choices[word])) for word in plan.words if plan.choices[word]
     ] or [re.compile(re.escape(f" {word}")) for word in plan.words]
@@ -194,12 +198,12 @@ class RankedProcedures:
 
     def __init__(
         self,
-        ranking: QuerySet | None = None,
+        ranking: QuerySet[Procedure, tuple[int, int]] | None = None,
         *,
         ids: list[int] | None = None,
         prefetch: tuple[Any, ...] = (),
     ):
-        # `ranking` yields (sr_id, sr_total) in rank order; `ids` is a ranking made in Python
+        # `ranking` yields (id, total) in rank order; `ids` is a ranking made in Python
         self.ranking = ranking
         self._ids = ids
         self._prefetch = prefetch
@@ -218,11 +222,22 @@ class RankedProcedures:
         if self.ranking is None:
             ids = self._ids or []
             return [(pk, len(ids)) for pk in ids[key]]
-        return list(self.ranking.values_list("sr_id", "sr_total")[key])
+        return list(self.ranking[key])
 
-    def __getitem__(self, key: slice) -> list[Procedure]:
-        if not isinstance(key, slice):
-            raise TypeError("RankedProcedures is read by slices (pages).")
+    @overload
+    def __getitem__(self, key: int) -> Procedure: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Procedure]: ...
+
+    def __getitem__(self, key: int | slice) -> Procedure | list[Procedure]:
+        if isinstance(key, int):
+            if key < 0:
+                raise IndexError("RankedProcedures does not read from the end.")
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
         ranked = self._ranked(key)
         if not ranked:
             return []
@@ -237,6 +252,10 @@ class RankedProcedures:
 
     def __iter__(self) -> Iterator[Procedure]:
         return iter(self[:])
+
+    def __len__(self) -> int:
+        # for the Paginator protocol; counting is a query of its own
+        return self.count()
 
 
 def _ranked(
@@ -253,9 +272,12 @@ def _ranked(
     if count_apart:
         counted = matches.order_by().values(_all=Value(1)).annotate(n=Count("pk")).values("n")
         total = Subquery(counted, output_field=IntegerField())
-    ranking = matches.values(
-        sr_id=F("pk"), sr_total=total, **{f"sr_{name}": expr for name, expr, _ in keys}
-    ).order_by(*[f"{'-' if desc else ''}sr_{name}" for name, _, desc in keys])
+    ranking = (
+        matches.annotate(sr_total=total)
+        .annotate(**{f"sr_{name}": expr for name, expr, _ in keys})
+        .order_by(*[f"{'-' if desc else ''}sr_{name}" for name, _, desc in keys])
+        .values_list("pk", "sr_total")
+    )
     return RankedProcedures(ranking)
 
 
@@ -280,8 +302,9 @@ def procedures_search(*, filters: CatalogueFilters) -> RankedProcedures:
     if connection.vendor == "postgresql":
         phrase, all_words, where = _conditions(plan)
         # the SQL text is ours alone: every word of the query travels as a parameter
-        condition = RawSQL(*where, output_field=BooleanField())  # noqa: S611
-        rank = RawSQL(*_rank_sql(plan, phrase, all_words), output_field=FloatField())  # noqa: S611
+        condition = RawSQL(where[0], where[1], output_field=BooleanField())  # noqa: S611
+        rank_sql, rank_params = _rank_sql(plan, phrase, all_words)
+        rank = RawSQL(rank_sql, rank_params, output_field=FloatField())  # noqa: S611
         return _ranked(
             _filtered(filters).filter(condition),
             [
@@ -331,7 +354,7 @@ def procedure_get_public(*, code: str) -> Procedure:
     )
 
 
-def _component_dict(component) -> dict[str, Any]:
+def _component_dict(component: Component) -> dict[str, Any]:
     return {
         "id": component.id,
         "name": component.name,
@@ -414,7 +437,7 @@ def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
     }
 
 
-def procedure_public_snapshot(*, code: str) -> dict:
+def procedure_public_snapshot(*, code: str) -> dict[str, Any]:
     """Return the API detail (API.md §4) of the published procedure with `code`, or 404."""
     procedure = get_object_or_404(Procedure.objects.filter(is_published=True).only("pk"), code=code)
     return procedure_snapshot(procedure=procedure)

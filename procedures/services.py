@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import Agency
+from accounts.models import Agency, User
 
 from .catalogue_file import DEFAULT_CASE_NAME, clean_row
 from .deadlines import days_value
@@ -33,7 +34,7 @@ def _without_version(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def procedure_publish(*, procedure: Procedure, actor=None) -> ProcedureVersion:
+def procedure_publish(*, procedure: Procedure, actor: User | None = None) -> ProcedureVersion:
     """Freeze the procedure's current content as a new version unless nothing changed."""
     # Lock the row so that two publishers cannot both take the same version number.
     locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
@@ -105,12 +106,16 @@ _COMPONENT_COLUMNS = [
 ]
 
 
-def _store_documents(procedure: Procedure, components: list[dict], *, created: bool) -> None:
+def _store_documents(
+    procedure: Procedure, components: list[dict[str, Any]], *, created: bool
+) -> None:
     # Cases and components are matched by name so that their ids (which dossier drafts and
     # attachments refer to) survive a re-import of an unchanged document list.
     stale_cases = {} if created else {case.name: case for case in procedure.cases.all()}
     case_names = list(dict.fromkeys(c["case"] for c in components)) or [DEFAULT_CASE_NAME]
-    cases, new_cases, moved_cases = {}, [], []
+    cases: dict[str, ProcedureCase] = {}
+    new_cases: list[ProcedureCase] = []
+    moved_cases: list[ProcedureCase] = []
     for position, name in enumerate(case_names):
         case = stale_cases.pop(name, None)
         if case is None:
@@ -127,7 +132,9 @@ def _store_documents(procedure: Procedure, components: list[dict], *, created: b
     if not created:
         for component in procedure.components.select_related("case"):
             existing.setdefault((component.case.name, component.name), []).append(component)
-    new, changed, kept = [], [], set()
+    new: list[Component] = []
+    changed: list[Component] = []
+    kept: set[int | None] = set()
     for spec in components:
         matches = existing.get((spec["case"], spec["name"])) or []
         component = matches.pop(0) if matches else Component(procedure=procedure)
@@ -147,7 +154,7 @@ def _store_documents(procedure: Procedure, components: list[dict], *, created: b
 
 
 def _store(
-    clean: dict,
+    clean: dict[str, Any],
     *,
     procedure: Procedure | None,
     fields: dict[str, Field],
@@ -182,7 +189,7 @@ def _store(
     return procedure, created
 
 
-def _clean_rows(rows: list) -> list[dict]:
+def _clean_rows(rows: list[Any]) -> list[dict[str, Any]]:
     cleaned, seen = [], set()
     for position, row in enumerate(rows, start=1):
         try:
@@ -198,7 +205,7 @@ def _clean_rows(rows: list) -> list[dict]:
 
 
 @transaction.atomic
-def procedures_import(*, data: Any, actor=None) -> ImportResult:
+def procedures_import(*, data: Any, actor: User | None = None) -> ImportResult:
     """Create or update procedures by code from a catalogue file; all rows or none."""
     if not isinstance(data, dict) or not isinstance(data.get("procedures"), list):
         raise ImportRowError(0, "", _('tệp phải là đối tượng JSON có danh sách "procedures".'))
@@ -289,7 +296,7 @@ def procedure_export_row(*, procedure: Procedure) -> dict[str, Any]:
     return row
 
 
-def procedures_export(*, procedures) -> dict[str, Any]:
+def procedures_export(*, procedures: Iterable[Procedure]) -> dict[str, Any]:
     """Return the procedures as a catalogue file (the format import_procedures reads)."""
     return {
         "source_notes": [_("Xuất từ DVCTT; các trường trong demo_fields là dữ liệu mẫu.")],
@@ -298,7 +305,7 @@ def procedures_export(*, procedures) -> dict[str, Any]:
 
 
 @transaction.atomic
-def search_words_refresh(*, actor=None) -> int:
+def search_words_refresh(*, actor: User | None = None) -> int:
     """Add the words of every procedure's search text to the lexicon; return how many new."""
     from . import lexicon
     from .models import SearchWord
