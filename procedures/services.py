@@ -25,7 +25,9 @@ from .models import (
     ProcedureVersion,
     ProcessStep,
 )
-from .selectors import procedure_snapshot
+
+# re-exported: dossiers/selectors.py (issue 11) imports procedure_snapshot from here
+from .selectors import procedure_snapshot as procedure_snapshot
 from .text import fold
 
 
