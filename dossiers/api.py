@@ -9,9 +9,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from dvctt import ratelimit
 from dvctt.errors import Forbidden, InvalidInput
 
 from . import action_rules, selectors, services, workflow
@@ -260,8 +260,6 @@ class DossierActionApi(APIView):
 
 class TrackingApi(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "tracking"
 
     class TrackingInput(serializers.Serializer):
         code = serializers.CharField(max_length=40)
@@ -291,6 +289,7 @@ class TrackingApi(APIView):
         operation_id="tracking",
     )
     def get(self, request):
+        ratelimit.check(request, "tracking")
         data = self.TrackingInput(data=request.query_params)
         if not data.is_valid():
             raise InvalidInput(

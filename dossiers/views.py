@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound
 from procedures.models import Procedure
 from procedures.services import procedure_current_version
@@ -478,28 +478,16 @@ def _error_message(request: HttpRequest, exc: ApplicationError) -> None:
 # --- public tracking ---------------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    # A cache counter per client IP and minute: guessing id_last4 for a known code would take
-    # up to 10,000 tries, so 20 a minute makes it impractical.
-    key = f"tracking-rate:{_client_ip(request)}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > settings.TRACKING_RATE_PER_MINUTE
-
-
 def tracking(request: HttpRequest) -> HttpResponse:
     """Look a dossier up by its code and the last 4 digits of the applicant's id number."""
     form = TrackingForm(request.GET or None)
     dossier, not_found, status = None, False, 200
     if request.GET:
-        if _rate_limited(request):
+        # Guessing id_last4 for a known code takes up to 10,000 tries: the page and the API
+        # share one counter per client address (dvctt.client_ip), so either is impractical.
+        try:
+            ratelimit.check(request, "tracking")
+        except ratelimit.RateLimited:
             return render(
                 request,
                 "dossiers/tracking.html",

@@ -58,7 +58,7 @@ class Conflict(ApplicationError):
 _DRF_CODES: dict[type, tuple[str, str]] = {
     exceptions.NotAuthenticated: ("not_authenticated", _("Bạn cần đăng nhập.")),
     exceptions.AuthenticationFailed: ("authentication_failed", _("Xác thực không thành công.")),
-    exceptions.PermissionDenied: ("permission_denied", ApplicationError.default_message),
+    exceptions.PermissionDenied: ("permission_denied", Forbidden.default_message),
     exceptions.NotFound: ("not_found", _("Không tìm thấy.")),
     exceptions.MethodNotAllowed: ("method_not_allowed", _("Phương thức không được hỗ trợ.")),
     exceptions.NotAcceptable: ("not_acceptable", _("Định dạng không được hỗ trợ.")),
@@ -101,11 +101,16 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
 
     response = exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        # A token that was sent but is expired, revoked or malformed: 401, so clients know to
+        # log in again (a request with no credentials at all stays 403 "not_authenticated").
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+        response["WWW-Authenticate"] = "Token"
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         if isinstance(detail, dict):
@@ -120,5 +125,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         ((c, m) for cls, (c, m) in _DRF_CODES.items() if isinstance(exc, cls)),
         (getattr(exc, "default_code", "error"), str(getattr(exc, "detail", exc))),
     )
+    detail = getattr(exc, "detail", None)
+    if isinstance(exc, exceptions.PermissionDenied | exceptions.ParseError) and (
+        detail and str(detail) != str(exc.default_detail)
+    ):
+        # A refusal that names its reason keeps it: each 403 says what was refused.
+        message = str(detail)
     response.data = error_body(code, message)
     return response

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.api import TokenObtainApi
+from accounts.api import TokenListApi, TokenObtainApi, TokenRevokeApi
 
 from . import views
 
@@ -13,6 +13,8 @@ admin.site.site_title = "Quản trị DVCTT"
 
 api_v1 = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-auth-token"),
+    path("auth/tokens/", TokenListApi.as_view(), name="api-auth-tokens"),
+    path("auth/tokens/<str:key>/", TokenRevokeApi.as_view(), name="api-auth-token-revoke"),
     path("", include("procedures.api_urls")),
     path("", include("dossiers.api_urls")),
 ]
@@ -31,6 +33,7 @@ urlpatterns = [
     path("", include("dossiers.urls")),
 ]
 
+handler400 = "dvctt.views.error_400"
 handler403 = "dvctt.views.error_403"
 handler404 = "dvctt.views.error_404"
 handler500 = "dvctt.views.error_500"

@@ -5,6 +5,7 @@ local.py, test.py and production.py only change defaults; nothing is declared th
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -31,7 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_prometheus",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dvctt.input_cleaning.InputCleaningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -199,15 +201,48 @@ OUTSIDE_CALL_TIMEOUT_SECONDS = env.float("OUTSIDE_CALL_TIMEOUT_SECONDS", default
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dvctt.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"tracking": "30/min", "token": "20/min"},
+    "DEFAULT_PARSER_CLASSES": [
+        "dvctt.input_cleaning.CleanJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# API tokens (django-rest-knox): stored as SHA-512 digests, expire after API_TOKEN_TTL_HOURS,
+# sent as "Authorization: Token <key>" (API.md §4).
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=10)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
+}
+
+# Rate limits (dvctt/ratelimit.py), "N/period" with period s, m, h or d (e.g. 5/15m). A scope
+# counts per client address (dvctt/client_ip.py); "<scope>_account" counts per account.
+RATE_LIMITS = {
+    "login": env("RATE_LIMIT_LOGIN", default="10/m"),
+    "token": env("RATE_LIMIT_TOKEN", default="20/m"),
+    "token_fail": env("RATE_LIMIT_TOKEN_FAIL", default="30/15m"),
+    "token_fail_account": env("RATE_LIMIT_TOKEN_FAIL_ACCOUNT", default="5/15m"),
+    "tracking": env(
+        "RATE_LIMIT_TRACKING", default=f"{env.int('TRACKING_RATE_PER_MINUTE', default=20)}/m"
+    ),
+    "upload": env("RATE_LIMIT_UPLOAD", default="120/h"),
+    "upload_account": env("RATE_LIMIT_UPLOAD_ACCOUNT", default="60/h"),
+    "draft": env("RATE_LIMIT_DRAFT", default="30/h"),
+    "draft_account": env("RATE_LIMIT_DRAFT_ACCOUNT", default="10/h"),
+    "identity": env("RATE_LIMIT_IDENTITY", default="20/h"),
+    "identity_account": env("RATE_LIMIT_IDENTITY_ACCOUNT", default="5/h"),
+}
+# Addresses (or networks) of our own reverse proxies; only their X-Forwarded-For is believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "DVCTT API",
     "DESCRIPTION": "API v1 của cổng dịch vụ công trực tuyến DVCTT",
@@ -233,6 +268,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+CSRF_FAILURE_VIEW = "dvctt.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -265,5 +301,3 @@ EXTRA_WORKDAYS = env.list("EXTRA_WORKDAYS", default=[])
 # the most files one dossier may carry.
 DOSSIER_UPLOAD_MAX_MB = env.int("DOSSIER_UPLOAD_MAX_MB", default=10)
 DOSSIER_MAX_ATTACHMENTS = env.int("DOSSIER_MAX_ATTACHMENTS", default=60)
-# Public tracking page: look-ups per client IP per minute (the API uses the "tracking" scope).
-TRACKING_RATE_PER_MINUTE = env.int("TRACKING_RATE_PER_MINUTE", default=20)

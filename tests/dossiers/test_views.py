@@ -242,8 +242,7 @@ def test_tracking_shows_status_without_personal_data(client, citizen, procedure)
 
 
 def test_tracking_is_rate_limited(client, settings):
-    cache.clear()
-    settings.TRACKING_RATE_PER_MINUTE = 3
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "tracking": "3/m"}
     codes = [
         client.get("/tra-cuu/", {"code": "x", "id_last4": "1234"}).status_code for _ in range(4)
     ]
