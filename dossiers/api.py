@@ -147,6 +147,7 @@ class DossierListCreateApi(APIView):
             raise InvalidInput(fields={"form_data": [_("Tờ khai phải là một đối tượng JSON.")]})
         if not request.user.is_citizen:
             raise Forbidden(_("Chỉ công dân mới nộp hồ sơ trực tuyến."))
+        ratelimit.check(request, "draft", account=str(request.user.pk))
         dossier = services.dossier_create_draft(
             actor=request.user,
             procedure_code=data.validated_data["procedure"],
@@ -196,6 +197,7 @@ class DossierAttachmentApi(APIView):
     )
     def post(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
+        ratelimit.check(request, "upload", account=str(request.user.pk))
         services.refuse_oversized_request(
             dossier=dossier, content_length=request.META.get("CONTENT_LENGTH")
         )

@@ -5,6 +5,9 @@ selector → render; every page works without JavaScript.
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +23,6 @@ from django.views.decorators.http import require_POST
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound
 from procedures.models import Procedure
-from procedures.services import procedure_current_version
 
 from . import action_rules, completeness, selectors, services, workflow
 from .constants import Channel, DossierAction, DossierStatus, EventAction
@@ -75,14 +77,18 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     procedure = Procedure.objects.filter(code=code, is_published=True).first()
     if procedure is None:
         raise Http404(_("Không tìm thấy thủ tục."))
-    snapshot = procedure_current_version(procedure=procedure).snapshot
+    # GET never writes: show the latest published version, or the catalogue as it stands;
+    # the POST that creates the draft publishes a version if none exists yet.
+    snapshot = selectors.procedure_snapshot_for_display(procedure=procedure)
     form = StartForm(snapshot, request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
+                ratelimit.check(request, "draft", account=str(request.user.pk))
                 dossier = services.dossier_create_draft(
                     actor=request.user,
+                    submission_id=_submission_id(request),
                     procedure_code=code,
                     agency_code=form.cleaned_data["agency"],
                     case_id=form.cleaned_data["case"],
@@ -102,9 +108,18 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "dossiers/wizard_start.html",
-        {"procedure": procedure, "snapshot": snapshot, "form": form, "drafts": drafts} | _steps(1),
+        {"procedure": procedure, "snapshot": snapshot, "form": form, "drafts": drafts}
+        | {"submission_id": _submission_id(request) or uuid.uuid4().hex}
+        | _steps(1),
         status=status,
     )
+
+
+def _submission_id(request: HttpRequest) -> str | None:
+    # A random id the start form carries: a double click sends it twice, and the second request
+    # gets the draft the first one made (dossier_create_draft).
+    value = request.POST.get("submission_id", "")
+    return value if re.fullmatch(r"[0-9a-f]{32}", value) else None
 
 
 def _editable(request: HttpRequest, dossier_id) -> Dossier:
@@ -131,8 +146,7 @@ def wizard_step(request: HttpRequest, dossier_id, step: int) -> HttpResponse:
         return redirect(_after_submit_url(dossier, request.user))
     if step not in (2, 3, 4, 5):
         raise Http404
-    if request.method == "GET" and step != dossier.draft_step and step > 1:
-        services.dossier_set_step(actor=request.user, dossier_id=dossier.pk, step=step)
+    # GET never writes (DESIGN.md §3.9): the step reached is recorded by the POST that moves on.
     handler = {2: _step_applicant, 3: _step_form, 4: _step_attachments, 5: _step_review}[step]
     return handler(request, dossier)
 
@@ -289,6 +303,7 @@ def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
     dossier = _editable(request, dossier_id)
     back = _attachments_page(dossier)
     try:
+        ratelimit.check(request, "upload", account=str(request.user.pk))
         # Checked before the body is read, so a huge upload is not even received.
         services.refuse_oversized_request(
             dossier=dossier, content_length=request.META.get("CONTENT_LENGTH")
@@ -303,7 +318,7 @@ def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
             context=_steps(4)
             if dossier.status == DossierStatus.DRAFT
             else _supplement_context(dossier),
-            status=413,
+            status=exc.status_code if exc.status_code == 429 else 413,
             upload_error=exc.message,
         )
     form = UploadForm(request.POST, request.FILES)
@@ -616,21 +631,14 @@ def counter_filing(request: HttpRequest) -> HttpResponse:
             procedure = procedures.get(cases__pk=data["case"])
             agency = next(a for a in agencies if procedure.agencies.filter(pk=a.pk).exists())
             try:
-                applicant = services.counter_applicant_get_or_create(
-                    actor=request.user,
-                    id_number=data["applicant_id_number"],
-                    data={k: v for k, v in data.items() if k.startswith("applicant_")},
-                )
-                dossier = services.dossier_create_draft(
+                dossier = services.dossier_file_at_counter(
                     actor=request.user,
                     procedure_code=procedure.code,
                     agency_code=agency.code,
                     case_id=data["case"],
-                    channel=Channel.COUNTER,
-                    applicant=applicant,
-                    applicant_data={
-                        k: v for k, v in data.items() if k.startswith("applicant_") and v
-                    },
+                    id_number=data["applicant_id_number"],
+                    identity_checked=data["identity_checked"],
+                    applicant_data={k: v for k, v in data.items() if k.startswith("applicant_")},
                 )
             except ApplicationError as exc:
                 _apply_errors(form, exc)

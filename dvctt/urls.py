@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import TokenListApi, TokenObtainApi, TokenRevokeApi
+from accounts.identity_views import identity_verify
 
 from . import views
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("django_prometheus.urls")),
     path("tuy-chon-hien-thi/", views.preferences, name="preferences"),
+    path("tai-khoan/xac-thuc-danh-tinh/", identity_verify, name="identity_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

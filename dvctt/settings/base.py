@@ -301,3 +301,5 @@ EXTRA_WORKDAYS = env.list("EXTRA_WORKDAYS", default=[])
 # the most files one dossier may carry.
 DOSSIER_UPLOAD_MAX_MB = env.int("DOSSIER_UPLOAD_MAX_MB", default=10)
 DOSSIER_MAX_ATTACHMENTS = env.int("DOSSIER_MAX_ATTACHMENTS", default=60)
+# Open online drafts one citizen may keep (storage abuse; a clear message past it).
+DOSSIER_MAX_OPEN_DRAFTS = env.int("DOSSIER_MAX_OPEN_DRAFTS", default=20)
