@@ -104,3 +104,18 @@ def check_upload(upload: UploadedFile, *, max_mb: int) -> CheckedFile:
         # Random stored name: nothing the uploader chose reaches the file system.
         stored_name=f"{uuid.uuid4().hex}{extension}",
     )
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """Return the name to download a stored file under: its stem + the detected type's extension.
+
+    The uploader chose the name; only the content decided the type. "poly.html" or "evil.exe"
+    that passed as a PDF is served as "poly.pdf" / "evil.pdf", so no browser or desktop treats
+    it as a page or a program.
+    """
+    extension = ALLOWED_CONTENT_TYPES.get(content_type, ".bin")
+    name = sanitize_filename(original_name)
+    stem, dot, old = name.rpartition(".")
+    if dot and stem and len(old) <= 10:
+        name = stem
+    return f"{name}{extension}"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dvctt import ratelimit
-from dvctt.errors import ApplicationError, NotFound
+from dvctt.errors import ApplicationError, NotFound, html_errors
 from procedures.models import Procedure
 
 from . import action_rules, completeness, selectors, services, workflow
@@ -37,6 +37,7 @@ from .forms import (
     UploadForm,
 )
 from .models import Dossier
+from .uploads import download_name
 
 STEPS = [
     (1, _("Cơ quan, trường hợp")),
@@ -53,10 +54,8 @@ def _steps(current: int) -> dict:
 
 
 def _get_or_404(getter, **kwargs) -> Dossier:
-    try:
-        return getter(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    # Kept for the views' readability: NotFound itself becomes a 404 through html_errors.
+    return getter(**kwargs)
 
 
 def _apply_errors(form, exc: ApplicationError) -> None:
@@ -139,6 +138,7 @@ def _after_submit_url(dossier: Dossier, user) -> str:
 
 
 @login_required
+@html_errors()
 def wizard_step(request: HttpRequest, dossier_id, step: int) -> HttpResponse:
     """Steps 2–5 of filing: applicant, e-form, attachments, review and submit."""
     dossier = _editable(request, dossier_id)
@@ -297,6 +297,7 @@ def _step_review(request, dossier):
 
 
 @login_required
+@html_errors()
 @require_POST
 def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
     """Attach a file to one component (draft step 4 or a supplement)."""
@@ -357,35 +358,30 @@ def _attachments_page(dossier: Dossier) -> str:
 
 @login_required
 @require_POST
+@html_errors(back="dossiers:my_detail")
 def attachment_remove(request: HttpRequest, dossier_id, attachment_id) -> HttpResponse:
     """Take a file off a draft (or a dossier being supplemented)."""
     dossier = _editable(request, dossier_id)
-    try:
-        services.attachment_remove(
-            actor=request.user, dossier_id=dossier.pk, attachment_id=attachment_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã gỡ tệp."))
+    services.attachment_remove(
+        actor=request.user, dossier_id=dossier.pk, attachment_id=attachment_id
+    )
+    messages.success(request, _("Đã gỡ tệp."))
     return redirect(_attachments_page(dossier))
 
 
 @login_required
+@html_errors()
 def attachment_download(request: HttpRequest, dossier_id, attachment_id) -> FileResponse:
     """Send an attachment to someone who may see its dossier."""
-    try:
-        attachment = selectors.attachment_get_for_user(
-            user=request.user, dossier_id=dossier_id, attachment_id=attachment_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    attachment = selectors.attachment_get_for_user(
+        user=request.user, dossier_id=dossier_id, attachment_id=attachment_id
+    )
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        # The name carries the extension of the type detected from the content, never the
+        # uploader's: "poly.html" that is really a PDF downloads as "poly.pdf".
+        filename=download_name(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"
@@ -413,6 +409,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@html_errors()
 def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
     """Show one of the citizen's dossiers: status, history, files and open actions."""
     dossier = _get_or_404(
@@ -432,23 +429,21 @@ def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
 
 @login_required
 @require_POST
+@html_errors(back="dossiers:my_detail")
 def my_dossier_withdraw(request: HttpRequest, dossier_id) -> HttpResponse:
     """Withdraw the citizen's dossier before reception."""
     dossier = _get_or_404(
         selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
     )
-    try:
-        services.dossier_withdraw(
-            actor=request.user, dossier_id=dossier.pk, note=request.POST.get("note", "")
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
+    services.dossier_withdraw(
+        actor=request.user, dossier_id=dossier.pk, note=request.POST.get("note", "")
+    )
+    messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
     return redirect("dossiers:my_detail", dossier_id=dossier.pk)
 
 
 @login_required
+@html_errors()
 def my_dossier_supplement(request: HttpRequest, dossier_id) -> HttpResponse:
     """Re-upload what the agency asked for, then send the supplement."""
     dossier = _get_or_404(
@@ -537,7 +532,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
 
 def _require_official(request: HttpRequest) -> None:
     if not request.user.is_official:
-        raise PermissionDenied
+        raise PermissionDenied(_("Khu vực làm việc này chỉ dành cho cán bộ, công chức."))
 
 
 @login_required
@@ -561,6 +556,7 @@ def official_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@html_errors()
 def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
     """Show a dossier of the official's agency with the actions the official may run."""
     _require_official(request)
@@ -583,6 +579,7 @@ def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
 
 @login_required
 @require_POST
+@html_errors(back="dossiers:official_detail")
 def official_action(request: HttpRequest, dossier_id, action: str) -> HttpResponse:
     """Run one workflow action from the official's dossier page."""
     _require_official(request)
@@ -616,7 +613,7 @@ def counter_filing(request: HttpRequest) -> HttpResponse:
     _require_official(request)
     agencies = list(selectors.reception_agencies(user=request.user))
     if not agencies:
-        raise PermissionDenied
+        raise PermissionDenied(_("Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp."))
     procedures = (
         Procedure.objects.filter(agencies__in=agencies, is_published=True)
         .distinct()

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)
 def _trusted(proxies: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
 
@@ -34,11 +34,15 @@ def _parse(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+def ip_in(address: str, networks: list[str] | tuple[str, ...]) -> bool:
+    """Tell whether an address belongs to one of the given addresses or networks."""
+    ip = _parse(address)
+    return ip is not None and any(ip in net for net in _trusted(tuple(networks or ())))
+
+
 def is_trusted_proxy(address: str) -> bool:
     """Tell whether an address belongs to one of the configured trusted proxies."""
-    ip = _parse(address)
-    networks = _trusted(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
-    return ip is not None and any(ip in net for net in networks)
+    return ip_in(address, getattr(settings, "TRUSTED_PROXIES", ()))
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -58,7 +62,7 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def _clear(*, setting: str, **kwargs) -> None:
-    if setting == "TRUSTED_PROXIES":
+    if setting in ("TRUSTED_PROXIES", "METRICS_ALLOWED_ADDRESSES"):
         _trusted.cache_clear()
 
 

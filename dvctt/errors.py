@@ -6,6 +6,7 @@ the same Vietnamese message.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -133,3 +134,39 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         message = str(detail)
     response.data = error_body(code, message)
     return response
+
+
+def html_errors(back: str | None = None):
+    """One error mapper at the HTML edge (instead of an `except ApplicationError` per view).
+
+    NotFound → 404 and Forbidden → 403, each page saying what was refused; any other
+    ApplicationError becomes a message on the page `back` names (a URL name reversed with the
+    view's `dossier_id`), or on the same page, with a 303 so a reload does not resend the form.
+    """
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
+            except ApplicationError as exc:
+                if exc.status_code == status.HTTP_403_FORBIDDEN:
+                    raise PermissionDenied(exc.message) from exc
+                messages.error(request, exc.message)
+                if back is None:
+                    target = request.get_full_path()
+                else:
+                    ids = {k: v for k, v in kwargs.items() if k == "dossier_id"}
+                    target = reverse(back, kwargs=ids)
+                response = redirect(target)
+                response.status_code = status.HTTP_303_SEE_OTHER
+                return response
+
+        return wrapper
+
+    return decorate

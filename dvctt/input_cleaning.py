@@ -29,6 +29,17 @@ MESSAGE = gettext_lazy(
 )
 
 
+PAGE_MESSAGE = gettext_lazy("Trang không tồn tại.")
+# Far beyond any real list, far below what makes a database OFFSET overflow a bigint.
+MAX_PAGE = 1_000_000
+
+
+def _page_in_range(value: str | None) -> bool:
+    # Lists paginate with ?page=N (HTML and API alike): a number no list can reach is a 404
+    # here, before any view turns it into an OFFSET the database cannot hold.
+    return value is None or not value.strip().isdigit() or int(value) <= MAX_PAGE
+
+
 def has_control_chars(value: Any, *, depth: int = 0) -> bool:
     """Tell whether a string, or any key or string inside lists and dicts, has a control char."""
     if isinstance(value, str):
@@ -53,7 +64,10 @@ class CleanJSONParser(JSONParser):
     """DRF JSON parser that refuses control characters anywhere in the document."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:  # "[[[[…" thousands deep: refuse, do not crash
+            raise ParseError(_("Dữ liệu JSON lồng nhau quá sâu.")) from exc
         if has_control_chars(data):
             raise ParseError(MESSAGE)
         return data
@@ -64,9 +78,10 @@ def refusal(request: HttpRequest, message: str, *, status: int = 400) -> HttpRes
     from .errors import error_body  # here: dvctt.errors imports DRF views, DRF imports us
 
     if request.path_info.startswith("/api/"):
-        code = "invalid" if status == 400 else "request_too_large"
+        code = {400: "invalid", 404: "not_found"}.get(status, "request_too_large")
         return JsonResponse(error_body(code, message), status=status)
-    return render(request, "400.html", {"message": message}, status=status)
+    template = "404.html" if status == 404 else "400.html"
+    return render(request, template, {"message": message}, status=status)
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -85,6 +100,8 @@ class InputCleaningMiddleware:
             return refusal(request, _("Dữ liệu gửi lên quá lớn."), status=413)
         if dirty:
             return refusal(request, str(MESSAGE))
+        if not _page_in_range(request.GET.get("page")):
+            return refusal(request, str(PAGE_MESSAGE), status=404)
         return self.get_response(request)
 
     def _dirty(self, request: HttpRequest) -> bool:

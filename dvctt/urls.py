@@ -22,7 +22,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("", include("django_prometheus.urls")),
+    path("metrics", views.metrics, name="prometheus-django-metrics"),
     path("tuy-chon-hien-thi/", views.preferences, name="preferences"),
     path("tai-khoan/xac-thuc-danh-tinh/", identity_verify, name="identity_verify"),
     path("i18n/", include("django.conf.urls.i18n")),

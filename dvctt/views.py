@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_prometheus import exports
 
+from .client_ip import client_ip, ip_in
 from .errors import error_body
 from .models import WorkerHeartbeat
 
@@ -35,6 +40,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "worker_last_seen": worker_seen.isoformat() if worker_seen else None,
         }
     )
+
+
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Serve Prometheus metrics to the configured scrapers only (addresses or a bearer token)."""
+    token = settings.METRICS_BEARER_TOKEN
+    sent = request.headers.get("Authorization", "")
+    by_token = bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+    if not (by_token or ip_in(client_ip(request), settings.METRICS_ALLOWED_ADDRESSES)):
+        return HttpResponse(
+            _("Số liệu giám sát chỉ dành cho hệ thống giám sát đã cấu hình."),
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
+    return exports.ExportToDjangoView(request)
 
 
 def _api_error(request: HttpRequest, code: str, message: str, status: int):

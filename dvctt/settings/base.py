@@ -127,6 +127,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.CitizenSignupForm"}
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {"login_failed": "10/m/ip,5/5m/key"}
+# Signing up or asking for a reset never tells whether an e-mail has an account: allauth
+# answers the same and e-mails the owner instead (with verification mandatory, production).
+ACCOUNT_PREVENT_ENUMERATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "DVCTT"
 # Nghị định 42/2022: officials' accounts handle personal data, so production asks them for a
@@ -242,6 +245,10 @@ RATE_LIMITS = {
 }
 # Addresses (or networks) of our own reverse proxies; only their X-Forwarded-For is believed.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# /metrics answers only these client addresses (or networks), or a request that carries
+# "Authorization: Bearer <METRICS_BEARER_TOKEN>".
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=["127.0.0.1", "::1"])
+METRICS_BEARER_TOKEN = env("METRICS_BEARER_TOKEN", default="")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "DVCTT API",
@@ -253,12 +260,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Content-Security-Policy (django-csp 4): only our own origin, no inline scripts.
+# Content-Security-Policy (django-csp 4): only our own origin, no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        # No 'unsafe-inline': every style lives in a file (an injected <style> or style=""
+        # attribute cannot restyle a page to phish).
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
