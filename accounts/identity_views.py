@@ -61,5 +61,8 @@ def identity_verify(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     return render(
-        request, "accounts/identity_verify.html", {"form": form, "verified_user": user}, status
+        request,
+        "accounts/identity_verify.html",
+        {"form": form, "verified_user": user},
+        status=status,
     )
