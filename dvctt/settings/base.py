@@ -227,9 +227,9 @@ REST_KNOX = {
 }
 
 # Rate limits (dvctt/ratelimit.py), "N/period" with period s, m, h or d (e.g. 5/15m). A scope
-# counts per client address (dvctt/client_ip.py); "<scope>_account" counts per account.
+# counts per client address (dvctt/client_ip.py); "<scope>_account" counts per account. The
+# web login keeps allauth's limits (ACCOUNT_RATE_LIMITS), counted by the same client address.
 RATE_LIMITS = {
-    "login": env("RATE_LIMIT_LOGIN", default="10/m"),
     "token": env("RATE_LIMIT_TOKEN", default="20/m"),
     "token_fail": env("RATE_LIMIT_TOKEN_FAIL", default="30/15m"),
     "token_fail_account": env("RATE_LIMIT_TOKEN_FAIL_ACCOUNT", default="5/15m"),

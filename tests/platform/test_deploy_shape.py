@@ -72,6 +72,7 @@ def test_production_settings_pass_check_deploy_with_zero_warnings(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dvctt.settings.production",
         "DJANGO_SECRET_KEY": "x7$kP2!vQ9@mZ4#rT6^wY8&uB1*eN3(hJ5)cL0-aS+dF=gH_jK" * 2,
+        "VNPAY_HASH_SECRET": "Q3v9LmZ2pX7rT4wK8nB6yH1c",
         "DJANGO_ALLOWED_HOSTS": "dichvucong.demo.gov.vn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
