@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, html_errors
@@ -370,6 +370,7 @@ def attachment_remove(request: HttpRequest, dossier_id, attachment_id) -> HttpRe
 
 
 @login_required
+@require_safe
 @html_errors()
 def attachment_download(request: HttpRequest, dossier_id, attachment_id) -> FileResponse:
     """Send an attachment to someone who may see its dossier."""
@@ -396,6 +397,7 @@ def _page(request, qs):
 
 
 @login_required
+@require_safe
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     """List the citizen's dossiers, filtered by status."""
     form = StatusFilterForm(request.GET or None)
@@ -409,6 +411,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @html_errors()
 def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
     """Show one of the citizen's dossiers: status, history, files and open actions."""
@@ -536,6 +539,7 @@ def _require_official(request: HttpRequest) -> None:
 
 
 @login_required
+@require_safe
 def official_home(request: HttpRequest) -> HttpResponse:
     """List the dossiers of the official's agencies, newest first."""
     _require_official(request)
@@ -556,6 +560,7 @@ def official_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @html_errors()
 def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
     """Show a dossier of the official's agency with the actions the official may run."""
