@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,6 +99,8 @@ class InputCleaningMiddleware:
             dirty = self._dirty(request)
         except (RequestDataTooBig, TooManyFieldsSent):
             return refusal(request, _("Dữ liệu gửi lên quá lớn."), status=413)
+        except MultiPartParserError:
+            return refusal(request, _("Dữ liệu gửi lên không đọc được."))
         if dirty:
             return refusal(request, str(MESSAGE))
         if not _page_in_range(request.GET.get("page")):
