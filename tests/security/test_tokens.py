@@ -88,6 +88,10 @@ def test_tokens_are_hashed_new_each_login_and_expire(db):
     response = api.get("/api/v1/dossiers/")
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
+    # A GET writes nothing, not even the clean-up; the next login clears dead tokens.
+    assert AuthToken.objects.filter(user=user).count() == 2
+    _login(user.email)
+    assert AuthToken.objects.filter(user=user).count() == 1
 
 
 def _authed(token):
