@@ -312,6 +312,11 @@ def _check_form_size(form_data: Any) -> None:
         raise InvalidInput(message, fields={"form_data": [message]})
 
 
+class TooManyDrafts(ApplicationError):
+    code = "too_many_drafts"
+    status_code = 429
+
+
 def _guard_open_drafts(*, applicant: User, submission_id: str | None) -> Dossier | None:
     """Return the draft this very form submission already made, or refuse one draft too many."""
     # Locking the applicant's row serialises their draft creation: a double click or a resent
@@ -342,11 +347,6 @@ def _guard_open_drafts(*, applicant: User, submission_id: str | None) -> Dossier
             % {"limit": limit}
         )
     return None
-
-
-class TooManyDrafts(ApplicationError):
-    code = "too_many_drafts"
-    status_code = 429
 
 
 def dossier_create_draft(

@@ -191,3 +191,35 @@ def test_opening_a_procedure_publishes_nothing(client, citizen, procedure):
         {"agency": procedure.agencies.get().code, "case": procedure.cases.get().pk},
     )
     assert ProcedureVersion.objects.filter(procedure=procedure).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submissions_of_one_form_make_one_draft(citizen, procedure):
+    import threading
+
+    from django.db import connection
+
+    from dossiers import services
+
+    barrier, made, errors = threading.Barrier(2), [], []
+
+    def submit():
+        try:
+            barrier.wait()
+            made.append(
+                services.dossier_create_draft(
+                    actor=citizen, procedure_code=procedure.code, submission_id="a" * 32
+                ).pk
+            )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(made) == 2 and made[0] == made[1]
+    assert Dossier.objects.count() == 1
