@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tài khoản và cơ quan"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 — connects the receivers
+        from . import schema, signals  # noqa: F401 — connects the receivers, the API token scheme
