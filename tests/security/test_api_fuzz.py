@@ -28,12 +28,15 @@ TOTALS: Counter = Counter()
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _report_totals():
+def _report_totals(request):
     yield
-    print(
-        f"\nschemathesis: {TOTALS['examples']} examples over {TOTALS['operations']} operations, "
-        f"{TOTALS['5xx']} responses 5xx, {TOTALS['4xx']} 4xx in the contract shape"
-    )
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(
+            f"\nschemathesis: {TOTALS['examples']} examples over {TOTALS['operations']} "
+            f"operations, {TOTALS['5xx']} responses 5xx, {TOTALS['4xx']} errors in the "
+            "contract shape"
+        )
 
 
 @pytest.fixture
