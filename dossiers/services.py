@@ -275,6 +275,7 @@ def dossier_file_at_counter(
     id_number: str,
     identity_checked: bool,
     applicant_data: dict[str, str],
+    submission_id: str | None = None,
 ) -> Dossier:
     """File a draft at the desk for a citizen whose card the official checked (one transaction).
 
@@ -289,6 +290,9 @@ def dossier_file_at_counter(
         raise InvalidInput(message, fields={"identity_checked": [message]})
     record = citizen_lookup(id_number)
     with transaction.atomic():
+        repeat = _repeated_submission(actor=actor, submission_id=submission_id)
+        if repeat is not None:
+            return repeat
         applicant = _counter_applicant(id_number=id_number, data=applicant_data, record=record)
         return _create_draft(
             actor=actor,
@@ -299,6 +303,7 @@ def dossier_file_at_counter(
             applicant=applicant,
             applicant_data={k: v for k, v in applicant_data.items() if v},
             record=record,
+            submission_id=submission_id,
         )
 
 
@@ -317,23 +322,28 @@ class TooManyDrafts(ApplicationError):
     status_code = 429
 
 
+def _repeated_submission(*, actor: User, submission_id: str | None) -> Dossier | None:
+    """Lock the actor's row, then return the draft this form submission already made, if any."""
+    # The lock serialises one person's draft creation: a double click or a resent form waits
+    # for the first request, then finds the draft it made by the id the form carried.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    if not submission_id:
+        return None
+    made = (
+        DossierEvent.objects.filter(
+            actor=actor, action=EventAction.CREATE, data__submission=submission_id
+        )
+        .select_related("dossier")
+        .first()
+    )
+    return made.dossier if made is not None else None
+
+
 def _guard_open_drafts(*, applicant: User, submission_id: str | None) -> Dossier | None:
     """Return the draft this very form submission already made, or refuse one draft too many."""
-    # Locking the applicant's row serialises their draft creation: a double click or a resent
-    # form waits for the first request, then finds the draft it made (same submission id).
-    User.objects.select_for_update().filter(pk=applicant.pk).first()
-    if submission_id:
-        made = (
-            DossierEvent.objects.filter(
-                dossier__applicant=applicant,
-                action=EventAction.CREATE,
-                data__submission=submission_id,
-            )
-            .select_related("dossier")
-            .first()
-        )
-        if made is not None:
-            return made.dossier
+    repeat = _repeated_submission(actor=applicant, submission_id=submission_id)
+    if repeat is not None:
+        return repeat
     limit = settings.DOSSIER_MAX_OPEN_DRAFTS
     open_drafts = Dossier.objects.filter(
         applicant=applicant, status=DossierStatus.DRAFT, channel=Channel.ONLINE

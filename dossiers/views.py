@@ -641,10 +641,16 @@ def counter_filing(request: HttpRequest) -> HttpResponse:
                     id_number=data["applicant_id_number"],
                     identity_checked=data["identity_checked"],
                     applicant_data={k: v for k, v in data.items() if k.startswith("applicant_")},
+                    submission_id=_submission_id(request),
                 )
             except ApplicationError as exc:
                 _apply_errors(form, exc)
             else:
                 return redirect("dossiers:step", dossier_id=dossier.pk, step=2)
         status = 400
-    return render(request, "officials/counter.html", {"form": form}, status=status)
+    return render(
+        request,
+        "officials/counter.html",
+        {"form": form, "submission_id": _submission_id(request) or uuid.uuid4().hex},
+        status=status,
+    )

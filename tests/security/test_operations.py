@@ -223,3 +223,20 @@ def test_two_simultaneous_submissions_of_one_form_make_one_draft(citizen, proced
         thread.join()
     assert errors == [] and len(made) == 2 and made[0] == made[1]
     assert Dossier.objects.count() == 1
+
+
+def test_a_double_submitted_counter_form_makes_one_draft(client, reception, procedure):
+    client.force_login(reception)
+    page = client.get("/can-bo/tiep-nhan/").content.decode()
+    token = page.split('name="submission_id" value="')[1].split('"')[0]
+    form = {
+        "submission_id": token,
+        "case": procedure.cases.get().pk,
+        "applicant_id_number": "001200000123",
+        "identity_checked": "on",
+    }
+    first = client.post("/can-bo/tiep-nhan/", form)
+    second = client.post("/can-bo/tiep-nhan/", form)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Dossier.objects.count() == 1
