@@ -157,7 +157,9 @@ def html_errors(back: str | None = None):
             except ApplicationError as exc:
                 if exc.status_code == status.HTTP_403_FORBIDDEN:
                     raise PermissionDenied(exc.message) from exc
-                messages.error(request, exc.message)
+                # The message, then what exactly is missing or wrong (the fields' messages).
+                details = [m for msgs in (exc.fields or {}).values() for m in msgs]
+                messages.error(request, " ".join([exc.message, *details]))
                 if back is None:
                     target = request.get_full_path()
                 else:
