@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -60,22 +61,18 @@ def _send(case, token: str):
             if k in {"method", "url", "headers", "params", "data", "json", "files", "cookies"}
         }
     ).prepare()
-    parts = urlsplit(prepared.url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    parts = urlsplit(str(prepared.url))
+    path = str(parts.path) + (f"?{parts.query!s}" if parts.query else "")
     headers = {
         k: v
         for k, v in prepared.headers.items()
         if k.lower() not in {"content-length", "content-type"}
     }
-    body = prepared.body or b""
-    if isinstance(body, str):
-        body = body.encode()
+    raw = prepared.body or b""
+    body: Any = raw.encode() if isinstance(raw, str) else raw
+    content_type = str(prepared.headers.get("Content-Type", "application/octet-stream"))
     return APIClient().generic(
-        prepared.method,
-        path,
-        body,
-        content_type=prepared.headers.get("Content-Type", "application/octet-stream"),
-        headers=headers,
+        str(prepared.method), path, body, content_type=content_type, headers=headers
     )
 
 
