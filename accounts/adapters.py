@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from dvctt.client_ip import client_ip
+
 from .constants import UserKind
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        # allauth's login and reset limits count per address: the portal's one IP function.
+        return client_ip(request)
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         data = form.cleaned_data

@@ -23,3 +23,11 @@ class StaffRoleName(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo")
     CLERK = "clerk", _("Văn thư")
     AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
+
+
+class IdentitySource(models.TextChoices):
+    """How an account's identity was verified (DESIGN.md §3.12); a typed number is none."""
+
+    REGISTRY = "registry", _("Khớp Cơ sở dữ liệu quốc gia về dân cư")
+    DESK = "desk", _("Cán bộ một cửa đã kiểm tra thẻ căn cước")
+    SSO = "sso", _("Đăng nhập qua Cổng dịch vụ công quốc gia (VNeID)")

@@ -6,7 +6,6 @@ from allauth.account.forms import SignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
 from .validators import validate_id_number, validate_phone
 
 
@@ -40,12 +39,6 @@ class CitizenSignupForm(SignupForm):
             field.widget.attrs.pop("placeholder", None)
             field.widget.attrs.setdefault("id", f"id_{name}")
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
-
-    def clean_id_number(self) -> str:
-        value = self.cleaned_data["id_number"]
-        if User.objects.filter(id_number=value).exists():
-            raise forms.ValidationError(_("Số định danh này đã được dùng cho tài khoản khác."))
-        return value
 
 
 class ContactForm(forms.Form):

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import AgencyLevel, StaffRoleName, UserKind
+from .constants import AgencyLevel, IdentitySource, StaffRoleName, UserKind
 from .validators import validate_agency_code, validate_id_number, validate_phone
 
 
@@ -57,6 +57,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("vào trang quản trị"), default=False)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     date_joined = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+    # A self-declared id number unlocks nothing (registry pre-fill, counter dossiers) until the
+    # identity is verified by the registry, an official at the desk, or the national SSO.
+    identity_verified_at = models.DateTimeField(_("xác thực danh tính lúc"), null=True, blank=True)
+    identity_verified_via = models.CharField(
+        _("xác thực danh tính qua"), max_length=10, choices=IdentitySource.choices, blank=True
+    )
 
     objects = UserManager()
 
@@ -68,15 +74,28 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
         constraints = [
+            # Only a verified identity owns its number: anyone may type a number at sign-up,
+            # so an unverified claim must neither block nor reveal the real holder's account.
             models.UniqueConstraint(
                 fields=["id_number"],
-                condition=~models.Q(id_number=""),
-                name="accounts_user_unique_id_number",
+                condition=~models.Q(id_number="") & models.Q(identity_verified_at__isnull=False),
+                name="accounts_user_unique_verified_id_number",
             )
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            # A new password ends every API token issued under the old one.
+            self.auth_token_set.all().delete()
+
+    @property
+    def identity_verified(self) -> bool:
+        return self.identity_verified_at is not None
 
     @property
     def is_official(self) -> bool:

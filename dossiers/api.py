@@ -9,9 +9,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from dvctt import ratelimit
 from dvctt.errors import Forbidden, InvalidInput
 
 from . import action_rules, selectors, services, workflow
@@ -147,6 +147,7 @@ class DossierListCreateApi(APIView):
             raise InvalidInput(fields={"form_data": [_("Tờ khai phải là một đối tượng JSON.")]})
         if not request.user.is_citizen:
             raise Forbidden(_("Chỉ công dân mới nộp hồ sơ trực tuyến."))
+        ratelimit.check(request, "draft", account=str(request.user.pk))
         dossier = services.dossier_create_draft(
             actor=request.user,
             procedure_code=data.validated_data["procedure"],
@@ -196,6 +197,7 @@ class DossierAttachmentApi(APIView):
     )
     def post(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
+        ratelimit.check(request, "upload", account=str(request.user.pk))
         services.refuse_oversized_request(
             dossier=dossier, content_length=request.META.get("CONTENT_LENGTH")
         )
@@ -260,8 +262,6 @@ class DossierActionApi(APIView):
 
 class TrackingApi(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "tracking"
 
     class TrackingInput(serializers.Serializer):
         code = serializers.CharField(max_length=40)
@@ -291,6 +291,7 @@ class TrackingApi(APIView):
         operation_id="tracking",
     )
     def get(self, request):
+        ratelimit.check(request, "tracking")
         data = self.TrackingInput(data=request.query_params)
         if not data.is_valid():
             raise InvalidInput(

@@ -134,6 +134,13 @@ class CounterLookupForm(forms.Form):
     applicant_phone = forms.CharField(label=_("Số điện thoại"), max_length=15, required=False)
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    # Desk verification (DESIGN.md §3.12): the dossier attaches to a citizen's account only
+    # because an official saw the card; the official confirms it here.
+    identity_checked = forms.BooleanField(
+        label=_("Tôi đã kiểm tra thẻ căn cước (bản gốc) của người nộp"),
+        required=False,
+        help_text=_("Bắt buộc: hồ sơ chỉ gắn vào tài khoản đã xác thực đúng số định danh này."),
+    )
 
     def __init__(self, procedures, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.constants import StaffRoleName
 from accounts.models import Agency, StaffRole, User
 from dvctt.errors import NotFound
+from procedures.models import Procedure
+from procedures.services import procedure_snapshot
 from procedures.text import fold
 
 from .constants import DossierStatus
@@ -170,3 +172,9 @@ def reception_agencies(*, user: User) -> QuerySet:
     return Agency.objects.filter(
         staff_roles__user=user, staff_roles__role=StaffRoleName.RECEPTION
     ).distinct()
+
+
+def procedure_snapshot_for_display(*, procedure: Procedure) -> dict:
+    """Return the latest published version's snapshot, or the catalogue as it stands (no write)."""
+    latest = procedure.versions.order_by("-number").first()
+    return latest.snapshot if latest is not None else procedure_snapshot(procedure=procedure)

@@ -14,17 +14,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.constants import IdentitySource
 from accounts.models import Agency, StaffRole, User
 from accounts.validators import validate_id_number
 from dvctt import workdays
-from dvctt.errors import Forbidden, InvalidInput, NotFound
+from dvctt.errors import ApplicationError, Forbidden, InvalidInput, NotFound
 from dvctt.formats import format_dong
-from integrations.citizen_registry import citizen_lookup
+from integrations.citizen_registry import CitizenRecord, citizen_lookup
 from notifications.services import notification_send
 from procedures.constants import OnlineMode
 from procedures.deadlines import days_value
@@ -177,8 +178,22 @@ def prefill_form(*, schema: dict, form_data: dict, applicant: dict[str, str]) ->
     return data
 
 
-def applicant_defaults(*, user: User) -> dict[str, str]:
-    """Return the applicant data known from the profile, completed by the citizen registry."""
+def registry_record_for(*, user: User) -> CitizenRecord | None:
+    """Fetch the registry record that may complete a verified user's data (before any write).
+
+    A self-declared id number unlocks nothing (DESIGN.md §3.12): the population database is
+    asked only for an account whose identity was verified (registry, desk or SSO).
+    """
+    if not (user.identity_verified and user.id_number):
+        return None
+    known = (user.full_name, user.phone, user.address, user.date_of_birth)
+    if all(known):
+        return None
+    return citizen_lookup(user.id_number)
+
+
+def applicant_defaults(*, user: User, record: CitizenRecord | None = None) -> dict[str, str]:
+    """Return the applicant data known from the profile, completed by a registry record."""
     data = {
         "applicant_name": user.full_name,
         "applicant_id_number": user.id_number,
@@ -186,25 +201,20 @@ def applicant_defaults(*, user: User) -> dict[str, str]:
         "applicant_email": user.email,
         "applicant_address": user.address,
     }
-    # Once-only (Nghị định 42/2022/NĐ-CP): fill the gaps from the population database.
+    # Once-only (Nghị định 42/2022/NĐ-CP): fill the gaps from the population database, for the
+    # record of this very person only.
     dob = user.date_of_birth.isoformat() if user.date_of_birth else ""
-    if user.id_number and not (all(data.values()) and dob):
-        record = citizen_lookup(user.id_number)
-        if record:
-            data["applicant_name"] = data["applicant_name"] or record.full_name
-            data["applicant_phone"] = data["applicant_phone"] or record.phone
-            data["applicant_address"] = data["applicant_address"] or record.address
-            if not dob and record.date_of_birth:
-                dob = record.date_of_birth.isoformat()
+    if record is not None and user.identity_verified and record.id_number == user.id_number:
+        data["applicant_name"] = data["applicant_name"] or record.full_name
+        data["applicant_phone"] = data["applicant_phone"] or record.phone
+        data["applicant_address"] = data["applicant_address"] or record.address
+        if not dob and record.date_of_birth:
+            dob = record.date_of_birth.isoformat()
     data["date_of_birth"] = dob
     return data
 
 
-@transaction.atomic
-def counter_applicant_get_or_create(*, actor: User, id_number: str, data: dict[str, str]) -> User:
-    """Return the citizen with this id number, creating a profile at the desk if none exists."""
-    if not workflow.user_is_reception_anywhere(actor):
-        raise Forbidden()
+def _validated_id_number(id_number: str) -> str:
     try:
         validate_id_number(id_number)
     except ValidationError as exc:
@@ -212,10 +222,21 @@ def counter_applicant_get_or_create(*, actor: User, id_number: str, data: dict[s
             _("Số định danh cá nhân không hợp lệ."),
             fields={"applicant_id_number": [str(m) for m in exc.messages]},
         ) from exc
-    user = User.objects.filter(id_number=id_number).first()
+    return id_number
+
+
+def _counter_applicant(
+    *, id_number: str, data: dict[str, str], record: CitizenRecord | None
+) -> User:
+    # The official saw the card, so the dossier may attach to the account that verifiably holds
+    # this number; an account that merely typed it gets nothing (it may be an impostor's).
+    user = (
+        User.objects.select_for_update()
+        .filter(id_number=id_number, identity_verified_at__isnull=False)
+        .first()
+    )
     if user is not None:
         return user
-    record = citizen_lookup(id_number)
     name = (data.get("applicant_name") or "").strip() or (record.full_name if record else "")
     if not name:
         raise InvalidInput(
@@ -227,21 +248,118 @@ def counter_applicant_get_or_create(*, actor: User, id_number: str, data: dict[s
         # A walk-in citizen may have no e-mail; the profile gets an address that can never
         # receive mail and no usable password, until they sign up and claim it.
         email = f"cccd-{id_number}@tiep-nhan.invalid"
-    user = User.objects.create_user(
-        email=email,
-        password=None,
-        full_name=name,
-        id_number=id_number,
-        phone=(data.get("applicant_phone") or (record.phone if record else ""))[:15],
-        address=(data.get("applicant_address") or (record.address if record else ""))[:300],
-    )
-    return user
+    phone = data.get("applicant_phone") or (record.phone if record else "")
+    address = data.get("applicant_address") or (record.address if record else "")
+    try:
+        with transaction.atomic():  # savepoint: another desk may file for the same person now
+            return User.objects.create_user(
+                email=email,
+                password=None,
+                full_name=name,
+                id_number=id_number,
+                date_of_birth=record.date_of_birth if record else None,
+                phone=phone[:15],
+                address=address[:300],
+                identity_verified_at=timezone.now(),
+                identity_verified_via=IdentitySource.DESK,
+            )
+    except IntegrityError:
+        return User.objects.get(id_number=id_number, identity_verified_at__isnull=False)
+
+
+def dossier_file_at_counter(
+    *,
+    actor: User,
+    procedure_code: str,
+    agency_code: str | None,
+    case_id: Any,
+    id_number: str,
+    identity_checked: bool,
+    applicant_data: dict[str, str],
+    submission_id: str | None = None,
+) -> Dossier:
+    """File a draft at the desk for a citizen whose card the official checked (one transaction).
+
+    The registry is asked first, outside the transaction (DESIGN.md §3.10); then the walk-in
+    profile (if needed) and the draft are written together, so a refused draft leaves no user.
+    """
+    if not workflow.user_is_reception_anywhere(actor):
+        raise Forbidden(_("Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp."))
+    _validated_id_number(id_number)
+    if not identity_checked:
+        message = _("Hãy xác nhận đã kiểm tra thẻ căn cước của người nộp.")
+        raise InvalidInput(message, fields={"identity_checked": [message]})
+    record = citizen_lookup(id_number)
+    with transaction.atomic():
+        repeat = _repeated_submission(actor=actor, submission_id=submission_id)
+        if repeat is not None:
+            return repeat
+        applicant = _counter_applicant(id_number=id_number, data=applicant_data, record=record)
+        return _create_draft(
+            actor=actor,
+            procedure_code=procedure_code,
+            agency_code=agency_code,
+            case_id=case_id,
+            channel=Channel.COUNTER,
+            applicant=applicant,
+            applicant_data={k: v for k, v in applicant_data.items() if v},
+            record=record,
+            submission_id=submission_id,
+        )
 
 
 # --- drafts ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+def _check_form_size(form_data: Any) -> None:
+    # The same cap on create as on update: a draft is no file store.
+    if len(json.dumps(form_data, ensure_ascii=False).encode()) > MAX_FORM_BYTES:
+        message = _("Tờ khai quá dài (tối đa %(kb)s KB).") % {"kb": MAX_FORM_BYTES // 1024}
+        raise InvalidInput(message, fields={"form_data": [message]})
+
+
+class TooManyDrafts(ApplicationError):
+    code = "too_many_drafts"
+    status_code = 429
+
+
+def _repeated_submission(*, actor: User, submission_id: str | None) -> Dossier | None:
+    """Lock the actor's row, then return the draft this form submission already made, if any."""
+    # The lock serialises one person's draft creation: a double click or a resent form waits
+    # for the first request, then finds the draft it made by the id the form carried.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    if not submission_id:
+        return None
+    made = (
+        DossierEvent.objects.filter(
+            actor=actor, action=EventAction.CREATE, data__submission=submission_id
+        )
+        .select_related("dossier")
+        .first()
+    )
+    return made.dossier if made is not None else None
+
+
+def _guard_open_drafts(*, applicant: User, submission_id: str | None) -> Dossier | None:
+    """Return the draft this very form submission already made, or refuse one draft too many."""
+    repeat = _repeated_submission(actor=applicant, submission_id=submission_id)
+    if repeat is not None:
+        return repeat
+    limit = settings.DOSSIER_MAX_OPEN_DRAFTS
+    open_drafts = Dossier.objects.filter(
+        applicant=applicant, status=DossierStatus.DRAFT, channel=Channel.ONLINE
+    )
+    if open_drafts.count() >= limit:
+        raise TooManyDrafts(
+            _(
+                "Bạn đang có %(limit)s hồ sơ nháp chưa nộp, là số tối đa. Vui lòng nộp hoặc "
+                "xóa bớt hồ sơ nháp trong “Hồ sơ của tôi” rồi tạo hồ sơ mới."
+            )
+            % {"limit": limit}
+        )
+    return None
+
+
 def dossier_create_draft(
     *,
     actor: User,
@@ -252,8 +370,43 @@ def dossier_create_draft(
     channel: str = Channel.ONLINE,
     applicant: User | None = None,
     applicant_data: dict[str, str] | None = None,
+    submission_id: str | None = None,
 ) -> Dossier:
-    """Create a draft dossier for a procedure, at an agency, for one of its cases."""
+    """Create a draft dossier for a procedure, at an agency, for one of its cases.
+
+    `submission_id` (a random id the form carries) makes a repeated submission of the same form
+    return the draft it made the first time.
+    """
+    # The registry is asked before the transaction opens (DESIGN.md §3.10).
+    record = registry_record_for(user=applicant or actor)
+    with transaction.atomic():
+        return _create_draft(
+            actor=actor,
+            procedure_code=procedure_code,
+            agency_code=agency_code,
+            case_id=case_id,
+            form_data=form_data,
+            channel=channel,
+            applicant=applicant,
+            applicant_data=applicant_data,
+            record=record,
+            submission_id=submission_id,
+        )
+
+
+def _create_draft(
+    *,
+    actor: User,
+    procedure_code: str,
+    agency_code: str | None = None,
+    case_id: Any = None,
+    form_data: dict | None = None,
+    channel: str = Channel.ONLINE,
+    applicant: User | None = None,
+    applicant_data: dict[str, str] | None = None,
+    record: CitizenRecord | None = None,
+    submission_id: str | None = None,
+) -> Dossier:
     procedure = Procedure.objects.filter(code=procedure_code, is_published=True).first()
     if procedure is None:
         raise InvalidInput(
@@ -289,8 +442,13 @@ def dossier_create_draft(
     case = _case_from_snapshot(version.snapshot, case_id)
     if form_data is not None and not isinstance(form_data, dict):
         raise InvalidInput(_("Tờ khai phải là một đối tượng JSON."), fields={"form_data": []})
+    _check_form_size(form_data or {})
     applicant = applicant or actor
-    data = applicant_defaults(user=applicant)
+    if channel == Channel.ONLINE:
+        repeat = _guard_open_drafts(applicant=applicant, submission_id=submission_id)
+        if repeat is not None:
+            return repeat
+    data = applicant_defaults(user=applicant, record=record)
     data.update(applicant_data or {})
     form_data = prefill_form(
         schema=version.snapshot.get("form_schema", {}), form_data=form_data or {}, applicant=data
@@ -308,7 +466,13 @@ def dossier_create_draft(
         created_by=actor if channel == Channel.COUNTER else None,
         **data,
     )
-    _event(dossier, action=EventAction.CREATE, actor=actor, to_status=DossierStatus.DRAFT)
+    _event(
+        dossier,
+        action=EventAction.CREATE,
+        actor=actor,
+        to_status=DossierStatus.DRAFT,
+        data={"submission": submission_id} if submission_id else None,
+    )
     return dossier
 
 
@@ -361,8 +525,7 @@ def dossier_update_form(*, actor: User, dossier_id, form_data: dict) -> dict[str
             _("Tờ khai phải là một đối tượng JSON."),
             fields={"form_data": [_("Dữ liệu tờ khai không hợp lệ.")]},
         )
-    if len(json.dumps(form_data, ensure_ascii=False).encode()) > MAX_FORM_BYTES:
-        raise InvalidInput(_("Tờ khai quá dài."), fields={"form_data": [_("Tờ khai quá dài.")]})
+    _check_form_size(form_data)
     dossier = _lock(dossier_id)
     _require_editor(dossier, actor)
     before = dossier.form_data or {}

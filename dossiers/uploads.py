@@ -24,14 +24,8 @@ MAGIC = [
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
 ]
-# Recognised only to explain the refusal better.
-KNOWN_BAD = [
-    (b"MZ", "exe"),
-    (b"\x7fELF", "exe"),
-    (b"\xcf\xfa\xed\xfe", "exe"),
-    (b"#!", "exe"),
-    (b"PK\x03\x04", "zip"),
-]
+# Programs (Windows, Linux, macOS, scripts): recognised only to explain the refusal better.
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"#!")
 MARKUP_RE = re.compile(rb"^\s*(<\?xml|<svg|<!doctype|<html|<script|<body|<head)", re.IGNORECASE)
 UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]+")
 
@@ -86,7 +80,7 @@ def check_upload(upload: UploadedFile, *, max_mb: int) -> CheckedFile:
     if content_type is None:
         if MARKUP_RE.match(head):
             reason = _("tệp SVG/HTML có thể chứa mã độc")
-        elif any(head.startswith(m) for m, kind in KNOWN_BAD if kind == "exe"):
+        elif head.startswith(EXECUTABLE_MAGIC):
             reason = _("tệp chương trình (có thể là mã độc)")
         else:
             reason = _("không phải PDF, JPEG hoặc PNG")
@@ -110,3 +104,18 @@ def check_upload(upload: UploadedFile, *, max_mb: int) -> CheckedFile:
         # Random stored name: nothing the uploader chose reaches the file system.
         stored_name=f"{uuid.uuid4().hex}{extension}",
     )
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """Return the name to download a stored file under: its stem + the detected type's extension.
+
+    The uploader chose the name; only the content decided the type. "poly.html" or "evil.exe"
+    that passed as a PDF is served as "poly.pdf" / "evil.pdf", so no browser or desktop treats
+    it as a page or a program.
+    """
+    extension = ALLOWED_CONTENT_TYPES.get(content_type, ".bin")
+    name = sanitize_filename(original_name)
+    stem, dot, old = name.rpartition(".")
+    if dot and stem and len(old) <= 10:
+        name = stem
+    return f"{name}{extension}"

@@ -5,10 +5,12 @@ selector → render; every page works without JavaScript.
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict
@@ -17,12 +19,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from dvctt.errors import ApplicationError, NotFound
+from dvctt import ratelimit
+from dvctt.errors import ApplicationError, NotFound, html_errors
 from procedures.constants import OnceOnly
 from procedures.models import Procedure
-from procedures.services import procedure_current_version
 
 from . import action_rules, completeness, selectors, services, workflow
 from .constants import Channel, DossierAction, DossierStatus, EventAction
@@ -41,6 +43,7 @@ from .forms import (
 )
 from .models import Dossier
 from .status_texts import citizen_guide
+from .uploads import download_name
 
 STEPS = [
     (1, _("Cơ quan, trường hợp")),
@@ -57,10 +60,8 @@ def _steps(current: int) -> dict:
 
 
 def _get_or_404(getter, **kwargs) -> Dossier:
-    try:
-        return getter(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    # Kept for the views' readability: NotFound itself becomes a 404 through html_errors.
+    return getter(**kwargs)
 
 
 def _apply_errors(form, exc: ApplicationError) -> None:
@@ -81,14 +82,18 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     procedure = Procedure.objects.filter(code=code, is_published=True).first()
     if procedure is None:
         raise Http404(_("Không tìm thấy thủ tục."))
-    snapshot = procedure_current_version(procedure=procedure).snapshot
+    # GET never writes: show the latest published version, or the catalogue as it stands;
+    # the POST that creates the draft publishes a version if none exists yet.
+    snapshot = selectors.procedure_snapshot_for_display(procedure=procedure)
     form = StartForm(snapshot, request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
+                ratelimit.check(request, "draft", account=str(request.user.pk))
                 dossier = services.dossier_create_draft(
                     actor=request.user,
+                    submission_id=_submission_id(request),
                     procedure_code=code,
                     agency_code=form.cleaned_data["agency"],
                     case_id=form.cleaned_data["case"],
@@ -108,9 +113,18 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "dossiers/wizard_start.html",
-        {"procedure": procedure, "snapshot": snapshot, "form": form, "drafts": drafts} | _steps(1),
+        {"procedure": procedure, "snapshot": snapshot, "form": form, "drafts": drafts}
+        | {"submission_id": _submission_id(request) or uuid.uuid4().hex}
+        | _steps(1),
         status=status,
     )
+
+
+def _submission_id(request: HttpRequest) -> str | None:
+    # A random id the start form carries: a double click sends it twice, and the second request
+    # gets the draft the first one made (dossier_create_draft).
+    value = request.POST.get("submission_id", "")
+    return value if re.fullmatch(r"[0-9a-f]{32}", value) else None
 
 
 def _editable(request: HttpRequest, dossier_id) -> Dossier:
@@ -130,6 +144,7 @@ def _after_submit_url(dossier: Dossier, user) -> str:
 
 
 @login_required
+@html_errors()
 def wizard_step(request: HttpRequest, dossier_id, step: int) -> HttpResponse:
     """Steps 2–5 of filing: applicant, e-form, attachments, review and submit."""
     dossier = _editable(request, dossier_id)
@@ -137,8 +152,7 @@ def wizard_step(request: HttpRequest, dossier_id, step: int) -> HttpResponse:
         return redirect(_after_submit_url(dossier, request.user))
     if step not in (2, 3, 4, 5):
         raise Http404
-    if request.method == "GET" and step != dossier.draft_step and step > 1:
-        services.dossier_set_step(actor=request.user, dossier_id=dossier.pk, step=step)
+    # GET never writes (DESIGN.md §3.9): the step reached is recorded by the POST that moves on.
     handler = {2: _step_applicant, 3: _step_form, 4: _step_attachments, 5: _step_review}[step]
     return handler(request, dossier)
 
@@ -304,12 +318,14 @@ def _step_review(request, dossier):
 
 
 @login_required
+@html_errors()
 @require_POST
 def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
     """Attach a file to one component (draft step 4 or a supplement)."""
     dossier = _editable(request, dossier_id)
     back = _attachments_page(dossier)
     try:
+        ratelimit.check(request, "upload", account=str(request.user.pk))
         # Checked before the body is read, so a huge upload is not even received.
         services.refuse_oversized_request(
             dossier=dossier, content_length=request.META.get("CONTENT_LENGTH")
@@ -324,7 +340,7 @@ def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
             context=_steps(4)
             if dossier.status == DossierStatus.DRAFT
             else _supplement_context(dossier),
-            status=413,
+            status=exc.status_code if exc.status_code == 429 else 413,
             upload_error=exc.message,
         )
     form = UploadForm(request.POST, request.FILES)
@@ -363,35 +379,31 @@ def _attachments_page(dossier: Dossier) -> str:
 
 @login_required
 @require_POST
+@html_errors(back="dossiers:my_detail")
 def attachment_remove(request: HttpRequest, dossier_id, attachment_id) -> HttpResponse:
     """Take a file off a draft (or a dossier being supplemented)."""
     dossier = _editable(request, dossier_id)
-    try:
-        services.attachment_remove(
-            actor=request.user, dossier_id=dossier.pk, attachment_id=attachment_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã gỡ tệp."))
+    services.attachment_remove(
+        actor=request.user, dossier_id=dossier.pk, attachment_id=attachment_id
+    )
+    messages.success(request, _("Đã gỡ tệp."))
     return redirect(_attachments_page(dossier))
 
 
 @login_required
+@require_safe
+@html_errors()
 def attachment_download(request: HttpRequest, dossier_id, attachment_id) -> FileResponse:
     """Send an attachment to someone who may see its dossier."""
-    try:
-        attachment = selectors.attachment_get_for_user(
-            user=request.user, dossier_id=dossier_id, attachment_id=attachment_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    attachment = selectors.attachment_get_for_user(
+        user=request.user, dossier_id=dossier_id, attachment_id=attachment_id
+    )
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        # The name carries the extension of the type detected from the content, never the
+        # uploader's: "poly.html" that is really a PDF downloads as "poly.pdf".
+        filename=download_name(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"
@@ -406,6 +418,7 @@ def _page(request, qs):
 
 
 @login_required
+@require_safe
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     """List the citizen's dossiers, filtered by status and searched by code or procedure."""
     form = MyDossiersFilterForm(request.GET or None)
@@ -431,6 +444,8 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
+@html_errors()
 def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
     """Show one of the citizen's dossiers: status in words, history, files and open actions."""
     dossier = _get_or_404(
@@ -508,6 +523,7 @@ def my_draft_delete(request: HttpRequest, dossier_id) -> HttpResponse:
 
 
 @login_required
+@html_errors()
 def my_dossier_supplement(request: HttpRequest, dossier_id) -> HttpResponse:
     """Re-upload what the agency asked for, then send the supplement."""
     dossier = _get_or_404(
@@ -552,28 +568,16 @@ def _error_message(request: HttpRequest, exc: ApplicationError) -> None:
 # --- public tracking ---------------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    # A cache counter per client IP and minute: guessing id_last4 for a known code would take
-    # up to 10,000 tries, so 20 a minute makes it impractical.
-    key = f"tracking-rate:{_client_ip(request)}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > settings.TRACKING_RATE_PER_MINUTE
-
-
 def tracking(request: HttpRequest) -> HttpResponse:
     """Look a dossier up by its code and the last 4 digits of the applicant's id number."""
     form = TrackingForm(request.GET or None)
     dossier, not_found, status = None, False, 200
     if request.GET:
-        if _rate_limited(request):
+        # Guessing id_last4 for a known code takes up to 10,000 tries: the page and the API
+        # share one counter per client address (dvctt.client_ip), so either is impractical.
+        try:
+            ratelimit.check(request, "tracking")
+        except ratelimit.RateLimited:
             return render(
                 request,
                 "dossiers/tracking.html",
@@ -608,10 +612,11 @@ def tracking(request: HttpRequest) -> HttpResponse:
 
 def _require_official(request: HttpRequest) -> None:
     if not request.user.is_official:
-        raise PermissionDenied
+        raise PermissionDenied(_("Khu vực làm việc này chỉ dành cho cán bộ, công chức."))
 
 
 @login_required
+@require_safe
 def official_home(request: HttpRequest) -> HttpResponse:
     """List the dossiers of the official's agencies, newest first."""
     _require_official(request)
@@ -632,6 +637,8 @@ def official_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
+@html_errors()
 def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
     """Show a dossier of the official's agency with the actions the official may run."""
     _require_official(request)
@@ -654,6 +661,7 @@ def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
 
 @login_required
 @require_POST
+@html_errors(back="dossiers:official_detail")
 def official_action(request: HttpRequest, dossier_id, action: str) -> HttpResponse:
     """Run one workflow action from the official's dossier page."""
     _require_official(request)
@@ -687,7 +695,7 @@ def counter_filing(request: HttpRequest) -> HttpResponse:
     _require_official(request)
     agencies = list(selectors.reception_agencies(user=request.user))
     if not agencies:
-        raise PermissionDenied
+        raise PermissionDenied(_("Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp."))
     procedures = (
         Procedure.objects.filter(agencies__in=agencies, is_published=True)
         .distinct()
@@ -702,25 +710,24 @@ def counter_filing(request: HttpRequest) -> HttpResponse:
             procedure = procedures.get(cases__pk=data["case"])
             agency = next(a for a in agencies if procedure.agencies.filter(pk=a.pk).exists())
             try:
-                applicant = services.counter_applicant_get_or_create(
-                    actor=request.user,
-                    id_number=data["applicant_id_number"],
-                    data={k: v for k, v in data.items() if k.startswith("applicant_")},
-                )
-                dossier = services.dossier_create_draft(
+                dossier = services.dossier_file_at_counter(
                     actor=request.user,
                     procedure_code=procedure.code,
                     agency_code=agency.code,
                     case_id=data["case"],
-                    channel=Channel.COUNTER,
-                    applicant=applicant,
-                    applicant_data={
-                        k: v for k, v in data.items() if k.startswith("applicant_") and v
-                    },
+                    id_number=data["applicant_id_number"],
+                    identity_checked=data["identity_checked"],
+                    applicant_data={k: v for k, v in data.items() if k.startswith("applicant_")},
+                    submission_id=_submission_id(request),
                 )
             except ApplicationError as exc:
                 _apply_errors(form, exc)
             else:
                 return redirect("dossiers:step", dossier_id=dossier.pk, step=2)
         status = 400
-    return render(request, "officials/counter.html", {"form": form}, status=status)
+    return render(
+        request,
+        "officials/counter.html",
+        {"form": form, "submission_id": _submission_id(request) or uuid.uuid4().hex},
+        status=status,
+    )

@@ -6,6 +6,7 @@ the same Vietnamese message.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -58,7 +59,7 @@ class Conflict(ApplicationError):
 _DRF_CODES: dict[type, tuple[str, str]] = {
     exceptions.NotAuthenticated: ("not_authenticated", _("Bạn cần đăng nhập.")),
     exceptions.AuthenticationFailed: ("authentication_failed", _("Xác thực không thành công.")),
-    exceptions.PermissionDenied: ("permission_denied", ApplicationError.default_message),
+    exceptions.PermissionDenied: ("permission_denied", Forbidden.default_message),
     exceptions.NotFound: ("not_found", _("Không tìm thấy.")),
     exceptions.MethodNotAllowed: ("method_not_allowed", _("Phương thức không được hỗ trợ.")),
     exceptions.NotAcceptable: ("not_acceptable", _("Định dạng không được hỗ trợ.")),
@@ -101,11 +102,16 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
 
     response = exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        # A token that was sent but is expired, revoked or malformed: 401, so clients know to
+        # log in again (a request with no credentials at all stays 403 "not_authenticated").
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+        response["WWW-Authenticate"] = "Token"
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         if isinstance(detail, dict):
@@ -120,5 +126,49 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         ((c, m) for cls, (c, m) in _DRF_CODES.items() if isinstance(exc, cls)),
         (getattr(exc, "default_code", "error"), str(getattr(exc, "detail", exc))),
     )
+    detail = getattr(exc, "detail", None)
+    if isinstance(exc, exceptions.PermissionDenied | exceptions.ParseError) and (
+        detail and str(detail) != str(exc.default_detail)
+    ):
+        # A refusal that names its reason keeps it: each 403 says what was refused.
+        message = str(detail)
     response.data = error_body(code, message)
     return response
+
+
+def html_errors(back: str | None = None):
+    """One error mapper at the HTML edge (instead of an `except ApplicationError` per view).
+
+    NotFound → 404 and Forbidden → 403, each page saying what was refused; any other
+    ApplicationError becomes a message on the page `back` names (a URL name reversed with the
+    view's `dossier_id`), or on the same page, with a 303 so a reload does not resend the form.
+    """
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
+            except ApplicationError as exc:
+                if exc.status_code == status.HTTP_403_FORBIDDEN:
+                    raise PermissionDenied(exc.message) from exc
+                # The message, then what exactly is missing or wrong (the fields' messages).
+                details = [m for msgs in (exc.fields or {}).values() for m in msgs]
+                messages.error(request, " ".join([exc.message, *details]))
+                if back is None:
+                    target = request.get_full_path()
+                else:
+                    ids = {k: v for k, v in kwargs.items() if k == "dossier_id"}
+                    target = reverse(back, kwargs=ids)
+                response = redirect(target)
+                response.status_code = status.HTTP_303_SEE_OTHER
+                return response
+
+        return wrapper
+
+    return decorate

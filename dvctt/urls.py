@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.api import TokenObtainApi
+from accounts.api import TokenListApi, TokenObtainApi, TokenRevokeApi
+from accounts.identity_views import identity_verify
 
 from . import views
 
@@ -13,14 +14,17 @@ admin.site.site_title = "Quản trị DVCTT"
 
 api_v1 = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-auth-token"),
+    path("auth/tokens/", TokenListApi.as_view(), name="api-auth-tokens"),
+    path("auth/tokens/<str:key>/", TokenRevokeApi.as_view(), name="api-auth-token-revoke"),
     path("", include("procedures.api_urls")),
     path("", include("dossiers.api_urls")),
 ]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("", include("django_prometheus.urls")),
+    path("metrics", views.metrics, name="prometheus-django-metrics"),
     path("tuy-chon-hien-thi/", views.preferences, name="preferences"),
+    path("tai-khoan/xac-thuc-danh-tinh/", identity_verify, name="identity_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
@@ -32,6 +36,7 @@ urlpatterns = [
     path("", include("dossiers.urls")),
 ]
 
+handler400 = "dvctt.views.error_400"
 handler403 = "dvctt.views.error_403"
 handler404 = "dvctt.views.error_404"
 handler500 = "dvctt.views.error_500"

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_prometheus import exports
 
+from .client_ip import client_ip, ip_in
+from .errors import error_body
 from .models import WorkerHeartbeat
 
 
@@ -35,16 +42,72 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Serve Prometheus metrics to the configured scrapers only (addresses or a bearer token)."""
+    token = settings.METRICS_BEARER_TOKEN
+    sent = request.headers.get("Authorization", "")
+    by_token = bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+    if not (by_token or ip_in(client_ip(request), settings.METRICS_ALLOWED_ADDRESSES)):
+        return HttpResponse(
+            _("Số liệu giám sát chỉ dành cho hệ thống giám sát đã cấu hình."),
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
+    return exports.ExportToDjangoView(request)
+
+
+def _api_error(request: HttpRequest, code: str, message: str, status: int):
+    # Everything under /api/ answers in the contract's shape (API.md §4), 404s included.
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(error_body(code, message), status=status)
+    return None
+
+
+# Django's PermissionDenied() without a message: say at least what kind of thing was refused.
+_DEFAULT_403 = _("Tài khoản của bạn không được phép mở trang hoặc thực hiện thao tác này.")
+
+
+def _reason(exception: Exception | None, default: str) -> str:
+    text = str(exception or "").strip()
+    return text or str(default)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None):
+    message = _reason(exception, _("Yêu cầu không hợp lệ."))
+    return _api_error(request, "bad_request", message, 400) or render(
+        request, "400.html", {"message": message}, status=400
+    )
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None):
-    return render(request, "403.html", status=403)
+    message = _reason(exception, _DEFAULT_403)
+    return _api_error(request, "permission_denied", message, 403) or render(
+        request, "403.html", {"message": message}, status=403
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = ""):
+    """Say why a form was refused: its security token is missing or out of date."""
+    message = _(
+        "Biểu mẫu đã hết hạn hoặc thiếu mã bảo mật (CSRF). Vui lòng tải lại trang và gửi lại."
+    )
+    return _api_error(request, "csrf_failed", message, 403) or render(
+        request, "403.html", {"message": message}, status=403
+    )
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None):
-    return render(request, "404.html", status=404)
+    return _api_error(request, "not_found", _("Không tìm thấy."), 404) or render(
+        request, "404.html", status=404
+    )
 
 
 def error_500(request: HttpRequest):
-    return render(request, "500.html", status=500)
+    return _api_error(
+        request, "server_error", _("Hệ thống gặp sự cố, vui lòng thử lại sau."), 500
+    ) or render(request, "500.html", status=500)
 
 
 TEXT_SIZES = ("normal", "large", "xlarge")

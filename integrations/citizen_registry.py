@@ -32,7 +32,7 @@ class CitizenRecord:
     phone: str = ""
     email: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         data = asdict(self)
         data["date_of_birth"] = self.date_of_birth.isoformat() if self.date_of_birth else ""
         return data
@@ -133,7 +133,7 @@ def get_citizen_registry() -> CitizenRegistry:
         return HttpCitizenRegistry(
             settings.CITIZEN_REGISTRY_URL,
             timeout=settings.OUTSIDE_CALL_TIMEOUT_SECONDS,
-            token=getattr(settings, "CITIZEN_REGISTRY_TOKEN", ""),
+            token=settings.CITIZEN_REGISTRY_TOKEN,
         )
     return StandInCitizenRegistry()
 

@@ -77,7 +77,8 @@ class CatalogueComponentSerializer(serializers.Serializer):
     name = serializers.CharField()
     originals = serializers.IntegerField()
     copies = serializers.IntegerField()
-    required = serializers.BooleanField()
+    # the API field "required" shadows Field.required only on the class (DRF pops it)
+    required = serializers.BooleanField()  # type: ignore[assignment]
     case = serializers.IntegerField()
     max_size_mb = serializers.IntegerField()
     kind = serializers.CharField()

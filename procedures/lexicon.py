@@ -14,6 +14,7 @@ import itertools
 import re
 import threading
 import time
+from collections.abc import Iterable
 
 WORD = re.compile(r"^[a-z]{2,40}$")
 CACHE_SECONDS = 300
@@ -34,6 +35,19 @@ _current = {"generation": next(_generation)}
 def words_of(folded: str) -> set[str]:
     """Return the lexicon words of a folded text (letters only, two or more)."""
     return {word for word in folded.split() if WORD.match(word)}
+
+
+def words_store(folded_texts: Iterable[str]) -> None:
+    """Add the words of folded catalogue texts to the lexicon (SearchWord), once each."""
+    from .models import SearchWord
+
+    words: set[str] = set()
+    for text in folded_texts:
+        words |= words_of(text)
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True, batch_size=5000
+    )
+    invalidate()
 
 
 def invalidate() -> None:
@@ -72,7 +86,7 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _load() -> tuple[frozenset[str], dict[str, set[str]]]:
+def _load() -> tuple[frozenset[str], frozenset[str], dict[str, set[str]]]:
     from .models import SearchWord
 
     words = set(SearchWord.objects.values_list("word", flat=True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,8 @@ class Procedure(models.Model):
     extra = models.JSONField(_("dữ liệu gốc khác"), default=dict, blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lần cuối"), auto_now=True)
+    # not a column: the number of all matches, set on search results (selectors.py)
+    total_count: int
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -94,7 +98,7 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from .forms_schema import with_field_order
 
         self.form_schema = with_field_order(self.form_schema) if self.form_schema else {}
@@ -105,11 +109,7 @@ class Procedure(models.Model):
         super().save(*args, **kwargs)
         from . import lexicon
 
-        words = lexicon.words_of(self.search_text)
-        SearchWord.objects.bulk_create(
-            [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True
-        )
-        lexicon.invalidate()
+        lexicon.words_store([self.search_text])
 
     def clean(self):
         from .forms_schema import validate_form_schema

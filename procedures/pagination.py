@@ -7,9 +7,9 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class SinglePassPaginator(Paginator):
-    """Paginate a queryset whose rows carry `total_count` (all matches) in one query.
+    """Paginate results whose rows carry `total_count` (all matches): no separate count.
 
-    procedures_search computes it alongside the page: COUNT(*) OVER () over the ranked
+    procedures_search computes it alongside the page's ids: COUNT(*) OVER () over the ranked
     matches, or a count run once as an InitPlan for the catalogue without a query.
 
     A page past the end has no row to read the total from; then the paginator falls back to
@@ -36,7 +36,7 @@ class SinglePassPaginator(Paginator):
             return super().page(number)
         if not rows and not self.allow_empty_first_page:
             raise EmptyPage(self.error_messages["no_results"])
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
     def validate_number_without_count(self, number) -> int:
         try:

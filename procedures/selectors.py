@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, overload
 
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
-    CharField,
     Count,
     F,
     FloatField,
@@ -20,21 +19,20 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
     Window,
 )
-from django.db.models.expressions import Col, RawSQL
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
-from django.db.models.sql.constants import INNER
 from django.shortcuts import get_object_or_404
 
 from . import lexicon
-from .models import Field, Procedure
+from .deadlines import days_value
+from .models import Component, Field, Procedure
 from .text import fold
 
 MAX_QUERY_LENGTH = 200
-# The number of matches rides along with each row (COUNT(*) OVER ()), so that a page of
-# results is one query instead of a count and a page (see pagination.py).
+# The number of matches rides along with each ranked id (COUNT(*) OVER ()), so that a page
+# of results needs no separate count (see pagination.py).
 _TOTAL = Window(expression=Count("pk"))
 
 
@@ -87,23 +85,27 @@ def _word_pattern(choices: list[str]) -> str:
 _SEARCH_TEXT = '"procedures_procedure"."search_text"'
 
 
-def _like(text: str) -> tuple[str, list[str]]:
+# an SQL fragment and its parameters
+_SQL = tuple[str, list[str]]
+
+
+def _like(text: str) -> _SQL:
     # the `contains` lookup: LIKE with % and _ escaped, which the trigram index serves
     return f"{_SEARCH_TEXT} LIKE %s", [f"%{connection.ops.prep_for_like_query(text)}%"]
 
 
-def _regex(pattern: str) -> tuple[str, list[str]]:
+def _regex(pattern: str) -> _SQL:
     return f"{_SEARCH_TEXT} ~ %s", [pattern]
 
 
-def _join(parts: list[tuple[str, list[str]]], glue: str) -> tuple[str, list[str]]:
+def _join(parts: list[_SQL], glue: str) -> _SQL:
     return glue.join(f"({sql})" for sql, _ in parts), [p for _, params in parts for p in params]
 
 
 _INDEXED_WORD = re.compile(r"^[a-z0-9]{3,}$")
 
 
-def _word_start(word: str) -> tuple[str, list[str]]:
+def _word_start(word: str) -> _SQL:
     """Return the SQL of "a word of search_text starts with `word`" for the WHERE clause.
 
     LIKE '% giay%' makes the trigram index merge the word-start trigrams "  g" and " gi",
@@ -120,7 +122,7 @@ def _word_start(word: str) -> tuple[str, list[str]]:
     return _like(f" {word}")
 
 
-def _conditions(plan: _Plan) -> tuple[tuple, tuple, tuple]:
+def _conditions(plan: _Plan) -> tuple[_SQL, _SQL, _SQL]:
     """Return the SQL (text, params) of the phrase, the all-words tier and the WHERE clause.
 
     `search_text` is " " + folded words joined by single spaces, so " ki" marks a word that
@@ -149,7 +151,7 @@ def _conditions(plan: _Plan) -> tuple[tuple, tuple, tuple]:
     return phrase, all_words, where
 
 
-def _rank_sql(plan: _Plan, phrase: tuple, all_words: tuple) -> tuple[str, list[str]]:
+def _rank_sql(plan: _Plan, phrase: _SQL, all_words: _SQL) -> _SQL:
     # One CASE ranks the tiers: 20 phrase, 10 all words, and for typo matches the share of
     # query words found as typed (0..1). The share costs a LIKE per word, where trigram
     # similarity of each candidate cost ~30 µs a row.
@@ -162,7 +164,7 @@ def _rank_sql(plan: _Plan, phrase: tuple, all_words: tuple) -> tuple[str, list[s
     )
 
 
-def _rank_python(plan: _Plan, rows) -> list[int]:
+def _rank_python(plan: _Plan, rows: Iterable[tuple[int, str, int]]) -> list[int]:
     patterns = [
         re.compile(_word_pattern(plan.choices[word])) for word in plan.words if plan.choices[word]
     ] or [re.compile(re.escape(f" {word}")) for word in plan.words]
@@ -181,124 +183,105 @@ def _rank_python(plan: _Plan, rows) -> list[int]:
     return [item[-1] for item in ranked]
 
 
-class _RankedJoin:
-    """INNER JOIN (the ranking query) AS alias ON alias.sr_id = <procedure>.id.
+class RankedProcedures:
+    """The procedures a search found, best first, read one page (slice) at a time.
 
-    The ranking query reads only narrow columns (id, rank keys, COUNT(*) OVER ()) of every
-    match and keeps the best `high_mark` rows of the page being read; the wide procedure rows
-    (JSON schema, legal basis…) and their field are fetched only for those. Ranking the wide
-    rows directly made PostgreSQL carry thousands of them through the window and the sort
-    (~25 % of the statement on common phrases at 100,000 procedures). It is still a single
-    statement, so the page and its total stay one query. Implements the interface Django's
-    compiler expects of an alias_map entry (see django.db.models.sql.datastructures.Join).
+    Reading a slice runs the ranking on narrow rows only (id, rank keys and the number of
+    all matches, COUNT(*) OVER ()), keeps the slice's ids, then fetches the wide procedure
+    rows (JSON schema, legal basis…) and their field for those ids alone (`in_bulk`).
+    Ranking the wide rows directly made PostgreSQL carry thousands of them through the
+    window and the sort (~25 % of the statement on common phrases at 100,000 procedures).
+    Every row read carries `total_count`, which SinglePassPaginator takes as the count.
     """
 
-    join_type = INNER
-    nullable = False
-    filtered_relation = None
+    ordered = True  # for Paginator: the order is the ranking's
 
-    class join_field:  # read by Query.set_group_by(); the ranking has no model fields
-        class related_model:
-            class _meta:
-                local_concrete_fields = ()
-
-    def __init__(self, ranking: QuerySet, parent_alias: str, table_alias: str):
+    def __init__(
+        self,
+        ranking: QuerySet[Procedure, tuple[int, int]] | None = None,
+        *,
+        ids: list[int] | None = None,
+        prefetch: tuple[Any, ...] = (),
+    ):
+        # `ranking` yields (id, total) in rank order; `ids` is a ranking made in Python
         self.ranking = ranking
-        self.table_name = table_alias
-        self.parent_alias = parent_alias
-        self.table_alias = table_alias
+        self._ids = ids
+        self._prefetch = prefetch
 
-    def as_sql(self, compiler, connection):
-        ranking = self.ranking
-        high_mark = compiler.query.high_mark
-        if high_mark is not None:
-            # rows past the page are never read: only their count, which COUNT(*) OVER ()
-            # computes before the LIMIT
-            ranking = ranking[:high_mark]
-        sql, params = ranking.query.get_compiler(connection=connection).as_sql()
-        qn = compiler.quote_name_unless_alias
-        return (
-            f"INNER JOIN ({sql}) {qn(self.table_alias)} "
-            f"ON ({qn(self.table_alias)}.{qn('sr_id')} = {qn(self.parent_alias)}.{qn('id')})",
-            params,
+    def prefetch_related(self, *lookups: Any) -> RankedProcedures:
+        """Return the same results with `lookups` prefetched on the rows of each slice."""
+        return RankedProcedures(self.ranking, ids=self._ids, prefetch=(*self._prefetch, *lookups))
+
+    def count(self) -> int:
+        """Return the number of all matches (a separate query; pages carry it for free)."""
+        if self.ranking is None:
+            return len(self._ids or [])
+        return self.ranking.count()
+
+    def _ranked(self, key: slice) -> list[tuple[int, int]]:
+        if self.ranking is None:
+            ids = self._ids or []
+            return [(pk, len(ids)) for pk in ids[key]]
+        return list(self.ranking[key])
+
+    @overload
+    def __getitem__(self, key: int) -> Procedure: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Procedure]: ...
+
+    def __getitem__(self, key: int | slice) -> Procedure | list[Procedure]:
+        if isinstance(key, int):
+            if key < 0:
+                raise IndexError("RankedProcedures does not read from the end.")
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        ranked = self._ranked(key)
+        if not ranked:
+            return []
+        rows = (
+            Procedure.objects.select_related("field")
+            .prefetch_related(*self._prefetch)
+            .in_bulk([pk for pk, _ in ranked])
         )
+        for pk, total in ranked:
+            rows[pk].total_count = total
+        return [rows[pk] for pk, _ in ranked]
 
-    def relabeled_clone(self, change_map):
-        return self.__class__(
-            self.ranking,
-            change_map.get(self.parent_alias, self.parent_alias),
-            change_map.get(self.table_alias, self.table_alias),
-        )
+    def __iter__(self) -> Iterator[Procedure]:
+        return iter(self[:])
 
-    @property
-    def identity(self):
-        return (self.__class__, id(self.ranking), self.parent_alias, self.table_alias)
-
-    def equals(self, other) -> bool:
-        return self == other
-
-    def __eq__(self, other):
-        if not isinstance(other, _RankedJoin):
-            return NotImplemented
-        return self.identity == other.identity
-
-    def __hash__(self):
-        return hash(self.identity)
-
-    def demote(self):
-        return self
-
-    def promote(self):
-        return self
+    def __len__(self) -> int:
+        # for the Paginator protocol; counting is a query of its own
+        return self.count()
 
 
-_RANKED = "procedures_search_ranked"
+def _ranked(
+    matches: QuerySet[Procedure], keys: list[tuple[str, Any, bool]], *, count_apart: bool = False
+) -> RankedProcedures:
+    """Return the procedures of `matches` (filtered, unsliced) in the order of `keys`.
 
-
-_FLOAT = FloatField()
-_INTEGER = IntegerField()
-_CHAR = CharField()
-
-
-@functools.cache
-def _ranked_column(name: str, output_field) -> Col:
-    target = output_field.clone()
-    target.set_attributes_from_name(name)
-    target.model = Procedure  # Col's identity (hash) names a model; the column is the join's
-    return Col(_RANKED, target, output_field)
-
-
-def _two_stage(
-    ranking: QuerySet, keys: list[tuple[str, object, object, bool]], *, count_apart: bool = False
-) -> QuerySet:
-    """Return the procedures of `ranking` (filtered, unsliced) in the order of `keys`.
-
-    `keys` are (name, expression, output field, descending) and must end with a unique one.
+    `keys` are (name, expression, descending) and must end with a unique one.
     With `count_apart` the total is a separate count (an InitPlan run once) instead of
     COUNT(*) OVER (): over the whole catalogue the window made PostgreSQL fully sort every
     procedure (spilling to disk) where the page needs only a top-N heap.
     """
+    total: Any = _TOTAL
     if count_apart:
-        matches = ranking.order_by().values(_all=Value(1)).annotate(n=Count("pk")).values("n")
-        total = Subquery(matches, output_field=IntegerField())
-    else:
-        total = _TOTAL
-    ranking = ranking.values(
-        sr_id=F("pk"), sr_total=total, **{f"sr_{name}": expr for name, expr, _, _ in keys}
-    ).order_by(*[f"{'-' if desc else ''}sr_{name}" for name, _, _, desc in keys])
-    qs = Procedure.objects.select_related("field")
-    query = qs.query
-    base = query.get_initial_alias()
-    query.alias_map[_RANKED] = _RankedJoin(ranking, base, _RANKED)
-    query.alias_refcount[_RANKED] = 1
-    query.table_map[_RANKED] = [_RANKED]
-    columns = {name: _ranked_column(f"sr_{name}", field) for name, _, field, _ in keys}
-    return qs.annotate(total_count=_ranked_column("sr_total", _INTEGER)).order_by(
-        *[columns[name].desc() if desc else columns[name].asc() for name, _, _, desc in keys]
+        counted = matches.order_by().values(_all=Value(1)).annotate(n=Count("pk")).values("n")
+        total = Subquery(counted, output_field=IntegerField())
+    ranking = (
+        matches.annotate(sr_total=total)
+        .annotate(**{f"sr_{name}": expr for name, expr, _ in keys})
+        .order_by(*[f"{'-' if desc else ''}sr_{name}" for name, _, desc in keys])
+        .values_list("pk", "sr_total")
     )
+    return RankedProcedures(ranking)
 
 
-def procedures_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
+def procedures_search(*, filters: CatalogueFilters) -> RankedProcedures:
     """Return published procedures matching the filters; with a query, best match first.
 
     The query is folded like `search_text` (no diacritics, lower case) and ranked in tiers:
@@ -307,40 +290,32 @@ def procedures_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
     typed. Within a tier the most used procedure comes first, then the shortest. On
     PostgreSQL every condition is served by the GIN trigram index on `search_text`, and the
     matches are ranked and counted on narrow rows before the page's rows are fetched
-    (_RankedJoin); on SQLite the same ranking is computed in Python.
+    (RankedProcedures); on SQLite the same ranking is computed in Python.
     """
     plan = _plan(filters.q)
-    postgres = connection.vendor == "postgresql"
     if not plan.folded:
-        if postgres:
-            return _two_stage(
-                _filtered(filters),
-                [
-                    ("popularity", F("popularity"), _INTEGER, True),
-                    ("code", F("code"), _CHAR, False),
-                ],
-                count_apart=True,
-            )
-        qs = _filtered(filters).select_related("field").annotate(total_count=_TOTAL)
-        return qs.order_by("-popularity", "code")
-    if postgres:
+        return _ranked(
+            _filtered(filters),
+            [("popularity", F("popularity"), True), ("code", F("code"), False)],
+            count_apart=True,
+        )
+    if connection.vendor == "postgresql":
         phrase, all_words, where = _conditions(plan)
         # the SQL text is ours alone: every word of the query travels as a parameter
-        condition = RawSQL(*where, output_field=BooleanField())  # noqa: S611
-        rank = RawSQL(*_rank_sql(plan, phrase, all_words))  # noqa: S611
-        return _two_stage(
+        condition = RawSQL(where[0], where[1], output_field=BooleanField())  # noqa: S611
+        rank_sql, rank_params = _rank_sql(plan, phrase, all_words)
+        rank = RawSQL(rank_sql, rank_params, output_field=FloatField())  # noqa: S611
+        return _ranked(
             _filtered(filters).filter(condition),
             [
-                ("rank", rank, _FLOAT, True),
-                ("popularity", F("popularity"), _INTEGER, True),
-                ("text_length", Length("search_text"), _INTEGER, False),
-                ("pk", F("pk"), _INTEGER, False),
+                ("rank", rank, True),
+                ("popularity", F("popularity"), True),
+                ("text_length", Length("search_text"), False),
+                ("pk", F("pk"), False),
             ],
         )
-    qs = _filtered(filters).select_related("field").annotate(total_count=_TOTAL)
-    ids = _rank_python(plan, qs.values_list("pk", "search_text", "popularity"))
-    order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], default=Value(0))
-    return qs.filter(pk__in=ids).order_by(order) if ids else qs.none()
+    rows = _filtered(filters).values_list("pk", "search_text", "popularity")
+    return RankedProcedures(ids=_rank_python(plan, rows))
 
 
 def procedure_suggestions(*, q: str, limit: int = 5) -> list[Procedure]:
@@ -379,19 +354,104 @@ def procedure_get_public(*, code: str) -> Procedure:
     )
 
 
-def procedure_public_snapshot(*, code: str) -> dict:
-    """Return the API detail (API.md §4) of the published procedure with `code`, or 404."""
-    from .services import procedure_snapshot
+def _component_dict(component: Component) -> dict[str, Any]:
+    return {
+        "id": component.id,
+        "name": component.name,
+        "originals": component.originals,
+        "copies": component.copies,
+        "required": component.required,
+        "case": component.case_id,
+        "max_size_mb": component.max_size_mb,
+        "kind": component.kind,
+        "note": component.note,
+        "template_file": component.template_file,
+        "template_url": (f"/thu-tuc/mau/{component.id}/" if component.template_upload else ""),
+        "once_only": component.once_only,
+    }
 
+
+def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
+    """Return the API detail representation (API.md §4) of the procedure as it is now."""
+    procedure = (
+        Procedure.objects.select_related("field")
+        .prefetch_related("cases", "components", "fees", "steps", "agencies")
+        .get(pk=procedure.pk)
+    )
+    cases = sorted(procedure.cases.all(), key=lambda c: (c.position, c.id))
+    case_order = {case.id: index for index, case in enumerate(cases)}
+    components = sorted(
+        procedure.components.all(), key=lambda c: (case_order.get(c.case_id, 0), c.position, c.id)
+    )
+    flat = [_component_dict(c) for c in components]
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "field": procedure.field.name,
+        "field_code": procedure.field.code,
+        "levels": list(procedure.levels),
+        "agency_type": procedure.agency_type,
+        "online_mode": procedure.online_mode,
+        "processing_days": days_value(procedure.processing_days),
+        "processing_calendar_days": procedure.processing_calendar_days,
+        "online_processing_days": days_value(procedure.online_processing_days),
+        "processing_note": procedure.processing_note,
+        "result": procedure.result,
+        "conditions": procedure.conditions,
+        "legal_basis": list(procedure.legal_basis),
+        "paperless_only": procedure.paperless_only,
+        "fees": [
+            {
+                "name": fee.name,
+                "amount": fee.amount,
+                "online_amount": fee.online_amount,
+                "note": fee.note,
+                "case": fee.case_id,
+            }
+            for fee in sorted(procedure.fees.all(), key=lambda f: (f.position, f.id))
+        ],
+        "cases": [
+            {
+                "id": case.id,
+                "name": case.name,
+                "processing_days": days_value(case.processing_days),
+                "components": [c for c in flat if c["case"] == case.id],
+            }
+            for case in cases
+        ],
+        "components": flat,
+        "form_schema": procedure.form_schema,
+        "agencies": [
+            {"code": agency.code, "name": agency.name}
+            for agency in sorted(procedure.agencies.all(), key=lambda a: a.code)
+        ],
+        "steps": [
+            {
+                "position": step.position,
+                "name": step.name,
+                "role": step.role,
+                "unit_code": step.unit_code,
+                "duration_hours": step.duration_hours,
+            }
+            for step in sorted(procedure.steps.all(), key=lambda s: (s.position, s.id))
+        ],
+        "version": procedure.version,
+    }
+
+
+def procedure_public_snapshot(*, code: str) -> dict[str, Any]:
+    """Return the API detail (API.md §4) of the published procedure with `code`, or 404."""
     procedure = get_object_or_404(Procedure.objects.filter(is_published=True).only("pk"), code=code)
     return procedure_snapshot(procedure=procedure)
 
 
 __all__ = [
     "CatalogueFilters",
+    "RankedProcedures",
     "fields_with_counts",
     "procedure_get_public",
     "procedure_public_snapshot",
+    "procedure_snapshot",
     "procedure_suggestions",
     "procedures_popular",
     "procedures_search",

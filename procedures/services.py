@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -11,12 +12,10 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.constants import StaffRoleName
-from accounts.models import Agency
+from accounts.models import Agency, User
 
-from .constants import OnceOnly, OnlineMode
-from .deadlines import days_value, deadline_from_note, parse_days
-from .forms_schema import validate_form_schema
+from .catalogue_file import DEFAULT_CASE_NAME, clean_row
+from .deadlines import days_value
 from .models import (
     Component,
     FeeItem,
@@ -26,93 +25,10 @@ from .models import (
     ProcedureVersion,
     ProcessStep,
 )
-from .process import validate_steps
+
+# re-exported: dossiers/selectors.py (issue 11) imports procedure_snapshot from here
+from .selectors import procedure_snapshot as procedure_snapshot
 from .text import fold
-
-
-def _component_dict(component) -> dict[str, Any]:
-    return {
-        "id": component.id,
-        "name": component.name,
-        "originals": component.originals,
-        "copies": component.copies,
-        "required": component.required,
-        "case": component.case_id,
-        "max_size_mb": component.max_size_mb,
-        "kind": component.kind,
-        "note": component.note,
-        "template_file": component.template_file,
-        "template_url": (f"/thu-tuc/mau/{component.id}/" if component.template_upload else ""),
-        "once_only": component.once_only,
-    }
-
-
-def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
-    """Return the API detail representation (API.md §4) of the procedure as it is now."""
-    procedure = (
-        Procedure.objects.select_related("field")
-        .prefetch_related("cases", "components", "fees", "steps", "agencies")
-        .get(pk=procedure.pk)
-    )
-    cases = sorted(procedure.cases.all(), key=lambda c: (c.position, c.id))
-    case_order = {case.id: index for index, case in enumerate(cases)}
-    components = sorted(
-        procedure.components.all(), key=lambda c: (case_order.get(c.case_id, 0), c.position, c.id)
-    )
-    flat = [_component_dict(c) for c in components]
-    return {
-        "code": procedure.code,
-        "name": procedure.name,
-        "field": procedure.field.name,
-        "field_code": procedure.field.code,
-        "levels": list(procedure.levels),
-        "agency_type": procedure.agency_type,
-        "online_mode": procedure.online_mode,
-        "processing_days": days_value(procedure.processing_days),
-        "processing_calendar_days": procedure.processing_calendar_days,
-        "online_processing_days": days_value(procedure.online_processing_days),
-        "processing_note": procedure.processing_note,
-        "result": procedure.result,
-        "conditions": procedure.conditions,
-        "legal_basis": list(procedure.legal_basis),
-        "paperless_only": procedure.paperless_only,
-        "fees": [
-            {
-                "name": fee.name,
-                "amount": fee.amount,
-                "online_amount": fee.online_amount,
-                "note": fee.note,
-                "case": fee.case_id,
-            }
-            for fee in sorted(procedure.fees.all(), key=lambda f: (f.position, f.id))
-        ],
-        "cases": [
-            {
-                "id": case.id,
-                "name": case.name,
-                "processing_days": days_value(case.processing_days),
-                "components": [c for c in flat if c["case"] == case.id],
-            }
-            for case in cases
-        ],
-        "components": flat,
-        "form_schema": procedure.form_schema,
-        "agencies": [
-            {"code": agency.code, "name": agency.name}
-            for agency in sorted(procedure.agencies.all(), key=lambda a: a.code)
-        ],
-        "steps": [
-            {
-                "position": step.position,
-                "name": step.name,
-                "role": step.role,
-                "unit_code": step.unit_code,
-                "duration_hours": step.duration_hours,
-            }
-            for step in sorted(procedure.steps.all(), key=lambda s: (s.position, s.id))
-        ],
-        "version": procedure.version,
-    }
 
 
 def _without_version(snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -120,7 +36,7 @@ def _without_version(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def procedure_publish(*, procedure: Procedure, actor=None) -> ProcedureVersion:
+def procedure_publish(*, procedure: Procedure, actor: User | None = None) -> ProcedureVersion:
     """Freeze the procedure's current content as a new version unless nothing changed."""
     # Lock the row so that two publishers cannot both take the same version number.
     locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
@@ -130,8 +46,9 @@ def procedure_publish(*, procedure: Procedure, actor=None) -> ProcedureVersion:
         return latest
     number = latest.number + 1 if latest is not None else max(locked.version, 1)
     snapshot["version"] = number
-    locked.version = number
-    locked.save(update_fields=["version", "updated_at"])
+    if locked.version != number:
+        locked.version = number
+        locked.save(update_fields=["version", "updated_at"])
     procedure.version = number
     return ProcedureVersion.objects.create(procedure=locked, number=number, snapshot=snapshot)
 
@@ -145,51 +62,6 @@ def procedure_current_version(*, procedure: Procedure) -> ProcedureVersion:
 
 
 # --- Import and export of catalogue files (format of shared/data/procedures.json) ----------
-
-# Keys of a catalogue row that map onto model columns; every other key is kept in `extra`.
-_KNOWN_KEYS = {
-    "code",
-    "name",
-    "field",
-    "levels",
-    "agency_type",
-    "processing_days",
-    "processing_calendar_days",
-    "online_processing_days",
-    "processing_note",
-    "online_mode",
-    "fees",
-    "components",
-    "result",
-    "conditions",
-    "legal_basis",
-    "source",
-    "form_schema",
-    "steps",
-    "agencies",
-    "popularity",
-    "paperless_only",
-    "is_published",
-    "demo",
-    "demo_fields",
-    "once_only",
-}
-# Facts the demo may complete; a value under "demo" wins over the source's.
-_DEMO_KEYS = {
-    "field",
-    "levels",
-    "online_mode",
-    "processing_days",
-    "processing_calendar_days",
-    "online_processing_days",
-    "fees",
-    "form_schema",
-    "steps",
-    "agencies",
-    "popularity",
-    "once_only",
-}
-DEFAULT_CASE_NAME = "Trường hợp chung"
 
 
 class ImportRowError(Exception):
@@ -208,306 +80,165 @@ class ImportResult:
     warnings: list[str] = dataclass_field(default_factory=list)
 
 
-def case_name_from_condition(condition: str | None) -> str:
-    """Return the case name for a component's `condition` (the data README's rule)."""
-    name = " ".join((condition or "").split()).rstrip(":").strip()
-    return name or DEFAULT_CASE_NAME
-
-
-def _required(component: dict) -> bool:
-    # The source often leaves "bắt buộc" unset; such a document is required within its case
-    # unless its own text makes it conditional ("nếu có", "trường hợp…") — data README.
-    # A parenthesised "(nếu …)" ties the document to a choice of the applicant, e.g. the paper
-    # declaration "(nếu … nộp hồ sơ theo hình thức trực tiếp …)" that the e-form replaces online.
-    if component.get("required") is not None:
-        return bool(component["required"])
-    text = (component.get("name") or "").strip().lower()
-    return not (text.startswith("trường hợp") or "nếu có" in text or "(nếu " in text)
-
-
-def _merged(row: dict) -> tuple[dict, list[str]]:
-    demo = row.get("demo") or {}
-    if not isinstance(demo, dict):
-        raise ValueError(_('"demo" phải là một đối tượng.'))
-    merged = {**row}
-    demo_fields = [key for key in demo if key in _DEMO_KEYS]
-    merged.update({key: demo[key] for key in demo_fields})
-    for key in row.get("demo_fields") or []:
-        if key not in demo_fields:
-            demo_fields.append(key)
-    return merged, sorted(demo_fields)
-
-
-def _once_only_value(value: Any) -> str:
-    if value in (None, "", False):
-        return ""
-    if value not in OnceOnly.values:
-        raise ValueError(
-            _('lý do không yêu cầu nộp "%(v)s" không hợp lệ (%(ok)s).')
-            % {"v": value, "ok": ", ".join(OnceOnly.values)}
-        )
-    return value
-
-
-def _once_only_by_position(items: Any) -> dict[int, str]:
-    # "once_only": [{"component": <1-based position>, "why": "state_data" | "e_form"}] —
-    # declared as data next to the source's list, never guessed from the document's wording.
-    if items in (None, []):
-        return {}
-    if not isinstance(items, list):
-        raise ValueError(_('"once_only" phải là danh sách.'))
-    found = {}
-    for item in items:
-        position = item.get("component") if isinstance(item, dict) else None
-        if isinstance(position, bool) or not isinstance(position, int) or position < 1:
-            raise ValueError(_('"once_only": mỗi mục cần "component" là số thứ tự giấy tờ.'))
-        found[position] = _once_only_value(item.get("why"))
-    return found
-
-
-def _amount(value: Any, label: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(_("%(label)s phải là số nguyên không âm (đồng).") % {"label": label})
-    return value
-
-
-def _clean_row(row: Any) -> dict[str, Any]:
-    """Validate one catalogue row and return the values to store (ValueError on bad data)."""
-    if not isinstance(row, dict):
-        raise ValueError(_("mỗi thủ tục phải là một đối tượng JSON."))
-    data, demo_fields = _merged(row)
-    code = str(data.get("code") or "").strip()
-    if not code or len(code) > 30:
-        raise ValueError(_("thiếu mã thủ tục hoặc mã dài quá 30 ký tự."))
-    name = " ".join(str(data.get("name") or "").split())
-    if not name:
-        raise ValueError(_("thiếu tên thủ tục."))
-    field_name = " ".join(str(data.get("field") or "").split())
-    if not field_name:
-        raise ValueError(_("thiếu lĩnh vực."))
-    online_mode = data.get("online_mode") or OnlineMode.PARTIAL
-    if online_mode not in OnlineMode.values:
-        raise ValueError(
-            _('mức độ trực tuyến "%(mode)s" không hợp lệ (full, partial, none).')
-            % {"mode": online_mode}
-        )
-    try:
-        days = parse_days(data.get("processing_days")) or 0
-        online_days = parse_days(data.get("online_processing_days"))
-    except ValueError as exc:
-        raise ValueError(
-            _("thời hạn giải quyết phải là số ngày không âm (tối đa 2 chữ số thập phân).")
-        ) from exc
-    # The catalogue says calendar days and a separate online time in its note; an explicit
-    # key of the row wins over what the note says.
-    from_note = deadline_from_note(str(data.get("processing_note") or ""), days)
-    calendar = data.get("processing_calendar_days")
-    calendar = from_note["calendar"] if calendar is None else bool(calendar)
-    if online_days is None and "online_processing_days" not in data:
-        online_days = from_note["online_days"]
-    levels = data.get("levels") or []
-    if not isinstance(levels, list) or not all(isinstance(level, str) for level in levels):
-        raise ValueError(_("cấp thực hiện phải là danh sách chuỗi."))
-    fees = []
-    for index, fee in enumerate(data.get("fees") or [], start=1):
-        if not isinstance(fee, dict):
-            raise ValueError(_("phí thứ %(n)s không hợp lệ.") % {"n": index})
-        fees.append(
-            {
-                "name": (str(fee.get("name") or "") or _("Phí, lệ phí"))[:300],
-                "amount": _amount(fee.get("amount_vnd"), _("Mức phí thứ %(n)s") % {"n": index}),
-                "online_amount": _amount(
-                    fee.get("online_amount_vnd"),
-                    _("Mức phí trực tuyến thứ %(n)s") % {"n": index},
-                ),
-                "note": str(fee.get("note") or ""),
-                "position": index,
-            }
-        )
-    once_only = _once_only_by_position(data.get("once_only"))
-    components = []
-    for index, component in enumerate(data.get("components") or [], start=1):
-        if not isinstance(component, dict) or not str(component.get("name") or "").strip():
-            raise ValueError(_("thành phần hồ sơ thứ %(n)s thiếu tên.") % {"n": index})
-        counts = {}
-        for key in ("originals", "copies"):
-            value = component.get(key, 1 if key == "originals" else 0)
-            value = 0 if value is None else value
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(
-                    _("thành phần hồ sơ thứ %(n)s: số bản phải là số nguyên không âm.")
-                    % {"n": index}
-                )
-            counts[key] = value
-        files = component.get("form_files") or []
-        components.append(
-            {
-                "case": case_name_from_condition(component.get("condition")),
-                "name": str(component["name"]).strip(),
-                "required": _required(component),
-                "kind": str(component.get("kind") or "")[:30],
-                "note": str(component.get("note") or ""),
-                "template_file": str(files[0])[:300] if files else "",
-                "once_only": once_only.get(index, _once_only_value(component.get("once_only"))),
-                "max_size_mb": int(component.get("max_size_mb") or 10),
-                "position": index,
-                **counts,
-            }
-        )
-    form_schema = data.get("form_schema") or {}
-    try:
-        validate_form_schema(form_schema)
-    except DjangoValidationError as exc:
-        raise ValueError(
-            _("biểu mẫu điện tử không hợp lệ: %(e)s") % {"e": "; ".join(exc.messages)}
-        ) from exc
-    steps = []
-    for index, step in enumerate(data.get("steps") or [], start=1):
-        if not isinstance(step, dict) or step.get("role") not in StaffRoleName.values:
-            raise ValueError(_("bước xử lý thứ %(n)s thiếu vai trò hợp lệ.") % {"n": index})
-        hours = step.get("duration_hours")
-        if isinstance(hours, bool) or not isinstance(hours, int) or hours < 0:
-            raise ValueError(_("bước xử lý thứ %(n)s: số giờ không hợp lệ.") % {"n": index})
-        steps.append(
-            {
-                "position": int(step.get("position") or index),
-                "name": str(step.get("name") or "")[:200] or _("Bước %(n)s") % {"n": index},
-                "role": step["role"],
-                "unit_code": str(step.get("unit_code") or "")[:50],
-                "duration_hours": hours,
-            }
-        )
-    try:
-        validate_steps(processing_days=days, durations=[s["duration_hours"] for s in steps])
-    except DjangoValidationError as exc:
-        raise ValueError("; ".join(exc.messages)) from exc
-    legal_basis = data.get("legal_basis") or []
-    if not isinstance(legal_basis, list):
-        raise ValueError(_("căn cứ pháp lý phải là danh sách."))
-    return {
-        "code": code,
-        "field_name": field_name,
-        "fees": fees,
-        "components": components,
-        "steps": steps,
-        "agencies": [str(a) for a in data.get("agencies") or []],
-        "values": {
-            "name": name,
-            "levels": levels,
-            "agency_type": str(data.get("agency_type") or ""),
-            "online_mode": online_mode,
-            "processing_days": days,
-            "processing_calendar_days": calendar,
-            "online_processing_days": online_days,
-            "processing_note": str(data.get("processing_note") or ""),
-            "result": str(data.get("result") or ""),
-            "conditions": str(data.get("conditions") or ""),
-            "legal_basis": legal_basis,
-            "form_schema": form_schema,
-            "paperless_only": bool(data.get("paperless_only", False)),
-            "is_published": bool(data.get("is_published", True)),
-            "popularity": int(data.get("popularity") or 0),
-            "source": str(data.get("source") or "")[:500],
-            "demo_fields": demo_fields,
-            "extra": {key: value for key, value in row.items() if key not in _KNOWN_KEYS},
-        },
-    }
-
-
-def _field_for(name: str) -> Field:
-    field = Field.objects.filter(name=name).first()
+def _field_for(name: str, fields: dict[str, Field]) -> Field:
+    field = fields.get(name)
     if field is not None:
         return field
+    taken = {field.code for field in fields.values()}
     base = slugify(fold(name))[:70] or "linh-vuc"
     code, n = base, 1
-    while Field.objects.filter(code=code).exists():
+    while code in taken:
         n += 1
         code = f"{base}-{n}"
-    return Field.objects.create(code=code, name=name)
+    fields[name] = Field.objects.create(code=code, name=name)
+    return fields[name]
 
 
-def _store(clean: dict, agencies_by_code: dict[str, Agency]) -> tuple[Procedure, bool]:
-    procedure = Procedure.objects.filter(code=clean["code"]).first()
+_COMPONENT_COLUMNS = [
+    "case",
+    "name",
+    "originals",
+    "copies",
+    "required",
+    "kind",
+    "note",
+    "template_file",
+    "max_size_mb",
+    "once_only",
+    "position",
+]
+
+
+def _store_documents(
+    procedure: Procedure, components: list[dict[str, Any]], *, created: bool
+) -> None:
+    # Cases and components are matched by name so that their ids (which dossier drafts and
+    # attachments refer to) survive a re-import of an unchanged document list.
+    stale_cases = {} if created else {case.name: case for case in procedure.cases.all()}
+    case_names = list(dict.fromkeys(c["case"] for c in components)) or [DEFAULT_CASE_NAME]
+    cases: dict[str, ProcedureCase] = {}
+    new_cases: list[ProcedureCase] = []
+    moved_cases: list[ProcedureCase] = []
+    for position, name in enumerate(case_names):
+        case = stale_cases.pop(name, None)
+        if case is None:
+            new_cases.append(ProcedureCase(procedure=procedure, name=name, position=position))
+            case = new_cases[-1]
+        elif case.position != position:
+            case.position = position
+            moved_cases.append(case)
+        cases[name] = case
+    ProcedureCase.objects.bulk_create(new_cases)
+    ProcedureCase.objects.bulk_update(moved_cases, ["position"])
+
+    existing: dict[tuple[str, str], list[Component]] = {}
+    if not created:
+        for component in procedure.components.select_related("case"):
+            existing.setdefault((component.case.name, component.name), []).append(component)
+    new: list[Component] = []
+    changed: list[Component] = []
+    kept: set[int | None] = set()
+    for spec in components:
+        matches = existing.get((spec["case"], spec["name"])) or []
+        component = matches.pop(0) if matches else Component(procedure=procedure)
+        values = {**spec, "case": cases[spec["case"]]}
+        if component.pk is None:
+            new.append(component)
+        elif any(getattr(component, key) != values[key] for key in _COMPONENT_COLUMNS):
+            changed.append(component)
+        for key in _COMPONENT_COLUMNS:
+            setattr(component, key, values[key])
+        kept.add(component.pk)
+    Component.objects.bulk_update(changed, _COMPONENT_COLUMNS)
+    if not created:
+        procedure.components.exclude(pk__in=kept - {None}).delete()
+        ProcedureCase.objects.filter(pk__in=[case.pk for case in stale_cases.values()]).delete()
+    Component.objects.bulk_create(new)
+
+
+def _store(
+    clean: dict[str, Any],
+    *,
+    procedure: Procedure | None,
+    fields: dict[str, Field],
+    agencies_by_code: dict[str, Agency],
+) -> tuple[Procedure, bool]:
     created = procedure is None
-    if created:
+    if procedure is None:
         procedure = Procedure(code=clean["code"])
     for key, value in clean["values"].items():
         setattr(procedure, key, value)
-    procedure.field = _field_for(clean["field_name"])
-    procedure.full_clean(exclude=["field", "agencies", "source", "search_text"])
+    procedure.field = _field_for(clean["field_name"], fields)
+    # the code is unique within the file and matched to the stored row by the caller
+    procedure.full_clean(
+        exclude=["field", "agencies", "source", "search_text"], validate_unique=False
+    )
     procedure.save()
-
-    # Cases and components are matched by name so that their ids (which dossier drafts and
-    # attachments refer to) survive a re-import of an unchanged document list.
-    cases = {case.name: case for case in procedure.cases.all()}
-    case_names = list(dict.fromkeys(c["case"] for c in clean["components"])) or [DEFAULT_CASE_NAME]
-    kept_cases = {}
-    for position, case_name in enumerate(case_names):
-        case = cases.pop(case_name, None) or ProcedureCase(procedure=procedure, name=case_name)
-        case.position = position
-        case.save()
-        kept_cases[case_name] = case
-    existing = {}
-    for component in procedure.components.select_related("case"):
-        existing.setdefault((component.case.name, component.name), []).append(component)
-    kept_components = set()
-    for spec in clean["components"]:
-        matches = existing.get((spec["case"], spec["name"])) or []
-        component = matches.pop(0) if matches else Component(procedure=procedure)
-        component.case = kept_cases[spec["case"]]
-        for key in ("name", "originals", "copies", "required", "kind", "note"):
-            setattr(component, key, spec[key])
-        for key in ("template_file", "max_size_mb", "position", "once_only"):
-            setattr(component, key, spec[key])
-        component.save()
-        kept_components.add(component.pk)
-    procedure.components.exclude(pk__in=kept_components).delete()
-    ProcedureCase.objects.filter(pk__in=[case.pk for case in cases.values()]).delete()
-
-    procedure.fees.all().delete()
+    _store_documents(procedure, clean["components"], created=created)
+    if not created:
+        procedure.fees.all().delete()
+        procedure.steps.all().delete()
     FeeItem.objects.bulk_create(FeeItem(procedure=procedure, **fee) for fee in clean["fees"])
-    procedure.steps.all().delete()
     ProcessStep.objects.bulk_create(
         ProcessStep(procedure=procedure, **step) for step in clean["steps"]
     )
-    procedure.agencies.set(
-        [agencies_by_code[code] for code in clean["agencies"] if code in agencies_by_code]
-    )
+    agencies = [agencies_by_code[code] for code in clean["agencies"] if code in agencies_by_code]
+    if created:
+        Procedure.agencies.through.objects.bulk_create(
+            Procedure.agencies.through(procedure=procedure, agency=agency) for agency in agencies
+        )
+    else:
+        procedure.agencies.set(agencies)
     return procedure, created
 
 
+def _clean_rows(rows: list[Any]) -> list[dict[str, Any]]:
+    cleaned, seen = [], set()
+    for position, row in enumerate(rows, start=1):
+        try:
+            clean = clean_row(row)
+            if clean["code"] in seen:
+                raise ValueError(_("mã thủ tục bị trùng trong tệp."))
+        except ValueError as exc:
+            code = str(row.get("code") or "") if isinstance(row, dict) else ""
+            raise ImportRowError(position, code, str(exc)) from exc
+        seen.add(clean["code"])
+        cleaned.append(clean)
+    return cleaned
+
+
 @transaction.atomic
-def procedures_import(*, data: Any, actor=None) -> ImportResult:
+def procedures_import(*, data: Any, actor: User | None = None) -> ImportResult:
     """Create or update procedures by code from a catalogue file; all rows or none."""
     if not isinstance(data, dict) or not isinstance(data.get("procedures"), list):
         raise ImportRowError(0, "", _('tệp phải là đối tượng JSON có danh sách "procedures".'))
+    cleaned = _clean_rows(data["procedures"])
     result = ImportResult()
     agencies_by_code = {agency.code: agency for agency in Agency.objects.all()}
-    seen: set[str] = set()
-    for position, row in enumerate(data["procedures"], start=1):
-        code = str(row.get("code") or "") if isinstance(row, dict) else ""
+    fields = {field.name: field for field in Field.objects.all()}
+    stored = Procedure.objects.in_bulk([clean["code"] for clean in cleaned], field_name="code")
+    for position, clean in enumerate(cleaned, start=1):
+        missing = [c for c in clean["agencies"] if c not in agencies_by_code]
+        if missing:
+            result.warnings.append(
+                _("Thủ tục %(code)s: bỏ qua cơ quan chưa có %(codes)s.")
+                % {"code": clean["code"], "codes": ", ".join(missing)}
+            )
         try:
-            clean = _clean_row(row)
-            if clean["code"] in seen:
-                raise ValueError(_("mã thủ tục bị trùng trong tệp."))
-            seen.add(clean["code"])
-            missing = [c for c in clean["agencies"] if c not in agencies_by_code]
-            if missing:
-                result.warnings.append(
-                    _("Thủ tục %(code)s: bỏ qua cơ quan chưa có %(codes)s.")
-                    % {"code": clean["code"], "codes": ", ".join(missing)}
-                )
-            procedure, created = _store(clean, agencies_by_code)
-        except (ValueError, DjangoValidationError) as exc:
-            reason = "; ".join(exc.messages) if isinstance(exc, DjangoValidationError) else str(exc)
-            raise ImportRowError(position, code, reason) from exc
+            procedure, created = _store(
+                clean,
+                procedure=stored.get(clean["code"]),
+                fields=fields,
+                agencies_by_code=agencies_by_code,
+            )
+        except DjangoValidationError as exc:
+            raise ImportRowError(position, clean["code"], "; ".join(exc.messages)) from exc
+        before = None
         if created:
             result.created += 1
         else:
             result.updated += 1
-        before = procedure.versions.order_by("-number").values_list("pk", flat=True).first()
+            before = procedure.versions.order_by("-number").values_list("pk", flat=True).first()
         version = procedure_publish(procedure=procedure, actor=actor)
         if version.pk != before:
             result.published += 1
@@ -569,7 +300,7 @@ def procedure_export_row(*, procedure: Procedure) -> dict[str, Any]:
     return row
 
 
-def procedures_export(*, procedures) -> dict[str, Any]:
+def procedures_export(*, procedures: Iterable[Procedure]) -> dict[str, Any]:
     """Return the procedures as a catalogue file (the format import_procedures reads)."""
     return {
         "source_notes": [_("Xuất từ DVCTT; các trường trong demo_fields là dữ liệu mẫu.")],
@@ -578,17 +309,12 @@ def procedures_export(*, procedures) -> dict[str, Any]:
 
 
 @transaction.atomic
-def search_words_refresh(*, actor=None) -> int:
+def search_words_refresh(*, actor: User | None = None) -> int:
     """Add the words of every procedure's search text to the lexicon; return how many new."""
     from . import lexicon
     from .models import SearchWord
 
     before = SearchWord.objects.count()
-    words: set[str] = set()
-    for text in Procedure.objects.values_list("search_text", flat=True).iterator(chunk_size=5000):
-        words |= lexicon.words_of(text)
-    SearchWord.objects.bulk_create(
-        [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True, batch_size=5000
-    )
-    lexicon.invalidate()
+    texts = Procedure.objects.values_list("search_text", flat=True).iterator(chunk_size=5000)
+    lexicon.words_store(texts)
     return SearchWord.objects.count() - before

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.constants import AgencyLevel, StaffRoleName, UserKind
+from accounts.constants import AgencyLevel, IdentitySource, StaffRoleName, UserKind
 from accounts.models import Agency, StaffRole, Unit, User
 
 PASSWORD = "S3cure-pass!2025"
@@ -53,6 +54,13 @@ class CitizenFactory(UserFactory):
     kind = UserKind.CITIZEN
     id_number = factory.Sequence(lambda n: f"{n % 96 + 1:03d}{n % 2}9{n % 10}{n:06d}")
     address = "Số 1 đường Thử nghiệm, xã Demo"
+
+    class Params:
+        # An identity the registry confirmed (accounts.identity); a typed number is not one.
+        verified = factory.Trait(
+            identity_verified_at=factory.LazyFunction(timezone.now),
+            identity_verified_via=IdentitySource.REGISTRY,
+        )
 
 
 class OfficialFactory(UserFactory):

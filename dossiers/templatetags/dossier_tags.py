@@ -69,14 +69,6 @@ def is_overdue(dossier) -> bool:
     return dossier.is_overdue
 
 
-@register.filter
-def filesize(value) -> str:
-    value = int(value or 0)
-    if value >= 1024 * 1024:
-        return f"{value / 1024 / 1024:.1f} MB"
-    return f"{max(value // 1024, 1)} KB"
-
-
 @register.simple_tag
 def dossier_guide(dossier, user):
     """Return the citizen's status guide (words and the one button) for a list row."""

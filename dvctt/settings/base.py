@@ -5,6 +5,7 @@ local.py, test.py and production.py only change defaults; nothing is declared th
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -31,7 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_prometheus",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dvctt.input_cleaning.InputCleaningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -124,7 +126,10 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.CitizenSignupForm"}
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {"login_failed": "10/m/ip,5/5m/key"}
+# Signing up or asking for a reset never tells whether an e-mail has an account: allauth
+# answers the same and e-mails the owner instead (with verification mandatory, production).
+ACCOUNT_PREVENT_ENUMERATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "DVCTT"
 # Nghị định 42/2022: officials' accounts handle personal data, so production asks them for a
@@ -144,10 +149,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Front-end packages come from npm (package.json) and are served from node_modules, so
 # nothing is hand-copied into static/ and nothing is fetched from a CDN.
-NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-if (NODE_MODULES / "htmx.org" / "dist").is_dir():
-    STATICFILES_DIRS.append(("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"))
+_htmx_dist = BASE_DIR / "node_modules" / "htmx.org" / "dist"
+STATICFILES_DIRS: list = [BASE_DIR / "static"]
+if _htmx_dist.is_dir():
+    STATICFILES_DIRS.append(("vendor/htmx", _htmx_dist))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -193,20 +198,58 @@ VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET", default="dev-only-vnpay-secret")
 VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL", default="")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 CITIZEN_REGISTRY_URL = env("CITIZEN_REGISTRY_URL", default="")
+CITIZEN_REGISTRY_TOKEN = env("CITIZEN_REGISTRY_TOKEN", default="")
 OUTSIDE_CALL_TIMEOUT_SECONDS = env.float("OUTSIDE_CALL_TIMEOUT_SECONDS", default=5.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dvctt.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"tracking": "30/min", "token": "20/min"},
+    "DEFAULT_PARSER_CLASSES": [
+        "dvctt.input_cleaning.CleanJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# API tokens (django-rest-knox): stored as SHA-512 digests, expire after API_TOKEN_TTL_HOURS,
+# sent as "Authorization: Token <key>" (API.md §4).
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=10)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
+}
+
+# Rate limits (dvctt/ratelimit.py), "N/period" with period s, m, h or d (e.g. 5/15m). A scope
+# counts per client address (dvctt/client_ip.py); "<scope>_account" counts per account. The
+# web login keeps allauth's limits (ACCOUNT_RATE_LIMITS), counted by the same client address.
+RATE_LIMITS = {
+    "token": env("RATE_LIMIT_TOKEN", default="20/m"),
+    "token_fail": env("RATE_LIMIT_TOKEN_FAIL", default="30/15m"),
+    "token_fail_account": env("RATE_LIMIT_TOKEN_FAIL_ACCOUNT", default="5/15m"),
+    "tracking": env(
+        "RATE_LIMIT_TRACKING", default=f"{env.int('TRACKING_RATE_PER_MINUTE', default=20)}/m"
+    ),
+    "upload": env("RATE_LIMIT_UPLOAD", default="120/h"),
+    "upload_account": env("RATE_LIMIT_UPLOAD_ACCOUNT", default="60/h"),
+    "draft": env("RATE_LIMIT_DRAFT", default="30/h"),
+    "draft_account": env("RATE_LIMIT_DRAFT_ACCOUNT", default="10/h"),
+    "identity": env("RATE_LIMIT_IDENTITY", default="20/h"),
+    "identity_account": env("RATE_LIMIT_IDENTITY_ACCOUNT", default="5/h"),
+}
+# Addresses (or networks) of our own reverse proxies; only their X-Forwarded-For is believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# /metrics answers only these client addresses (or networks), or a request that carries
+# "Authorization: Bearer <METRICS_BEARER_TOKEN>".
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=["127.0.0.1", "::1"])
+METRICS_BEARER_TOKEN = env("METRICS_BEARER_TOKEN", default="")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "DVCTT API",
     "DESCRIPTION": "API v1 của cổng dịch vụ công trực tuyến DVCTT",
@@ -217,12 +260,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Content-Security-Policy (django-csp 4): only our own origin, no inline scripts.
+# Content-Security-Policy (django-csp 4): only our own origin, no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        # No 'unsafe-inline': every style lives in a file (an injected <style> or style=""
+        # attribute cannot restyle a page to phish).
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -232,6 +277,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+CSRF_FAILURE_VIEW = "dvctt.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -264,5 +310,5 @@ EXTRA_WORKDAYS = env.list("EXTRA_WORKDAYS", default=[])
 # the most files one dossier may carry.
 DOSSIER_UPLOAD_MAX_MB = env.int("DOSSIER_UPLOAD_MAX_MB", default=10)
 DOSSIER_MAX_ATTACHMENTS = env.int("DOSSIER_MAX_ATTACHMENTS", default=60)
-# Public tracking page: look-ups per client IP per minute (the API uses the "tracking" scope).
-TRACKING_RATE_PER_MINUTE = env.int("TRACKING_RATE_PER_MINUTE", default=20)
+# Open online drafts one citizen may keep (storage abuse; a clear message past it).
+DOSSIER_MAX_OPEN_DRAFTS = env.int("DOSSIER_MAX_OPEN_DRAFTS", default=20)

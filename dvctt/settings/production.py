@@ -1,15 +1,30 @@
 """Production: secrets and hosts must come from the environment; HTTPS everywhere."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Production refuses to start with a development secret (or a short one): sessions, password
+# resets and payment signatures would be forgeable by anyone who read the repository.
+_DEV_SECRETS = {
+    "DJANGO_SECRET_KEY": (SECRET_KEY, 50),
+    "VNPAY_HASH_SECRET": (VNPAY_HASH_SECRET, 16),  # noqa: F405
+}
+for _name, (_value, _min_length) in _DEV_SECRETS.items():
+    if not _value or "dev-only" in _value or "insecure" in _value or len(_value) < _min_length:
+        raise ImproperlyConfigured(
+            f"{_name} must be set to a long random secret in production (not a development "
+            f"default, at least {_min_length} characters)."
+        )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+# Only the load balancer's health probe may use plain HTTP; /metrics goes over HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

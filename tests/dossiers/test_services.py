@@ -30,7 +30,7 @@ def test_draft_prefills_applicant_from_profile_and_freezes_the_version(citizen, 
 
 def test_registry_fills_what_the_profile_lacks(procedure):
     # Once-only (NĐ 42/2022): the demo person 001090012345 is known to the registry stand-in.
-    citizen = CitizenFactory(id_number="001090012345", phone="", address="")
+    citizen = CitizenFactory(id_number="001090012345", phone="", address="", verified=True)
     dossier = services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
     assert dossier.applicant_phone == "0912345678"
     assert "Hàng Bạc" in dossier.applicant_address
@@ -176,17 +176,26 @@ def test_supplement_reupload_then_send(citizen, procedure, reception):
     assert dossier.events.filter(action="attach").count() == 1
 
 
-def test_counter_filing_by_reception(reception, procedure, agency):
-    applicant = services.counter_applicant_get_or_create(
-        actor=reception, id_number="001200000123", data={}
-    )
-    assert applicant.full_name == "Phạm Minh Châu" and not applicant.has_usable_password()
-    dossier = services.dossier_create_draft(
-        actor=reception,
+def _file_at_counter(actor, procedure, id_number="001200000123", **kwargs):
+    return services.dossier_file_at_counter(
+        actor=actor,
         procedure_code=procedure.code,
-        channel=Channel.COUNTER,
-        applicant=applicant,
-        form_data={"ho_ten": "Phạm Minh Châu"},
+        agency_code=None,
+        case_id=None,
+        id_number=id_number,
+        identity_checked=kwargs.pop("identity_checked", True),
+        applicant_data=kwargs.pop("applicant_data", {}),
+    )
+
+
+def test_counter_filing_by_reception(reception, procedure, agency):
+    dossier = _file_at_counter(reception, procedure)
+    applicant = dossier.applicant
+    assert applicant.full_name == "Phạm Minh Châu" and not applicant.has_usable_password()
+    # The official saw the card: the walk-in profile's identity is verified at the desk.
+    assert applicant.identity_verified_via == "desk" and applicant.identity_verified_at
+    services.dossier_update_form(
+        actor=reception, dossier_id=dossier.pk, form_data={"ho_ten": "Phạm Minh Châu"}
     )
     for component in required_components(dossier):
         services.attachment_add(
@@ -200,9 +209,7 @@ def test_counter_filing_by_reception(reception, procedure, agency):
 
 def test_counter_filing_needs_reception_role(specialist, procedure):
     with pytest.raises(Forbidden):
-        services.counter_applicant_get_or_create(
-            actor=specialist, id_number="001200000123", data={}
-        )
+        _file_at_counter(specialist, procedure)
     with pytest.raises(Forbidden):
         services.dossier_create_draft(
             actor=specialist,
@@ -214,7 +221,7 @@ def test_counter_filing_needs_reception_role(specialist, procedure):
 
 def test_eform_is_prefilled_with_the_applicant_data(procedure):
     # The factory's e-form has ho_ten and ngay_sinh: both known for the demo person.
-    citizen = CitizenFactory(id_number="001090012345", full_name="Nguyễn Văn An")
+    citizen = CitizenFactory(id_number="001090012345", full_name="Nguyễn Văn An", verified=True)
     dossier = services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
     assert dossier.form_data == {"ho_ten": "Nguyễn Văn An", "ngay_sinh": "1990-05-12"}
     typed = services.dossier_create_draft(

@@ -128,7 +128,11 @@ def test_remove_attachment(citizen_client, citizen, procedure):
 
 def test_draft_resumes_where_it_was_left(citizen_client, citizen, procedure):
     dossier = make_draft(citizen, procedure, complete=False)
-    citizen_client.get(f"/ho-so/{dossier.pk}/buoc/4/")
+    # Moving on from step 3 records step 4 (a GET alone writes nothing).
+    citizen_client.get(f"/ho-so/{dossier.pk}/buoc/5/")
+    dossier.refresh_from_db()
+    assert dossier.draft_step == 1
+    citizen_client.post(f"/ho-so/{dossier.pk}/buoc/3/", {"f__ho_ten": "Nguyễn Văn Thử"})
     dossier.refresh_from_db()
     assert dossier.draft_step == 4
     html = citizen_client.get(f"/ho-so-cua-toi/{dossier.pk}/").content.decode()
@@ -242,8 +246,7 @@ def test_tracking_shows_status_without_personal_data(client, citizen, procedure)
 
 
 def test_tracking_is_rate_limited(client, settings):
-    cache.clear()
-    settings.TRACKING_RATE_PER_MINUTE = 3
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "tracking": "3/m"}
     codes = [
         client.get("/tra-cuu/", {"code": "x", "id_last4": "1234"}).status_code for _ in range(4)
     ]
@@ -307,7 +310,11 @@ def test_counter_filing(client, reception, procedure, agency):
     assert r.status_code == 200 and procedure.code in r.content.decode()
     r = client.post(
         "/can-bo/tiep-nhan/",
-        {"case": procedure.cases.get().pk, "applicant_id_number": "001200000123"},
+        {
+            "case": procedure.cases.get().pk,
+            "applicant_id_number": "001200000123",
+            "identity_checked": "on",
+        },
     )
     assert r.status_code == 302
     dossier = Dossier.objects.get()
@@ -332,7 +339,11 @@ def test_counter_unknown_person_needs_a_name(client, reception, procedure):
     client.force_login(reception)
     r = client.post(
         "/can-bo/tiep-nhan/",
-        {"case": procedure.cases.get().pk, "applicant_id_number": "001099000001"},
+        {
+            "case": procedure.cases.get().pk,
+            "applicant_id_number": "001099000001",
+            "identity_checked": "on",
+        },
     )
     assert r.status_code == 400 and "hãy nhập họ tên" in r.content.decode()
     assert not Dossier.objects.exists()

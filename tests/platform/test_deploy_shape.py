@@ -57,11 +57,22 @@ def test_env_example_lists_every_variable_of_the_contract():
     assert names >= API_MD_VARIABLES
 
 
+def test_env_example_lists_exactly_the_variables_that_are_read():
+    read = {"DJANGO_SETTINGS_MODULE"}  # manage.py, wsgi.py, asgi.py and celery.py
+    for module in (ROOT / "dvctt" / "settings").glob("*.py"):
+        read |= set(re.findall(r"\benv(?:\.\w+)?\(\s*[\"']([A-Z][A-Z0-9_]+)", module.read_text()))
+    read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)", (ROOT / "docker-compose.yml").read_text()))
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert listed - read == set(), "listed in .env.example but read nowhere"
+    assert read - listed == set(), "read by the settings but missing from .env.example"
+
+
 def test_production_settings_pass_check_deploy_with_zero_warnings(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dvctt.settings.production",
         "DJANGO_SECRET_KEY": "x7$kP2!vQ9@mZ4#rT6^wY8&uB1*eN3(hJ5)cL0-aS+dF=gH_jK" * 2,
+        "VNPAY_HASH_SECRET": "Q3v9LmZ2pX7rT4wK8nB6yH1c",
         "DJANGO_ALLOWED_HOSTS": "dichvucong.demo.gov.vn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }

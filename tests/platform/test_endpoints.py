@@ -8,7 +8,7 @@ import pytest
 from django.db.utils import OperationalError
 from django.test import override_settings
 from django.urls import path
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.test import APIClient
@@ -58,9 +58,10 @@ def test_token_login_returns_a_token_that_authenticates(db):
     )
     assert response.status_code == 200
     token = response.json()["token"]
+    assert response.json()["expires_at"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert api.get("/api/schema/").status_code == 200
-    assert Token.objects.get(key=token).user == user
+    assert api.get("/api/v1/dossiers/").status_code == 200
+    assert AuthToken.objects.get().user == user
 
 
 @pytest.mark.parametrize(

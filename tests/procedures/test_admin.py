@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,7 @@ def _form_data(procedure: Procedure, **changes) -> dict:
         "demo_fields": "[]",
         "extra": "{}",
     }
-    for prefix, objects, fields in [
+    formsets: list[tuple[str, list[Any], list[str]]] = [
         ("cases", list(procedure.cases.all()), ["position", "name", "processing_days"]),
         (
             "components",
@@ -49,7 +50,8 @@ def _form_data(procedure: Procedure, **changes) -> dict:
         ("fees", list(procedure.fees.all()), ["position", "name", "amount", "online_amount"]),
         ("steps", steps, ["position", "name", "role", "unit_code", "duration_hours"]),
         ("versions", list(procedure.versions.all()), []),
-    ]:
+    ]
+    for prefix, objects, fields in formsets:
         data[f"{prefix}-TOTAL_FORMS"] = len(objects)
         data[f"{prefix}-INITIAL_FORMS"] = len(objects)
         for index, obj in enumerate(objects):

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from accounts.demo import seed_demo_accounts
 from procedures.constants import OnlineMode
 from procedures.models import Component, Procedure, ProcedureVersion
-from procedures.services import procedure_snapshot, procedures_export, procedures_import
+from procedures.selectors import procedure_snapshot
+from procedures.services import procedures_export, procedures_import
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,11 @@ def test_export_import_round_trip(catalogue, bundled_data):
         ),
         (lambda row: row["demo"]["steps"][0].update(duration_hours=999), "Tổng thời gian"),
         (lambda row: row.update(components=[{"originals": 1}]), "thiếu tên"),
+        (lambda row: row["components"][0].update(copies=True), "thứ 1: số bản"),
+        (lambda row: row["demo"]["steps"][1].pop("role"), "bước xử lý thứ 2 thiếu vai trò"),
+        (lambda row: row["demo"]["steps"][0].pop("duration_hours"), "thứ 1: số giờ"),
+        (lambda row: row.update(demo=["full"]), '"demo" phải là một đối tượng'),
+        (lambda row: row.update(code="x" * 31), "mã dài quá 30 ký tự"),
     ],
 )
 def test_bad_row_rolls_back_everything_with_position_and_reason(
@@ -145,6 +151,15 @@ def test_bad_row_rolls_back_everything_with_position_and_reason(
     assert reason in message
     assert Procedure.objects.count() == 0
     assert ProcedureVersion.objects.count() == 0
+
+
+def test_import_is_batched(db, bundled_data, django_assert_max_num_queries):
+    seed_demo_accounts()
+    # one statement per table and procedure (documents, fees, steps, agencies in bulk) and the
+    # version it publishes; saving each document apart took ~2,450 queries
+    with django_assert_max_num_queries(20 * len(bundled_data["procedures"])):
+        result = procedures_import(data=copy.deepcopy(bundled_data))
+    assert result.created == Procedure.objects.count() == 59
 
 
 def test_duplicate_codes_and_unreadable_files(db, bundled_data, tmp_path):

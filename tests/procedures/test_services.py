@@ -3,11 +3,8 @@ from __future__ import annotations
 import pytest
 
 from procedures.models import Component, ProcedureVersion
-from procedures.services import (
-    procedure_current_version,
-    procedure_publish,
-    procedure_snapshot,
-)
+from procedures.selectors import procedure_snapshot
+from procedures.services import procedure_current_version, procedure_publish
 from tests.procedures.factories import ComponentFactory, ProcedureFactory
 
 pytestmark = pytest.mark.django_db

@@ -51,11 +51,12 @@ def test_bad_filter_is_400_with_a_vietnamese_message(client, catalogue):
 def test_list_page_query_count_is_pinned(client, django_assert_num_queries, agency):
     for index in range(25):
         ProcedureFactory(agencies=[agency], free=bool(index % 2))
-    # field choices, agency choices, the page (field joined, total alongside), its fees
-    with django_assert_num_queries(4):
+    # field choices, agency choices, the page's ranked ids (total alongside), their rows
+    # (field joined), their fees
+    with django_assert_num_queries(5):
         assert client.get("/thu-tuc/").status_code == 200
     client.get("/thu-tuc/", {"q": "thu"})  # loads the lexicon once per process
-    with django_assert_num_queries(4 + RANK_QUERIES):
+    with django_assert_num_queries(5 + RANK_QUERIES):
         html = client.get("/thu-tuc/", {"q": "thu nghiem"}).content.decode()
     assert "Tìm thấy 25 thủ tục" in html
     assert "Miễn phí" in html and "Có phí, lệ phí" in html

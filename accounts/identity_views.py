@@ -1,0 +1,68 @@
+"""The citizen's identity verification page: /tai-khoan/xac-thuc-danh-tinh/."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dvctt import ratelimit
+from dvctt.errors import ApplicationError
+
+from .identity import user_verify_identity_by_registry
+from .validators import validate_id_number
+
+
+class IdentityVerifyForm(forms.Form):
+    id_number = forms.CharField(
+        label=gettext_lazy("Số định danh cá nhân"),
+        min_length=12,
+        max_length=12,
+        validators=[validate_id_number],
+        help_text=gettext_lazy("12 chữ số trên thẻ căn cước."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(
+        label=gettext_lazy("Họ và tên (như trên thẻ)"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    date_of_birth = forms.DateField(
+        label=gettext_lazy("Ngày sinh"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=gettext_lazy("Ví dụ: 12/05/1990."),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+    )
+
+
+@login_required
+def identity_verify(request: HttpRequest) -> HttpResponse:
+    """Verify the account's identity by the citizen registry (number + name + date of birth)."""
+    user = request.user
+    initial = {"id_number": user.id_number, "full_name": user.full_name}
+    form = IdentityVerifyForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and not user.identity_verified:
+        if form.is_valid():
+            try:
+                # Each try may reveal whether a name and birthday fit a number: few per hour.
+                ratelimit.check(request, "identity", account=str(user.pk))
+                user_verify_identity_by_registry(actor=user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Đã xác thực danh tính qua Cơ sở dữ liệu dân cư."))
+                return redirect("identity_verify")
+        else:
+            status = 400
+    return render(
+        request,
+        "accounts/identity_verify.html",
+        {"form": form, "verified_user": user},
+        status=status,
+    )

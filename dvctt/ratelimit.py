@@ -1,0 +1,95 @@
+"""Rate limits and lockouts: counters in the cache, keyed by client address and by account.
+
+Every limit of the portal goes through `check` with a named rate from settings.RATE_LIMITS
+("20/m", "5/15m", "30/h"). Addresses come from dvctt.client_ip only. A cache that does not
+answer never turns a request into an error: the limit is then not applied (DESIGN.md §3.11).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from .client_ip import client_ip
+from .errors import ApplicationError
+
+log = logging.getLogger(__name__)
+_RATE_RE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class RateLimited(ApplicationError):
+    code = "throttled"
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_message = _("Quá nhiều yêu cầu, vui lòng thử lại sau.")
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """Return (count, seconds) of a rate such as "20/m" or "5/15m"."""
+    match = _RATE_RE.match(rate.strip())
+    if not match:
+        raise ValueError(f"bad rate {rate!r}")
+    count, mult, unit = match.groups()
+    return int(count), int(mult or 1) * _UNIT[unit]
+
+
+def _key(scope: str, ident: str, window: int, period: int) -> str:
+    digest = hashlib.sha256(ident.lower().encode()).hexdigest()[:32]
+    return f"rl:{scope}:{digest}:{window // period}"
+
+
+def _count(scope: str, ident: str, *, period: int, add: int) -> int:
+    key = _key(scope, ident, int(time.time()), period)
+    try:
+        if add:
+            cache.add(key, 0, timeout=period + 5)
+            return int(cache.incr(key, add))
+        return int(cache.get(key) or 0)
+    except Exception:
+        log.warning("rate-limit cache unavailable for %s", scope, exc_info=True)
+        return 0
+
+
+def is_over(scope: str, ident: str, *, record: bool = True) -> bool:
+    """Count one hit of `ident` under `scope` (unless record=False) and tell if over the rate."""
+    rate = settings.RATE_LIMITS.get(scope)
+    if not rate or not ident:
+        return False
+    limit, period = parse_rate(rate)
+    return _count(scope, ident, period=period, add=1 if record else 0) > limit - (
+        0 if record else 1
+    )
+
+
+def check(
+    request: HttpRequest,
+    scope: str,
+    *,
+    account: str | None = None,
+    record: bool = True,
+    message: str | None = None,
+) -> None:
+    """Raise RateLimited when the client address (scope) or the account (scope_account) is over.
+
+    With record=False only look (for lockouts counted on failures); count with `record_failure`.
+    """
+    over = is_over(scope, client_ip(request), record=record)
+    if account:
+        over = is_over(f"{scope}_account", account, record=record) or over
+    if over:
+        raise RateLimited(message)
+
+
+def record_failure(request: HttpRequest, scope: str, *, account: str | None = None) -> None:
+    """Count one failed attempt against the client address and the account."""
+    is_over(scope, client_ip(request))
+    if account:
+        is_over(f"{scope}_account", account)

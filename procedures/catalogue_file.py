@@ -1,0 +1,332 @@
+"""The catalogue file format (procedures/data/procedures.json): one row checked and cleaned.
+
+The shape of a row is declared once as a JSON Schema; a failed check is reported in
+Vietnamese from the error's path (which key, which item), never from jsonschema's English
+text. What the schema cannot say (the e-form, the step total, defaults) is done after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from accounts.constants import StaffRoleName
+
+from .constants import OnceOnly, OnlineMode
+from .deadlines import deadline_from_note, parse_days
+from .forms_schema import validate_form_schema
+from .process import validate_steps
+
+DEFAULT_CASE_NAME = "Trường hợp chung"
+
+# Keys of a catalogue row that map onto model columns; every other key is kept in `extra`.
+KNOWN_KEYS = frozenset(
+    {
+        "code",
+        "name",
+        "field",
+        "levels",
+        "agency_type",
+        "processing_days",
+        "processing_calendar_days",
+        "online_processing_days",
+        "processing_note",
+        "online_mode",
+        "fees",
+        "components",
+        "result",
+        "conditions",
+        "legal_basis",
+        "source",
+        "form_schema",
+        "steps",
+        "agencies",
+        "popularity",
+        "paperless_only",
+        "is_published",
+        "demo",
+        "demo_fields",
+        "once_only",
+    }
+)
+# Facts the demo may complete; a value under "demo" wins over the source's.
+DEMO_KEYS = frozenset(
+    {
+        "field",
+        "levels",
+        "online_mode",
+        "processing_days",
+        "processing_calendar_days",
+        "online_processing_days",
+        "fees",
+        "form_schema",
+        "steps",
+        "agencies",
+        "popularity",
+        "once_only",
+    }
+)
+
+_TEXT = {"type": "string", "pattern": r"\S"}
+# Why a listed document is not asked of the citizen (blank: it is asked).
+_ONCE_ONLY = {"enum": [*OnceOnly.values, "", None, False]}
+_COUNT = {"type": ["integer", "null"], "minimum": 0}
+_ROW_SCHEMA = {
+    "type": "object",
+    "required": ["code", "name", "field"],
+    "properties": {
+        "code": {"type": "string", "pattern": r"\S", "maxLength": 30},
+        "name": _TEXT,
+        "field": _TEXT,
+        "online_mode": {"enum": [*OnlineMode.values, "", None]},
+        "popularity": _COUNT,
+        "levels": {"type": ["array", "null"], "items": {"type": "string"}},
+        "legal_basis": {"type": ["array", "null"]},
+        "fees": {
+            "type": ["array", "null"],
+            "items": {
+                "type": "object",
+                "properties": {"amount_vnd": _COUNT, "online_amount_vnd": _COUNT},
+            },
+        },
+        "components": {
+            "type": ["array", "null"],
+            "items": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": _TEXT,
+                    "originals": _COUNT,
+                    "copies": _COUNT,
+                    "max_size_mb": _COUNT,
+                    "once_only": _ONCE_ONLY,
+                },
+            },
+        },
+        # [{"component": <1-based position>, "why": "state_data" | "e_form"}] — declared as data
+        # next to the source's list, never guessed from the document's wording.
+        "once_only": {
+            "type": ["array", "null"],
+            "items": {
+                "type": "object",
+                "required": ["component"],
+                "properties": {
+                    "component": {"type": "integer", "minimum": 1},
+                    "why": _ONCE_ONLY,
+                },
+            },
+        },
+        "steps": {
+            "type": ["array", "null"],
+            "items": {
+                "type": "object",
+                "required": ["role", "duration_hours"],
+                "properties": {
+                    "role": {"enum": StaffRoleName.values},
+                    "duration_hours": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+    },
+}
+_VALIDATOR = Draft202012Validator(_ROW_SCHEMA)
+
+# (key, key inside an item of that list) → the reason; %(n)s is the item's 1-based number.
+_COPIES = N_("thành phần hồ sơ thứ %(n)s: số bản phải là số nguyên không âm.")
+_REASONS = {
+    ("code",): N_("thiếu mã thủ tục hoặc mã dài quá 30 ký tự."),
+    ("name",): N_("thiếu tên thủ tục."),
+    ("field",): N_("thiếu lĩnh vực."),
+    ("online_mode",): N_('mức độ trực tuyến "%(value)s" không hợp lệ (full, partial, none).'),
+    ("popularity",): N_("mức độ phổ biến phải là số nguyên không âm."),
+    ("levels",): N_("cấp thực hiện phải là danh sách chuỗi."),
+    ("legal_basis",): N_("căn cứ pháp lý phải là danh sách."),
+    ("fees",): N_("phí, lệ phí phải là danh sách."),
+    ("fees", None): N_("phí thứ %(n)s không hợp lệ."),
+    ("fees", "amount_vnd"): N_("Mức phí thứ %(n)s phải là số nguyên không âm (đồng)."),
+    ("fees", "online_amount_vnd"): N_(
+        "Mức phí trực tuyến thứ %(n)s phải là số nguyên không âm (đồng)."
+    ),
+    ("components",): N_("thành phần hồ sơ phải là danh sách."),
+    ("components", None): N_("thành phần hồ sơ thứ %(n)s thiếu tên."),
+    ("components", "originals"): _COPIES,
+    ("components", "copies"): _COPIES,
+    ("components", "max_size_mb"): N_(
+        "thành phần hồ sơ thứ %(n)s: dung lượng tối đa không hợp lệ."
+    ),
+    ("components", "once_only"): N_(
+        "thành phần hồ sơ thứ %(n)s: lý do không yêu cầu nộp không hợp lệ (state_data, e_form)."
+    ),
+    ("once_only",): N_('"once_only" phải là danh sách.'),
+    ("once_only", None): N_('"once_only" mục %(n)s: cần "component" là số thứ tự giấy tờ.'),
+    ("once_only", "why"): N_(
+        '"once_only" mục %(n)s: lý do không yêu cầu nộp không hợp lệ (state_data, e_form).'
+    ),
+    ("steps",): N_("các bước xử lý phải là danh sách."),
+    ("steps", None): N_("bước xử lý thứ %(n)s thiếu vai trò hợp lệ."),
+    ("steps", "duration_hours"): N_("bước xử lý thứ %(n)s: số giờ không hợp lệ."),
+}
+_ORDER = list(_ROW_SCHEMA["properties"])
+
+
+def _path(error: SchemaError) -> list[Any]:
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        # the error sits on the object; name the first key it lacks
+        path.append(next(key for key in error.validator_value if key not in error.instance))
+    return path
+
+
+def _reason(error: SchemaError) -> str:
+    path = _path(error)
+    key = path[0]
+    if len(path) == 1:
+        return _(_REASONS[(key,)]) % {"value": error.instance}
+    leaf = path[2] if len(path) > 2 else None
+    template = _REASONS.get((key, leaf)) or _REASONS[(key, None)]
+    return _(template) % {"n": path[1] + 1}
+
+
+def _first_error(errors: list[SchemaError]) -> SchemaError:
+    # report what a reader of the file meets first: keys in schema order, items in file order
+    return min(errors, key=lambda e: (_ORDER.index(_path(e)[0]), _path(e)[1:2]))
+
+
+def case_name_from_condition(condition: str | None) -> str:
+    """Return the case name for a component's `condition` (the data README's rule)."""
+    name = " ".join((condition or "").split()).rstrip(":").strip()
+    return name or DEFAULT_CASE_NAME
+
+
+def _required(component: dict) -> bool:
+    # The source often leaves "bắt buộc" unset; such a document is required within its case
+    # unless its own text makes it conditional ("nếu có", "trường hợp…") — data README.
+    # A parenthesised "(nếu …)" ties the document to a choice of the applicant, e.g. the paper
+    # declaration "(nếu … nộp hồ sơ theo hình thức trực tiếp …)" that the e-form replaces online.
+    if component.get("required") is not None:
+        return bool(component["required"])
+    text = (component.get("name") or "").strip().lower()
+    return not (text.startswith("trường hợp") or "nếu có" in text or "(nếu " in text)
+
+
+def _merged(row: dict) -> tuple[dict, list[str]]:
+    demo = row.get("demo") or {}
+    if not isinstance(demo, dict):
+        raise ValueError(_('"demo" phải là một đối tượng.'))
+    merged = {**row}
+    demo_fields = [key for key in demo if key in DEMO_KEYS]
+    merged.update({key: demo[key] for key in demo_fields})
+    for key in row.get("demo_fields") or []:
+        if key not in demo_fields:
+            demo_fields.append(key)
+    return merged, sorted(demo_fields)
+
+
+def _fee(fee: dict, position: int) -> dict[str, Any]:
+    return {
+        "name": (str(fee.get("name") or "") or _("Phí, lệ phí"))[:300],
+        "amount": fee.get("amount_vnd"),
+        "online_amount": fee.get("online_amount_vnd"),
+        "note": str(fee.get("note") or ""),
+        "position": position,
+    }
+
+
+def _component(component: dict, position: int, once_only: dict[int, str]) -> dict[str, Any]:
+    files = component.get("form_files") or []
+    return {
+        "case": case_name_from_condition(component.get("condition")),
+        "name": component["name"].strip(),
+        "required": _required(component),
+        "kind": str(component.get("kind") or "")[:30],
+        "note": str(component.get("note") or ""),
+        "template_file": str(files[0])[:300] if files else "",
+        "once_only": once_only.get(position, component.get("once_only") or ""),
+        "max_size_mb": component.get("max_size_mb") or 10,
+        "position": position,
+        "originals": component.get("originals", 1) or 0,
+        "copies": component.get("copies") or 0,
+    }
+
+
+def _step(step: dict, position: int) -> dict[str, Any]:
+    return {
+        "position": int(step.get("position") or position),
+        "name": str(step.get("name") or "")[:200] or _("Bước %(n)s") % {"n": position},
+        "role": step["role"],
+        "unit_code": str(step.get("unit_code") or "")[:50],
+        "duration_hours": step["duration_hours"],
+    }
+
+
+def clean_row(row: Any) -> dict[str, Any]:
+    """Check one catalogue row and return the values to store (ValueError with the reason)."""
+    if not isinstance(row, dict):
+        raise ValueError(_("mỗi thủ tục phải là một đối tượng JSON."))
+    data, demo_fields = _merged(row)
+    errors = list(_VALIDATOR.iter_errors(data))
+    if errors:
+        raise ValueError(_reason(_first_error(errors)))
+    try:
+        days = parse_days(data.get("processing_days")) or 0
+        online_days = parse_days(data.get("online_processing_days"))
+    except ValueError as exc:
+        raise ValueError(
+            _("thời hạn giải quyết phải là số ngày không âm (tối đa 2 chữ số thập phân).")
+        ) from exc
+    # The catalogue says calendar days and a separate online time in its note; an explicit
+    # key of the row wins over what the note says.
+    from_note = deadline_from_note(str(data.get("processing_note") or ""), days)
+    calendar = data.get("processing_calendar_days")
+    calendar = from_note["calendar"] if calendar is None else bool(calendar)
+    if online_days is None and "online_processing_days" not in data:
+        online_days = from_note["online_days"]
+    form_schema = data.get("form_schema") or {}
+    try:
+        validate_form_schema(form_schema)
+    except DjangoValidationError as exc:
+        raise ValueError(
+            _("biểu mẫu điện tử không hợp lệ: %(e)s") % {"e": "; ".join(exc.messages)}
+        ) from exc
+    steps = [_step(step, n) for n, step in enumerate(data.get("steps") or [], start=1)]
+    once_only = {item["component"]: item.get("why") or "" for item in data.get("once_only") or []}
+    try:
+        validate_steps(processing_days=days, durations=[s["duration_hours"] for s in steps])
+    except DjangoValidationError as exc:
+        raise ValueError("; ".join(exc.messages)) from exc
+    return {
+        "code": data["code"].strip(),
+        "field_name": " ".join(data["field"].split()),
+        "fees": [_fee(fee, n) for n, fee in enumerate(data.get("fees") or [], start=1)],
+        "components": [
+            _component(component, n, once_only)
+            for n, component in enumerate(data.get("components") or [], start=1)
+        ],
+        "steps": steps,
+        "agencies": [str(a) for a in data.get("agencies") or []],
+        "values": {
+            "name": " ".join(data["name"].split()),
+            "levels": data.get("levels") or [],
+            "agency_type": str(data.get("agency_type") or ""),
+            "online_mode": data.get("online_mode") or OnlineMode.PARTIAL,
+            "processing_days": days,
+            "processing_calendar_days": calendar,
+            "online_processing_days": online_days,
+            "processing_note": str(data.get("processing_note") or ""),
+            "result": str(data.get("result") or ""),
+            "conditions": str(data.get("conditions") or ""),
+            "legal_basis": data.get("legal_basis") or [],
+            "form_schema": form_schema,
+            "paperless_only": bool(data.get("paperless_only", False)),
+            "is_published": bool(data.get("is_published", True)),
+            "popularity": data.get("popularity") or 0,
+            "source": str(data.get("source") or "")[:500],
+            "demo_fields": demo_fields,
+            "extra": {key: value for key, value in row.items() if key not in KNOWN_KEYS},
+        },
+    }

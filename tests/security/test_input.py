@@ -1,0 +1,155 @@
+"""No input gives a 500: control characters, %00, huge page numbers, unknown API paths."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from dossiers.models import Dossier
+from tests.dossiers.conftest import make_draft, make_submitted
+
+
+def _api(user):
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def _contract(response, status, code=None):
+    assert response.status_code == status, response.content[:300]
+    body = response.json()
+    assert set(body) == {"code", "message", "fields"} and body["message"]
+    if code:
+        assert body["code"] == code
+    return body
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "x\x07", "\x1b[31m"])
+def test_control_characters_in_json_are_a_clear_400(citizen, procedure, text):
+    api = _api(citizen)
+    body = _contract(
+        api.post(
+            "/api/v1/dossiers/",
+            {"procedure": procedure.code, "form_data": {"ho_ten": text}},
+            format="json",
+        ),
+        400,
+        "parse_error",
+    )
+    assert "ký tự điều khiển" in body["message"]
+    draft = make_draft(citizen, procedure)
+    _contract(
+        api.patch(f"/api/v1/dossiers/{draft.pk}/", {"form_data": {text: 1}}, format="json"), 400
+    )
+    assert Dossier.objects.count() == 1
+    # Tabs and line breaks are ordinary text and pass.
+    ok = api.patch(
+        f"/api/v1/dossiers/{draft.pk}/", {"form_data": {"ho_ten": "A\tB\r\nC"}}, format="json"
+    )
+    assert ok.status_code == 200
+
+
+def test_nul_in_form_fields_and_query_strings_is_a_400_page(client, citizen, procedure):
+    dossier = make_submitted(citizen, procedure)
+    client.force_login(citizen)
+    r = client.post(f"/ho-so-cua-toi/{dossier.pk}/rut/", {"note": "rút\x00"})
+    assert r.status_code == 400 and "ký tự điều khiển" in r.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == "submitted"
+    r = client.get("/tra-cuu/", {"code": "a\x00", "id_last4": "1234"})
+    assert r.status_code == 400
+    r = client.post("/accounts/login/", {"login": "a\x00@b.vn", "password": "x"})
+    assert r.status_code == 400
+    r = client.post(
+        f"/ho-so-cua-toi/{dossier.pk}/rut/",
+        {"note": "multipart\x00"},  # the test client sends multipart
+    )
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/thu-tuc/%00/", "/ho-so/nop/1.0%00/", "/api/v1/procedures/%00/", "/tra-cuu/%00"],
+)
+def test_percent_00_in_urls_is_a_400(client, db, path):
+    r = client.get(path)
+    assert r.status_code == 400
+    if path.startswith("/api/"):
+        _contract(r, 400)
+
+
+HUGE = "99999999999999999999999"
+
+
+def test_page_numbers_out_of_range_never_500(client, citizen, reception, procedure):
+    make_submitted(citizen, procedure)
+    client.force_login(citizen)
+    for page in (HUGE, "-1", "0", "abc", "1e9"):
+        assert client.get("/ho-so-cua-toi/", {"page": page}).status_code in (200, 404)
+        assert client.get("/thu-tuc/", {"page": page}).status_code in (200, 404)
+        r = _api(citizen).get("/api/v1/dossiers/", {"page": page})
+        assert r.status_code in (200, 404)
+        if r.status_code == 404:
+            _contract(r, 404)
+        r = APIClient().get("/api/v1/procedures/", {"page": page})
+        assert r.status_code in (200, 404)
+    client.force_login(reception)
+    assert client.get("/can-bo/", {"page": HUGE}).status_code in (200, 404)
+
+
+def test_everything_under_api_answers_in_the_contract_shape(client, citizen):
+    _contract(APIClient().get("/api/v1/khong-co/"), 404, "not_found")
+    _contract(_api(citizen).get("/api/v1/dossiers/not-a-uuid/"), 404, "not_found")
+    _contract(_api(citizen).get(f"/api/v1/dossiers/{'0' * 8}-0000-0000-0000-{'0' * 12}/"), 404)
+    _contract(APIClient().get("/api/v1/procedures/khong-co-ma-nay/"), 404)
+    # The HTML site keeps its pages.
+    assert "text/html" in client.get("/khong-co/")["Content-Type"]
+
+
+def test_the_form_size_cap_applies_on_create(citizen, procedure):
+    big = {"ghi_chu": "x" * (70 * 1024)}
+    body = _contract(
+        _api(citizen).post(
+            "/api/v1/dossiers/", {"procedure": procedure.code, "form_data": big}, format="json"
+        ),
+        400,
+        "invalid",
+    )
+    assert "form_data" in body["fields"]
+    assert not Dossier.objects.exists()
+
+
+def test_open_drafts_are_capped_with_a_clear_message(citizen, procedure, settings):
+    settings.DOSSIER_MAX_OPEN_DRAFTS = 3
+    api = _api(citizen)
+    codes = [
+        api.post("/api/v1/dossiers/", {"procedure": procedure.code}, format="json").status_code
+        for _ in range(4)
+    ]
+    assert codes == [201, 201, 201, 429]
+    body = _contract(
+        api.post("/api/v1/dossiers/", {"procedure": procedure.code}, format="json"), 429
+    )
+    assert body["code"] == "too_many_drafts" and "hồ sơ nháp" in body["message"]
+    assert Dossier.objects.count() == 3
+
+
+def test_draft_creation_rate_is_limited_per_citizen(citizen, procedure, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "draft_account": "2/h"}
+    api = _api(citizen)
+    codes = [
+        api.post("/api/v1/dossiers/", {"procedure": procedure.code}, format="json").status_code
+        for _ in range(3)
+    ]
+    assert codes == [201, 201, 429]
+    assert Dossier.objects.count() == 2
+
+
+def test_json_nesting_bombs_are_refused_not_crashing(citizen, procedure):
+    deep = json.dumps({"procedure": procedure.code, "form_data": {"a": [[[[[[1]]]]]]}})
+    deep = deep.replace("[[[[[[1]]]]]]", "[" * 5000 + "]" * 5000)
+    r = _api(citizen).generic("POST", "/api/v1/dossiers/", deep, content_type="application/json")
+    assert r.status_code == 400
+    _contract(r, 400)
