@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dvctt.errors import ApplicationError, NotFound
+from procedures.fees import fee_payment_stage
 from procedures.models import Procedure
 from procedures.services import procedure_current_version
 
@@ -247,7 +248,8 @@ def _review_context(dossier: Dossier) -> dict:
         "answers": answers,
         "components": _components_with_files(dossier),
         "missing": services.dossier_missing(dossier=dossier),
-        "fee": services._fee_for(dossier.snapshot, dossier.channel, dossier.case_id),
+        "fee": services.dossier_fee_quote(dossier),
+        "fee_stage": fee_payment_stage(dossier.snapshot),
         "processing_days": services.processing_days(dossier),
     }
 

@@ -15,6 +15,7 @@ api_v1 = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-auth-token"),
     path("", include("procedures.api_urls")),
     path("", include("dossiers.api_urls")),
+    path("", include("payments.api_urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
+    path("", include("payments.urls")),
 ]
 
 handler403 = "dvctt.views.error_403"

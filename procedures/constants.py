@@ -17,3 +17,8 @@ class ProcedureLevel(models.TextChoices):
     PROVINCE = "Cấp tỉnh", _("Cấp tỉnh")
     COMMUNE = "Cấp xã", _("Cấp xã")
     OTHER = "Cơ quan khác", _("Cơ quan khác")
+
+
+class FeePaymentStage(models.TextChoices):
+    SUBMISSION = "submission", _("Khi nộp hồ sơ")
+    REQUEST = "request", _("Khi cơ quan yêu cầu")

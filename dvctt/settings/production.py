@@ -1,7 +1,9 @@
 """Production: secrets and hosts must come from the environment; HTTPS everywhere."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import DEV_VNPAY_HASH_SECRET, VNPAY_HASH_SECRET, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -22,3 +24,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# A payment callback signed with a secret everyone can read in this repository would let
+# anyone mark a fee paid: production refuses to start with it.
+if not VNPAY_HASH_SECRET or VNPAY_HASH_SECRET == DEV_VNPAY_HASH_SECRET:
+    raise ImproperlyConfigured("VNPAY_HASH_SECRET must be set to the merchant's own secret.")

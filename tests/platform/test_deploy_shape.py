@@ -74,6 +74,7 @@ def test_production_settings_pass_check_deploy_with_zero_warnings(tmp_path):
         "DJANGO_SECRET_KEY": "x7$kP2!vQ9@mZ4#rT6^wY8&uB1*eN3(hJ5)cL0-aS+dF=gH_jK" * 2,
         "DJANGO_ALLOWED_HOSTS": "dichvucong.demo.gov.vn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "VNPAY_HASH_SECRET": "merchant-own-secret-from-vnpay-0123456789",
     }
     env.pop("REDIS_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, never in deployment
