@@ -9,6 +9,7 @@ from payments import services
 from payments.gateways import sandbox, vnpay
 from tests.dossiers.conftest import (  # noqa: F401  (fixtures re-exported)
     clerk,
+    free_procedure,
     leader,
     make_submitted,
     procedure,
@@ -65,3 +66,11 @@ def sandbox_pay(payment, outcome: str = "pay"):
         created_at=payment.created_at,
     )
     return sandbox.record_outcome(params, outcome=outcome, ipn_url="http://testserver/ipn")
+
+
+def pay_through_sandbox(client, payment, outcome: str = "pay"):
+    """Pay at the sandbox and deliver its IPN; return the sandbox transaction."""
+    txn = sandbox_pay(payment, outcome)
+    answer = client.get("/payments/vnpay/ipn/", sandbox.callback_params(txn)).json()
+    assert answer["RspCode"] == "00", answer
+    return txn
