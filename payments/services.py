@@ -108,61 +108,64 @@ def payment_start(*, actor: User, dossier_id, ip: str, return_url: str) -> tuple
     return payment, url
 
 
-def payment_apply_result(*, payment_id, result: GatewayResult, via: str) -> str:
+def payment_apply_result(
+    *, payment_id=None, txn_ref: str = "", result: GatewayResult, via: str, expect_amount=True
+) -> str:
     """Record what the gateway reported about an open payment; return an IpnCode value."""
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment_id)
-        if payment.status not in CONFIRMABLE:
-            return IpnCode.ALREADY_CONFIRMED
-        txn_no = result.transaction_no if result.transaction_no not in ("", "0") else ""
-        if (
-            txn_no
-            and Payment.objects.filter(gateway=payment.gateway, gateway_txn_no=txn_no)
-            .exclude(pk=payment.pk)
-            .exists()
-        ):
-            # One gateway transaction confirms one payment only.
-            return IpnCode.ALREADY_CONFIRMED
-        now = timezone.now()
-        payment.gateway_txn_no = txn_no
-        payment.bank_code = result.bank_code[:20]
-        payment.response_code = (result.response_code or result.transaction_status)[:4]
-        payment.callback_data = result.raw
-        payment.confirmed_via = via
-        if result.succeeded:
-            payment.status = PaymentStatus.PAID
-            payment.paid_at = now
-            payment.receipt_no = f"BL-{payment.txn_ref}"
-        else:
-            payment.status = PaymentStatus.CANCELLED if result.cancelled else PaymentStatus.FAILED
-            payment.closed_at = now
-        try:
-            with transaction.atomic():
-                payment.save()
-        except IntegrityError:  # a concurrent confirmation took this transaction number
-            return IpnCode.ALREADY_CONFIRMED
-        if result.succeeded:
-            dossier_services.dossier_settle_fee(
-                dossier_id=payment.dossier_id, amount=payment.amount, reference=payment.txn_ref
-            )
+    try:
+        with transaction.atomic():
+            # The row lock serialises concurrent deliveries of one IPN: the first confirms, the
+            # others wait, then see it settled and answer 02.
+            lookup = {"pk": payment_id} if payment_id else {"txn_ref": txn_ref}
+            payment = Payment.objects.select_for_update().filter(**lookup).first()
+            if payment is None:
+                return IpnCode.NOT_FOUND
+            if expect_amount and not result.raw_amount_matches(payment.amount):
+                return IpnCode.INVALID_AMOUNT
+            if payment.status not in CONFIRMABLE:
+                return IpnCode.ALREADY_CONFIRMED
+            now = timezone.now()
+            # One gateway transaction confirms one payment only: the unique constraint on
+            # (gateway, gateway_txn_no) refuses a number already used (IntegrityError below).
+            number = result.transaction_no[:40]
+            payment.gateway_txn_no = "" if number in ("", "0") else number  # 0: no transaction
+            payment.bank_code = result.bank_code[:20]
+            payment.response_code = (result.response_code or result.transaction_status)[:4]
+            payment.callback_data = result.raw
+            payment.confirmed_via = via
+            if result.succeeded:
+                payment.status = PaymentStatus.PAID
+                payment.paid_at = now
+                payment.receipt_no = f"BL-{payment.txn_ref}"
+            else:
+                payment.status = (
+                    PaymentStatus.CANCELLED if result.cancelled else PaymentStatus.FAILED
+                )
+                payment.closed_at = now
+            payment.save(update_fields=[*PAYMENT_RESULT_FIELDS])
+            if result.succeeded:
+                dossier_services.dossier_settle_fee(
+                    dossier_id=payment.dossier_id, amount=payment.amount, reference=payment.txn_ref
+                )
+    except IntegrityError:
+        return IpnCode.ALREADY_CONFIRMED
     return IpnCode.CONFIRMED
+
+
+PAYMENT_RESULT_FIELDS = (
+    "gateway_txn_no", "bank_code", "response_code", "callback_data", "confirmed_via", "status",
+    "paid_at", "receipt_no", "closed_at",
+)  # fmt: skip
 
 
 def payment_confirm_from_ipn(*, params: Mapping[str, Any]) -> tuple[str, str]:
     """Handle a gateway IPN: verify, find, compare, confirm once; return (RspCode, Message)."""
     try:
-        txn_ref = str(params.get("vnp_TxnRef") or "")
-        payment = Payment.objects.filter(txn_ref=txn_ref).only("pk", "amount", "gateway").first()
-        gateway = get_gateway(payment.gateway if payment else None)
         # The signature comes first: nothing about an order is revealed to a forged call.
-        if not gateway.verify_callback(params):
+        if not get_gateway().verify_callback(params):
             return IpnCode.INVALID_SIGNATURE, IpnCode.INVALID_SIGNATURE.label
-        if payment is None:
-            return IpnCode.NOT_FOUND, IpnCode.NOT_FOUND.label
         result = GatewayResult.from_callback(params)
-        if not result.raw_amount_matches(payment.amount):
-            return IpnCode.INVALID_AMOUNT, IpnCode.INVALID_AMOUNT.label
-        code = payment_apply_result(payment_id=payment.pk, result=result, via="ipn")
+        code = payment_apply_result(txn_ref=result.txn_ref, result=result, via="ipn")
         return code, IpnCode(code).label
     except Exception:  # the gateway gets 99 and retries; we get the traceback
         log.exception("payment IPN failed")
@@ -186,7 +189,9 @@ def payment_reconcile(*, payment_id, now: dt.datetime | None = None) -> str:
         if result.amount != payment.amount:
             log.error("querydr %s: amount %s ≠ %s", payment.txn_ref, result.amount, payment.amount)
             return "amount_mismatch"
-        code = payment_apply_result(payment_id=payment.pk, result=result, via="querydr")
+        code = payment_apply_result(
+            payment_id=payment.pk, result=result, via="querydr", expect_amount=False
+        )
         return "repaired" if code == IpnCode.CONFIRMED else "settled"
     # The gateway's page closes at vnp_ExpireDate; a little later nothing can still arrive.
     if payment.created_at < now - PAY_WINDOW - dt.timedelta(minutes=5):
