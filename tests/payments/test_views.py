@@ -154,3 +154,62 @@ def test_production_refuses_the_development_hash_secret(tmp_path):
     )
     assert result.returncode != 0
     assert "VNPAY_HASH_SECRET" in result.stderr
+
+
+@pytest.mark.django_db
+def test_review_page_shows_the_fee_summary_before_submission(client, citizen, agency):
+    from tests.dossiers.conftest import make_draft
+    from tests.procedures.factories import ProcedureFactory
+
+    client.force_login(citizen)
+    draft = make_draft(citizen, ProcedureFactory(agencies=[agency]))
+    page = client.get(f"/ho-so/{draft.pk}/buoc/5/").content.decode()
+    assert "40.000 đ" in page and "mức nộp trực tuyến" in page
+    assert "thanh toán trực tuyến ngay sau khi nộp hồ sơ" in page
+    council = make_draft(
+        citizen,
+        ProcedureFactory(
+            agencies=[agency], content__fee_amount=None, content__fee_online_amount=None
+        ),
+    )
+    page = client.get(f"/ho-so/{council.pk}/buoc/5/").content.decode()
+    assert "theo quy định của HĐND tỉnh" in page and "Không thu phí" not in page
+
+
+@pytest.mark.django_db
+def test_official_requests_payment_with_an_amount_and_sees_why_return_waits(
+    client, citizen, agency, reception
+):
+    from dossiers import services as dossier_services
+    from tests.dossiers.conftest import make_submitted
+    from tests.procedures.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(
+        agencies=[agency], content__fee_amount=None, content__fee_online_amount=None
+    )
+    dossier = make_submitted(citizen, procedure)
+    dossier_services.dossier_run_action(actor=reception, dossier_id=dossier.pk, action="receive")
+    client.force_login(reception)
+    page = client.get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
+    assert 'name="amount"' in page
+    client.post(f"/can-bo/ho-so/{dossier.pk}/thao-tac/request_payment/", {"amount": "25.000"})
+    dossier.refresh_from_db()
+    assert dossier.status == "awaiting_payment" and dossier.fee_amount == 25_000
+    client.force_login(citizen)
+    page = client.get(f"/ho-so-cua-toi/{dossier.pk}/").content.decode()
+    assert "Thanh toán trực tuyến" in page and "25.000 đ" in page
+
+
+@pytest.mark.django_db
+def test_admin_exports_payments_as_csv(admin_client, owing, citizen):
+    payment, _url = start(owing, citizen)
+    listing = admin_client.get("/admin/payments/payment/?status__exact=pending")
+    assert listing.status_code == 200 and payment.txn_ref in listing.content.decode()
+    response = admin_client.post(
+        "/admin/payments/payment/",
+        {"action": "export_csv", "_selected_action": [str(payment.pk)]},
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Mã giao dịch,Mã hồ sơ,Số tiền")
+    assert lines[1].startswith(f"{payment.txn_ref},{owing.code},40000,pending")
