@@ -275,6 +275,8 @@ def _step_review(request, dossier):
                 request,
                 _("Đã nộp hồ sơ thành công. Mã hồ sơ của bạn: %(code)s") % {"code": dossier.code},
             )
+            if dossier.payment_due:
+                messages.info(request, _("Vui lòng thanh toán phí, lệ phí trực tuyến bên dưới."))
             return redirect(_after_submit_url(dossier, request.user))
     return render(
         request,

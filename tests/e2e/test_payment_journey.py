@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -34,11 +36,13 @@ def test_citizen_pays_the_fee_through_the_sandbox(page, live_url, login, axe_che
     expect(page.get_by_role("heading", name="Cổng thanh toán thử nghiệm")).to_be_visible()
     expect(page.get_by_text("40.000 đ")).to_be_visible()
     axe_check(page)
+    _shots(page, "sandbox")
     page.get_by_role("button", name="Thanh toán", exact=True).click()
 
     expect(page.get_by_role("heading", name="Kết quả thanh toán")).to_be_visible()
     expect(page.get_by_text("Thanh toán thành công.")).to_be_visible()
     axe_check(page)
+    _shots(page, "result")
     page.get_by_role("link", name="Về trang hồ sơ").click()
 
     fees = page.get_by_role("region", name="Phí, lệ phí và thanh toán")
@@ -50,7 +54,14 @@ def test_citizen_pays_the_fee_through_the_sandbox(page, live_url, login, axe_che
     payment = Payment.objects.get(dossier=dossier)
     # Confirmed by the IPN the sandbox sent server to server, not by the browser's return.
     assert payment.status == PaymentStatus.PAID and payment.confirmed_via == "ipn"
-    if __import__("os").environ.get("PAYMENT_SCREENSHOTS"):
-        page.screenshot(path="/tmp/i9_paid_1280.png", full_page=True)
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path="/tmp/i9_paid_390.png", full_page=True)
+    _shots(page, "paid")
+
+
+def _shots(page, name: str) -> None:
+    # For a person to look at the pages at desktop and phone widths (not run in CI).
+    if not os.environ.get("PAYMENT_SCREENSHOTS"):
+        return
+    page.screenshot(path=f"/tmp/i9_{name}_1280.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=f"/tmp/i9_{name}_390.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
