@@ -94,7 +94,10 @@ class ComponentInline(admin.StackedInline):
 class FeeInline(admin.TabularInline):
     model = FeeItem
     extra = 0
-    fields = ["position", "name", "amount", "online_amount", "case", "note"]
+    fields = [
+        "position", "name", "amount", "online_amount", "online_from", "online_until", "case",
+        "note",
+    ]  # fmt: skip
 
 
 class StepFormSet(forms.BaseInlineFormSet):
@@ -159,6 +162,7 @@ class ProcedureAdmin(admin.ModelAdmin):
                     "conditions",
                     "legal_basis",
                     "paperless_only",
+                    "fee_payment_stage",
                 ]
             },
         ),
