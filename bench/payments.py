@@ -71,6 +71,7 @@ def main() -> int:
         from dvctt.celery import app
 
         app.conf.update(task_always_eager=False, broker_url="memory://")
+        from accounts.models import User
         from dossiers.constants import DossierAction
         from dossiers.models import DossierEvent
         from payments.services import payment_start
@@ -81,7 +82,7 @@ def main() -> int:
 
         agency = AgencyFactory()
         procedure = ProcedureFactory(agencies=[agency])
-        citizen = CitizenFactory()
+        citizen = User.objects.get(email=CitizenFactory.create(email="bench@demo.vn").email)
         timings: list[float] = []
         codes: list[str] = []
         for _round in range(ROUNDS):
