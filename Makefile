@@ -38,8 +38,15 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# `make bench` runs every benchmark; `make bench BENCH=payments` only bench/payments.py.
+BENCH ?=
 bench: install
+ifeq ($(BENCH),)
 	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench
+	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench.payments
+else
+	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench.$(BENCH)
+endif
 
 # Regenerate the translation catalogues (needs GNU gettext); the compiled .mo files are
 # committed so that `make run` works without gettext. allauth ships no Vietnamese: our

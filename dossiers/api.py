@@ -88,8 +88,9 @@ class DossierDetailSerializer(DossierListItemSerializer):
         }
 
     def get_payments(self, obj) -> list[dict]:
-        # The payments app (a later issue) fills this list; the contract needs it now.
-        return []
+        return [
+            {"id": str(p.pk), "amount": p.amount, "status": p.status} for p in obj.payments.all()
+        ]
 
     def get_available_actions(self, obj) -> list[str]:
         return workflow.available_actions(obj, self.context["request"].user)

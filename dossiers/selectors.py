@@ -127,6 +127,7 @@ def dossier_detail(*, dossier: Dossier) -> Dossier:
         _base()
         .prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")),
+            "payments",
             Prefetch(
                 "attachments",
                 queryset=Attachment.objects.filter(is_current=True).order_by("uploaded_at"),

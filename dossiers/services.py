@@ -29,6 +29,7 @@ from integrations.citizen_registry import CitizenRecord, citizen_lookup
 from notifications.services import notification_send
 from procedures.constants import OnlineMode
 from procedures.deadlines import days_value
+from procedures.fees import FeeQuote, fee_quote
 from procedures.forms_schema import validate_form_data
 from procedures.models import Component, Procedure
 from procedures.services import procedure_current_version
@@ -109,16 +110,14 @@ def _validate_form(schema: dict, data: dict) -> dict[str, list[str]]:
     return validate_form_data(schema or {}, data or {})
 
 
-def _fee_for(snapshot: dict, channel: str, case_id: Any) -> int:
-    total = 0
-    for fee in snapshot.get("fees", []):
-        if fee.get("case") not in (None, case_id):
-            continue
-        amount = fee.get("online_amount") if channel == Channel.ONLINE else None
-        if amount is None:
-            amount = fee.get("amount")
-        total += int(amount or 0)
-    return total
+def dossier_fee_quote(dossier: Dossier, *, at: dt.datetime | None = None) -> FeeQuote:
+    """Return the fees the dossier owes under the one fee rule (procedures/fees.py)."""
+    return fee_quote(
+        snapshot=dossier.snapshot,
+        case_id=dossier.case_id,
+        online=dossier.channel == Channel.ONLINE,
+        at=at,
+    )
 
 
 def _case_from_snapshot(snapshot: dict, case_id: Any) -> dict:
@@ -674,7 +673,9 @@ def dossier_submit(*, actor: User, dossier_id=None, dossier: Dossier | None = No
     dossier.code = next_dossier_code(agency=dossier.agency, when=now)
     # Decision (brief §4): submission always lands in "submitted" as API.md §4 says; a fee due
     # online is recorded in fee_amount/payment_due and paid through the payments app later.
-    dossier.fee_amount = _fee_for(dossier.snapshot, dossier.channel, dossier.case_id)
+    # A fee left to the provincial council has no amount yet: the official sets it with
+    # request_payment; a zero-fee procedure owes nothing and skips payment.
+    dossier.fee_amount = dossier_fee_quote(dossier, at=now).total
     dossier.payment_due = dossier.fee_amount > 0
     workflow.fire(dossier, DossierAction.SUBMIT, now=now)
     dossier.save()
@@ -713,6 +714,80 @@ def dossier_submit(*, actor: User, dossier_id=None, dossier: Dossier | None = No
     return dossier
 
 
+MAX_FEE = 10**12  # đồng; far above any administrative fee, below BigInteger's range
+
+
+def _set_requested_fee(dossier: Dossier, amount: Any) -> None:
+    # The official states the amount when the catalogue does not fix it ("theo quy định của
+    # HĐND tỉnh"); otherwise the fee computed at submission is asked for.
+    if amount in (None, ""):
+        if dossier.fee_amount <= 0 or dossier_fee_quote(dossier).undetermined:
+            message = _("Vui lòng nhập số tiền phí, lệ phí phải nộp (đồng).")
+            raise InvalidInput(message, fields={"amount": [message]})
+        amount = dossier.fee_amount
+    try:
+        value = int(str(amount).replace(".", "").replace(",", "").strip())
+    except ValueError:
+        value = -1
+    if not 0 < value <= MAX_FEE:
+        message = _("Số tiền phải là số nguyên dương (đồng).")
+        raise InvalidInput(message, fields={"amount": [message]})
+    dossier.fee_amount = value
+    dossier.payment_due = True
+
+
+@transaction.atomic
+def dossier_settle_fee(*, dossier_id, amount: int, reference: str) -> Dossier:
+    """Record, as the system, that the dossier's fee was paid through the payment gateway."""
+    dossier = _lock(dossier_id)
+    now = timezone.now()
+    from_status = dossier.status
+    if amount >= dossier.fee_amount:
+        if workflow.is_legal_now(dossier, DossierAction.CONFIRM_PAYMENT):
+            workflow.fire(dossier, DossierAction.CONFIRM_PAYMENT, now=now)
+        else:  # paid at submission, before reception: the status stays, the fee is settled
+            dossier.payment_due = False
+        dossier.save()
+    _event(
+        dossier,
+        action=DossierAction.CONFIRM_PAYMENT,
+        actor=None,
+        from_status=from_status,
+        to_status=dossier.status,
+        note=_("Đã nộp trực tuyến %(amount)s đồng (giao dịch %(ref)s).")
+        % {"amount": f"{amount:,}".replace(",", "."), "ref": reference},
+        data={"amount": amount, "reference": reference},
+        at=now,
+    )
+    _notify_applicant(
+        dossier,
+        key=f"dossier:{dossier.pk}:paid:{reference}",
+        subject=_("Hồ sơ %(code)s: đã nhận phí, lệ phí") % {"code": dossier.code},
+        body=_(
+            "Cổng đã nhận khoản nộp %(amount)s đồng cho hồ sơ %(code)s (giao dịch %(ref)s). "
+            "Biên lai điện tử có trên trang hồ sơ."
+        )
+        % {"amount": f"{amount:,}".replace(",", "."), "code": dossier.code, "ref": reference},
+    )
+    return dossier
+
+
+def dossier_log_event(
+    *, dossier_id, action: str, actor: User | None, note: str = "", data: dict | None = None
+) -> None:
+    """Append a history entry that changes no status (a refund, for instance)."""
+    dossier = Dossier.objects.only("pk", "status").get(pk=dossier_id)
+    _event(
+        dossier,
+        action=action,
+        actor=actor,
+        from_status=dossier.status,
+        to_status=dossier.status,
+        note=note[:4000],
+        data=data or {},
+    )
+
+
 def _notify_applicant(dossier: Dossier, *, key: str, subject: str, body: str) -> None:
     address = dossier.applicant_email
     # Walk-in profiles carry a reserved .invalid address (RFC 2606): keep the message in-app.
@@ -749,12 +824,15 @@ def dossier_run_action(
     if not (spec.roles & roles):
         raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
     if not workflow.is_legal_now(dossier, action):
-        raise InvalidTransition()
+        raise InvalidTransition(workflow.refusal_reason(dossier, action))
     now = timezone.now()
     body = action_rules.parse_action_body(
         dossier, action, note=(note or "").strip(), data=data or {}, now=now
     )
     note = body.note
+    if action == DossierAction.REQUEST_PAYMENT:
+        _set_requested_fee(dossier, (data or {}).get("amount"))
+        body.data["amount"] = dossier.fee_amount
     from_status = dossier.status
     workflow.fire(dossier, action, now=now)
     action_rules.apply_action_body(dossier, action, body)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, html_errors
 from procedures.constants import OnceOnly
+from procedures.fees import fee_payment_stage
 from procedures.models import Procedure
 
 from . import action_rules, completeness, selectors, services, workflow
@@ -290,7 +291,8 @@ def _review_context(dossier: Dossier) -> dict:
         "answers": SchemaForm(schema, dossier.form_data).answer_sections(),
         "components": _components_with_files(dossier),
         "missing": services.dossier_missing(dossier=dossier),
-        "fee": services._fee_for(dossier.snapshot, dossier.channel, dossier.case_id),
+        "fee": services.dossier_fee_quote(dossier),
+        "fee_stage": fee_payment_stage(dossier.snapshot),
         "processing_days": services.processing_days(dossier),
     }
 
@@ -308,6 +310,8 @@ def _step_review(request, dossier):
                 request,
                 _("Đã nộp hồ sơ thành công. Mã hồ sơ của bạn: %(code)s") % {"code": dossier.code},
             )
+            if dossier.payment_due:
+                messages.info(request, _("Vui lòng thanh toán phí, lệ phí trực tuyến bên dưới."))
             return redirect(_after_submit_url(dossier, request.user))
     return render(
         request,

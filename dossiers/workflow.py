@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, can_proceed, transition
 
 from accounts.models import StaffRole
@@ -49,6 +50,15 @@ def _no_supplement_yet(dossier) -> bool:
 def _no_apology_yet(dossier) -> bool:
     # NĐ 61/2018 Điều 19.9 / 12.5: the return date may be rescheduled at most once.
     return dossier.apology_count == 0
+
+
+def _fee_settled(dossier) -> bool:
+    # Luật Phí và lệ phí 2015 Điều 6 / NĐ 61/2018 Điều 22: the result is handed over only once
+    # the fee due has been paid (online, or in cash at the desk through confirm_payment).
+    return not dossier.payment_due
+
+
+_fee_settled.reason = _("Chưa thể trả kết quả: phí, lệ phí của hồ sơ chưa được nộp.")
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (S.RESULT_ISSUED,),
             S.RETURNED,
             frozenset({R.RECEPTION, R.CLERK}),
+            conditions=(_fee_settled,),
         ),
         # NĐ 61/2018 Điều 19.8: processing stopped with reasons.
         ActionSpec(
@@ -177,6 +188,8 @@ def _effects(name: str, dossier, now) -> None:
     elif name == A.RETURN_RESULT:
         # completed_at stays the issue time (the on-time mark); the return has its own time.
         dossier.returned_at = now
+    elif name == A.CONFIRM_PAYMENT:
+        dossier.payment_due = False
 
 
 def _make_transition(spec: ActionSpec):
@@ -266,6 +279,17 @@ def available_actions(dossier, user) -> list[str]:
 def is_legal_now(dossier, action: str) -> bool:
     """Tell whether `action` may run in the dossier's current status (guards included)."""
     return action in ACTIONS and can_proceed(getattr(dossier, action))
+
+
+def refusal_reason(dossier, action: str) -> str | None:
+    """Return why a guard of `action` refuses it now (a guard's `reason`), if one says so."""
+    spec = ACTIONS.get(action)
+    if spec is None or dossier.status not in spec.sources:
+        return None
+    for condition in spec.conditions:
+        if not condition(dossier) and getattr(condition, "reason", None):
+            return str(condition.reason)
+    return None
 
 
 def fire(dossier, action: str, *, now=None) -> None:

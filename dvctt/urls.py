@@ -18,6 +18,7 @@ api_v1 = [
     path("auth/tokens/<str:key>/", TokenRevokeApi.as_view(), name="api-auth-token-revoke"),
     path("", include("procedures.api_urls")),
     path("", include("dossiers.api_urls")),
+    path("", include("payments.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
+    path("", include("payments.urls")),
 ]
 
 handler400 = "dvctt.views.error_400"

@@ -174,7 +174,10 @@ class ComponentInline(NoViewLinkMixin, admin.StackedInline):
 class FeeInline(NoViewLinkMixin, admin.TabularInline):
     model = FeeItem
     extra = 0
-    fields = ["position", "name", "amount", "online_amount", "case", "note"]
+    fields = [
+        "position", "name", "amount", "online_amount", "online_from", "online_until", "case",
+        "note",
+    ]  # fmt: skip
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -268,6 +271,7 @@ class ProcedureAdmin(NoViewLinkMixin, admin.ModelAdmin):
                     "conditions",
                     "legal_basis",
                     "paperless_only",
+                    "fee_payment_stage",
                 ]
             },
         ),

@@ -7,6 +7,7 @@ text. What the schema cannot say (the e-form, the step total, defaults) is done 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -75,6 +76,7 @@ DEMO_KEYS = frozenset(
 _TEXT = {"type": "string", "pattern": r"\S"}
 # Why a listed document is not asked of the citizen (blank: it is asked).
 _ONCE_ONLY = {"enum": [*OnceOnly.values, "", None, False]}
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _COUNT = {"type": ["integer", "null"], "minimum": 0}
 _ROW_SCHEMA = {
     "type": "object",
@@ -91,7 +93,13 @@ _ROW_SCHEMA = {
             "type": ["array", "null"],
             "items": {
                 "type": "object",
-                "properties": {"amount_vnd": _COUNT, "online_amount_vnd": _COUNT},
+                "properties": {
+                    "amount_vnd": _COUNT,
+                    "online_amount_vnd": _COUNT,
+                    # the online rate's validity (YYYY-MM-DD), e.g. a reduction until a date
+                    "online_from": {"type": ["string", "null"], "pattern": _DATE},
+                    "online_until": {"type": ["string", "null"], "pattern": _DATE},
+                },
             },
         },
         "components": {
@@ -227,11 +235,20 @@ def _merged(row: dict) -> tuple[dict, list[str]]:
     return merged, sorted(demo_fields)
 
 
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:  # the schema checked the shape; an impossible day sets no limit
+        return None
+
+
 def _fee(fee: dict, position: int) -> dict[str, Any]:
     return {
         "name": (str(fee.get("name") or "") or _("Phí, lệ phí"))[:300],
         "amount": fee.get("amount_vnd"),
         "online_amount": fee.get("online_amount_vnd"),
+        "online_from": _date(fee.get("online_from")),
+        "online_until": _date(fee.get("online_until")),
         "note": str(fee.get("note") or ""),
         "position": position,
     }

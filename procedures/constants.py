@@ -25,3 +25,8 @@ class OnceOnly(models.TextChoices):
 
     STATE_DATA = "state_data", _("Cơ quan tự khai thác — không cần nộp")
     E_FORM = "e_form", _("Đã thay bằng tờ khai điện tử — không cần nộp")
+
+
+class FeePaymentStage(models.TextChoices):
+    SUBMISSION = "submission", _("Khi nộp hồ sơ")
+    REQUEST = "request", _("Khi cơ quan yêu cầu")

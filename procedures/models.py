@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.constants import StaffRoleName
 from accounts.models import Agency
 
-from .constants import OnceOnly, OnlineMode
+from .constants import FeePaymentStage, OnceOnly, OnlineMode
 from .deadlines import DaysField
 from .text import fold
 
@@ -77,6 +77,14 @@ class Procedure(models.Model):
     legal_basis = models.JSONField(_("căn cứ pháp lý"), default=list, blank=True)
     form_schema = models.JSONField(_("biểu mẫu điện tử (JSON Schema)"), default=dict, blank=True)
     paperless_only = models.BooleanField(_("chỉ nhận hồ sơ điện tử"), default=False)
+    # When the citizen pays the fee online: right after submitting, or when an official asks
+    # (request_payment). NĐ 61/2018 Điều 22 leaves it to the procedure.
+    fee_payment_stage = models.CharField(
+        _("thời điểm nộp phí"),
+        max_length=12,
+        choices=FeePaymentStage.choices,
+        default=FeePaymentStage.SUBMISSION,
+    )
     is_published = models.BooleanField(_("đã công bố"), default=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     source = models.URLField(_("nguồn"), max_length=500, blank=True)
@@ -219,6 +227,10 @@ class FeeItem(models.Model):
     name = models.CharField(_("tên phí, lệ phí"), max_length=300)
     amount = models.BigIntegerField(_("mức thu (đồng)"), null=True, blank=True)
     online_amount = models.BigIntegerField(_("mức thu trực tuyến (đồng)"), null=True, blank=True)
+    # Online reductions are granted for a period (e.g. TT 63/2023/TT-BTC until 31/12/2025);
+    # outside it the full amount applies. Empty = no limit on that side.
+    online_from = models.DateField(_("mức trực tuyến áp dụng từ ngày"), null=True, blank=True)
+    online_until = models.DateField(_("mức trực tuyến áp dụng đến hết ngày"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
 

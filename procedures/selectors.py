@@ -400,11 +400,14 @@ def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
         "conditions": procedure.conditions,
         "legal_basis": list(procedure.legal_basis),
         "paperless_only": procedure.paperless_only,
+        "fee_payment_stage": procedure.fee_payment_stage,
         "fees": [
             {
                 "name": fee.name,
                 "amount": fee.amount,
                 "online_amount": fee.online_amount,
+                "online_from": fee.online_from.isoformat() if fee.online_from else None,
+                "online_until": fee.online_until.isoformat() if fee.online_until else None,
                 "note": fee.note,
                 "case": fee.case_id,
             }

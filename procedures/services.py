@@ -265,6 +265,7 @@ def procedure_export_row(*, procedure: Procedure) -> dict[str, Any]:
                 "name": fee["name"],
                 "amount_vnd": fee["amount"],
                 "online_amount_vnd": fee["online_amount"],
+                **{k: fee[k] for k in ("online_from", "online_until") if fee.get(k)},
                 "note": fee["note"],
             }
             for fee in snapshot["fees"]

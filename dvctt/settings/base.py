@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -180,6 +181,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {
     # /healthz reports when a worker last ran this, so a stalled queue is visible.
     "worker-heartbeat": {"task": "dvctt.tasks.worker_heartbeat", "schedule": 60.0},
+    # Payments pending > 15 min are asked about (querydr); a missed IPN is repaired.
+    "payments-reconcile": {"task": "payments.tasks.payments_reconcile", "schedule": 300.0},
+    "payments-daily-report": {
+        "task": "payments.tasks.payments_daily_report",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 CACHES = {
@@ -194,8 +201,11 @@ CACHES = {
 NATIONAL_HUB_URL = env("NATIONAL_HUB_URL", default="")
 NATIONAL_HUB_TOKEN = env("NATIONAL_HUB_TOKEN", default="")
 VNPAY_TMN_CODE = env("VNPAY_TMN_CODE", default="DVCTTDEMO")
-VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET", default="dev-only-vnpay-secret")
+DEV_VNPAY_HASH_SECRET = "dev-only-vnpay-secret"  # refused by production.py
+VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET", default=DEV_VNPAY_HASH_SECRET)
 VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL", default="")
+# VNPay's merchant API (querydr, refund); used only when VNPAY_PAYMENT_URL is set.
+VNPAY_API_URL = env("VNPAY_API_URL", default="")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 CITIZEN_REGISTRY_URL = env("CITIZEN_REGISTRY_URL", default="")
 CITIZEN_REGISTRY_TOKEN = env("CITIZEN_REGISTRY_TOKEN", default="")

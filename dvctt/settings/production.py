@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import VNPAY_HASH_SECRET, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -11,7 +11,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 # resets and payment signatures would be forgeable by anyone who read the repository.
 _DEV_SECRETS = {
     "DJANGO_SECRET_KEY": (SECRET_KEY, 50),
-    "VNPAY_HASH_SECRET": (VNPAY_HASH_SECRET, 16),  # noqa: F405
+    "VNPAY_HASH_SECRET": (VNPAY_HASH_SECRET, 16),
 }
 for _name, (_value, _min_length) in _DEV_SECRETS.items():
     if not _value or "dev-only" in _value or "insecure" in _value or len(_value) < _min_length:

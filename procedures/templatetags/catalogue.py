@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dvctt import workdays
 from dvctt.formats import format_dong
+from procedures.fees import online_rate_applies
 
 register = template.Library()
 
@@ -45,3 +48,22 @@ def fee_kind(fees) -> str:
     if amounts:
         return "free"
     return "local"
+
+
+@register.filter
+def online_amount_today(fee) -> int | None:
+    """Return what the fee costs filed online today: the online rate within its dates, else
+    the full amount (a lapsed reduction no longer applies)."""
+    data = (
+        fee
+        if isinstance(fee, dict)
+        else {
+            "online_amount": fee.online_amount,
+            "online_from": fee.online_from,
+            "online_until": fee.online_until,
+        }
+    )
+    today = timezone.localtime(timezone.now(), workdays.VN_TZ).date()
+    if online_rate_applies(data, today):
+        return data["online_amount"]
+    return fee["amount"] if isinstance(fee, dict) else fee.amount

@@ -31,8 +31,11 @@ PATHS: dict[str, list[tuple[str, str]]] = {
         ("approve", "leader"),
         ("issue_result", "clerk"),
     ],
+    # The fee is settled at the desk (cash) before the result may be returned.
     DossierStatus.RETURNED: [
         ("receive", "reception"),
+        ("request_payment", "reception"),
+        ("confirm_payment", "reception"),
         ("assign", "leader"),
         ("approve", "leader"),
         ("issue_result", "clerk"),

@@ -225,7 +225,13 @@ def test_withdraw_api_with_reason(received, citizen):
 
 
 def test_completed_at_is_the_issue_time_and_returned_at_the_return(clock, agency, clerk):
-    dossier = dossier_in(DossierStatus.APPROVED, agency=agency, officials={"clerk": clerk})
+    # A free procedure: no fee stands between the issued result and its return.
+    dossier = dossier_in(
+        DossierStatus.APPROVED,
+        agency=agency,
+        officials={"clerk": clerk},
+        procedure=ProcedureFactory(free=True, agencies=[agency]),
+    )
     clock.set(2026, 11, 26, 9, 0)
     dossier = run(clerk, dossier, "issue_result")
     assert dossier.completed_at == clock.now and dossier.on_time is True

@@ -199,11 +199,18 @@ def test_full_happy_path_and_supplement_restart(
         run(actor=specialist, dossier_id=d.pk, action="request_supplement", note="again")
     d = run(actor=leader, dossier_id=d.pk, action="approve")
     d = run(actor=clerk, dossier_id=d.pk, action="issue_result")
+    # The 40,000 đ fee is still unpaid: the result is held back until it is settled.
+    assert "return_result" not in workflow.available_actions(d, clerk)
+    with pytest.raises(InvalidTransition, match="phí, lệ phí"):
+        run(actor=clerk, dossier_id=d.pk, action="return_result")
+    d.refresh_from_db()
+    assert d.status == DossierStatus.RESULT_ISSUED and d.payment_due
+    services.dossier_settle_fee(dossier_id=d.pk, amount=d.fee_amount, reference="TEST1")
     d = run(actor=clerk, dossier_id=d.pk, action="return_result")
     assert d.status == DossierStatus.RETURNED and d.completed_at
     assert list(d.events.values_list("action", flat=True)) == [
         "create", "submit", "receive", "assign", "request_supplement", "supplement", "approve",
-        "issue_result", "return_result",
+        "issue_result", "confirm_payment", "return_result",
     ]  # fmt: skip
 
 

@@ -30,6 +30,7 @@ def _form_data(procedure: Procedure, **changes) -> dict:
         "is_published": "on",
         "processing_days": procedure.processing_days,
         "processing_note": procedure.processing_note,
+        "fee_payment_stage": procedure.fee_payment_stage,
         "agency_type": "",
         "result": procedure.result,
         "conditions": "",

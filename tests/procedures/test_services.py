@@ -30,7 +30,15 @@ def test_snapshot_has_the_api_detail_shape(agency):
     ]:
         assert key in snap
     assert snap["fees"] == [
-        {"name": "Lệ phí", "amount": 50_000, "online_amount": 40_000, "note": "", "case": None}
+        {
+            "name": "Lệ phí",
+            "amount": 50_000,
+            "online_amount": 40_000,
+            "online_from": None,
+            "online_until": None,
+            "note": "",
+            "case": None,
+        }
     ]
     [case] = snap["cases"]
     assert [c["required"] for c in case["components"]] == [True, False]

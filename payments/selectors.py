@@ -1,0 +1,58 @@
+"""Every read of payments for views and APIs; access goes through the dossier gate."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from dossiers import selectors as dossier_selectors
+from dossiers.constants import DossierStatus
+from dossiers.models import Dossier
+from dvctt.errors import NotFound
+from procedures.constants import FeePaymentStage
+from procedures.fees import fee_payment_stage
+
+from .models import Payment, Refund
+
+
+def payments_of_dossier(*, dossier: Dossier) -> QuerySet[Payment]:
+    """Return the dossier's payments, newest first, with their refunds."""
+    return (
+        Payment.objects.filter(dossier=dossier)
+        .prefetch_related(Prefetch("refunds", queryset=Refund.objects.order_by("created_at")))
+        .order_by("-created_at")
+    )
+
+
+def payment_get_for_user(*, user: User, payment_id) -> Payment:
+    """Return a payment of a dossier the user owns or handles, or raise NotFound."""
+    payment = Payment.objects.select_related("dossier").filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound(_("Không tìm thấy giao dịch."))
+    try:
+        dossier_selectors.dossier_get_for_user(user=user, dossier_id=payment.dossier_id)
+    except NotFound as exc:
+        raise NotFound(_("Không tìm thấy giao dịch.")) from exc
+    return payment
+
+
+def payment_block_reason(*, dossier: Dossier) -> str | None:
+    """Return why the dossier's fee cannot be paid online now, or None if it can."""
+    if dossier.status == DossierStatus.DRAFT:
+        return _("Hồ sơ chưa được nộp.")
+    if dossier.is_terminal:
+        return _("Hồ sơ đã kết thúc xử lý, không nhận thanh toán.")
+    if not dossier.payment_due or dossier.fee_amount <= 0:
+        return _("Hồ sơ không có khoản phí, lệ phí nào phải nộp.")
+    if (
+        fee_payment_stage(dossier.snapshot) == FeePaymentStage.REQUEST
+        and dossier.status != DossierStatus.AWAITING_PAYMENT
+    ):
+        return _("Cơ quan giải quyết sẽ thông báo khi hồ sơ cần nộp phí, lệ phí.")
+    return None
+
+
+def payment_is_open(*, dossier: Dossier) -> bool:
+    """Tell whether the citizen may pay the dossier's fee online now."""
+    return payment_block_reason(dossier=dossier) is None

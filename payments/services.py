@@ -1,0 +1,375 @@
+"""Every write of payments: starting one, gateway confirmations, reconciliation, refunds.
+
+Money is never counted twice: a confirmation locks the payment row, accepts only a payment
+still open, refuses a gateway transaction number already used, and settles the dossier's fee
+(its status change, DossierEvent and outbox rows) in the same transaction. Calls to the
+gateway (querydr, refund) are made outside any transaction (DESIGN.md §3.10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from dossiers import selectors as dossier_selectors
+from dossiers import services as dossier_services
+from dossiers import workflow
+from dossiers.constants import ActorRole
+from dossiers.models import Dossier
+from dvctt import workdays
+from dvctt.errors import Conflict, Forbidden, InvalidInput
+
+from . import selectors
+from .constants import (
+    EXPIRE_AFTER_HOURS,
+    RECONCILE_AFTER_MINUTES,
+    REFUNDABLE_DOSSIER_STATUSES,
+    IpnCode,
+    PaymentStatus,
+    RefundStatus,
+)
+from .gateways import GatewayResult, GatewayUnavailable, get_gateway
+from .gateways.vnpay import PAY_WINDOW
+from .models import Payment, ReconciliationReport, Refund
+
+log = logging.getLogger(__name__)
+
+# A payment still open may be confirmed; an expired one too, since money taken after we gave
+# up waiting is still the citizen's payment.
+CONFIRMABLE = (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
+
+
+class PaymentNotDue(Conflict):
+    code = "payment_not_due"
+
+
+def _txn_ref(now: dt.datetime) -> str:
+    # vnp_TxnRef: unique per attempt, letters and digits only (VNPay 2.1.0).
+    return timezone.localtime(now, workdays.VN_TZ).strftime("%y%m%d") + secrets.token_hex(6).upper()
+
+
+def _order_info(dossier: Dossier) -> str:
+    # VNPay asks for plain ASCII without diacritics or special characters in vnp_OrderInfo.
+    return f"Thanh toan phi le phi ho so {dossier.code}"
+
+
+def payment_start(*, actor: User, dossier_id, ip: str, return_url: str) -> tuple[Payment, str]:
+    """Open a payment of the dossier's fee and return it with the gateway URL to send the payer."""
+    dossier = dossier_selectors.dossier_get_for_citizen(user=actor, dossier_id=dossier_id)
+    gateway = get_gateway()
+    now = timezone.now()
+    with transaction.atomic():
+        # The dossier row lock serialises two clicks of the pay button: the second reuses the
+        # first attempt instead of opening a second charge.
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version")
+            .get(pk=dossier.pk)
+        )
+        reason = selectors.payment_block_reason(dossier=dossier)
+        if reason:
+            raise PaymentNotDue(reason)
+        payment = (
+            Payment.objects.filter(
+                dossier=dossier,
+                status=PaymentStatus.PENDING,
+                amount=dossier.fee_amount,
+                gateway=gateway.name,
+                created_at__gte=now - PAY_WINDOW + dt.timedelta(minutes=2),
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if payment is None:
+            payment = Payment.objects.create(
+                dossier=dossier,
+                payer=actor,
+                amount=dossier.fee_amount,
+                gateway=gateway.name,
+                txn_ref=_txn_ref(now),
+            )
+    url = gateway.redirect_url(
+        txn_ref=payment.txn_ref,
+        amount=payment.amount,
+        order_info=_order_info(dossier),
+        return_url=return_url,
+        ip=ip,
+        created_at=payment.created_at,
+    )
+    return payment, url
+
+
+def payment_apply_result(
+    *, payment_id=None, txn_ref: str = "", result: GatewayResult, via: str, expect_amount=True
+) -> str:
+    """Record what the gateway reported about an open payment; return an IpnCode value."""
+    try:
+        with transaction.atomic():
+            # The row lock serialises concurrent deliveries of one IPN: the first confirms, the
+            # others wait, then see it settled and answer 02.
+            lookup = {"pk": payment_id} if payment_id else {"txn_ref": txn_ref}
+            payment = Payment.objects.select_for_update().filter(**lookup).first()
+            if payment is None:
+                return IpnCode.NOT_FOUND
+            if expect_amount and not result.raw_amount_matches(payment.amount):
+                return IpnCode.INVALID_AMOUNT
+            if payment.status not in CONFIRMABLE:
+                return IpnCode.ALREADY_CONFIRMED
+            now = timezone.now()
+            # One gateway transaction confirms one payment only: the unique constraint on
+            # (gateway, gateway_txn_no) refuses a number already used (IntegrityError below).
+            number = result.transaction_no[:40]
+            payment.gateway_txn_no = "" if number in ("", "0") else number  # 0: no transaction
+            payment.bank_code = result.bank_code[:20]
+            payment.response_code = (result.response_code or result.transaction_status)[:4]
+            payment.callback_data = result.raw
+            payment.confirmed_via = via
+            if result.succeeded:
+                payment.status = PaymentStatus.PAID
+                payment.paid_at = now
+                payment.receipt_no = f"BL-{payment.txn_ref}"
+            else:
+                payment.status = (
+                    PaymentStatus.CANCELLED if result.cancelled else PaymentStatus.FAILED
+                )
+                payment.closed_at = now
+            payment.save(update_fields=[*PAYMENT_RESULT_FIELDS])
+            if result.succeeded:
+                dossier_services.dossier_settle_fee(
+                    dossier_id=payment.dossier_id, amount=payment.amount, reference=payment.txn_ref
+                )
+    except IntegrityError:
+        return IpnCode.ALREADY_CONFIRMED
+    return IpnCode.CONFIRMED
+
+
+PAYMENT_RESULT_FIELDS = (
+    "gateway_txn_no", "bank_code", "response_code", "callback_data", "confirmed_via", "status",
+    "paid_at", "receipt_no", "closed_at",
+)  # fmt: skip
+
+
+def payment_confirm_from_ipn(*, params: Mapping[str, Any]) -> tuple[str, str]:
+    """Handle a gateway IPN: verify, find, compare, confirm once; return (RspCode, Message)."""
+    try:
+        # The signature comes first: nothing about an order is revealed to a forged call.
+        if not get_gateway().verify_callback(params):
+            return IpnCode.INVALID_SIGNATURE, IpnCode.INVALID_SIGNATURE.label
+        result = GatewayResult.from_callback(params)
+        code = payment_apply_result(txn_ref=result.txn_ref, result=result, via="ipn")
+        return code, IpnCode(code).label
+    except Exception:  # the gateway gets 99 and retries; we get the traceback
+        log.exception("payment IPN failed")
+        return IpnCode.OTHER, IpnCode.OTHER.label
+
+
+def payment_reconcile(*, payment_id, now: dt.datetime | None = None) -> str:
+    """Ask the gateway about one open payment and record the answer; return what happened."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status != PaymentStatus.PENDING:
+        return "settled"
+    now = now or timezone.now()
+    try:
+        result = get_gateway(payment.gateway).query(
+            txn_ref=payment.txn_ref, created_at=payment.created_at
+        )
+    except GatewayUnavailable as exc:
+        log.warning("querydr %s failed: %s", payment.txn_ref, exc)
+        return "unavailable"
+    if result.final:
+        if result.amount != payment.amount:
+            log.error("querydr %s: amount %s ≠ %s", payment.txn_ref, result.amount, payment.amount)
+            return "amount_mismatch"
+        code = payment_apply_result(
+            payment_id=payment.pk, result=result, via="querydr", expect_amount=False
+        )
+        return "repaired" if code == IpnCode.CONFIRMED else "settled"
+    # The gateway's page closes at vnp_ExpireDate; a little later nothing can still arrive.
+    if payment.created_at < now - PAY_WINDOW - dt.timedelta(minutes=5):
+        updated = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
+            status=PaymentStatus.EXPIRED, closed_at=now
+        )
+        return "expired" if updated else "settled"
+    return "pending"
+
+
+def payments_reconcile_pending(*, now: dt.datetime | None = None, limit: int = 500) -> dict:
+    """Reconcile payments left pending for more than 15 minutes; return counts by outcome."""
+    now = now or timezone.now()
+    ids = list(
+        Payment.objects.filter(
+            status=PaymentStatus.PENDING,
+            created_at__lt=now - dt.timedelta(minutes=RECONCILE_AFTER_MINUTES),
+            created_at__gte=now - dt.timedelta(hours=EXPIRE_AFTER_HOURS * 7),
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    counts: dict[str, int] = {}
+    for payment_id in ids:
+        outcome = payment_reconcile(payment_id=payment_id, now=now)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def reconciliation_report_build(*, day: dt.date) -> ReconciliationReport:
+    """Compare the payments opened on one Vietnam day with the gateway; store the mismatches."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=workdays.VN_TZ)
+    payments = list(
+        Payment.objects.filter(created_at__gte=start, created_at__lt=start + dt.timedelta(days=1))
+        .select_related("dossier")
+        .order_by("created_at")
+    )
+    mismatches = []
+    for payment in payments:
+        try:
+            answer = get_gateway(payment.gateway).query(
+                txn_ref=payment.txn_ref, created_at=payment.created_at
+            )
+        except GatewayUnavailable as exc:
+            mismatches.append(_mismatch(payment, "gateway_unavailable", str(exc)))
+            continue
+        ours_paid = payment.paid_at is not None
+        theirs_paid = answer.succeeded
+        if ours_paid != theirs_paid:
+            mismatches.append(
+                _mismatch(
+                    payment,
+                    "status",
+                    _("Cổng: %(theirs)s; cổng DVC: %(ours)s")
+                    % {"theirs": answer.transaction_status or "—", "ours": payment.status},
+                )
+            )
+        elif ours_paid and answer.amount != payment.amount:
+            mismatches.append(_mismatch(payment, "amount", f"{answer.amount} ≠ {payment.amount}"))
+    paid_per_dossier: dict[Any, list[Payment]] = {}
+    for payment in payments:
+        if payment.paid_at:
+            paid_per_dossier.setdefault(payment.dossier_id, []).append(payment)
+    for paid in paid_per_dossier.values():
+        if len(paid) > 1 and sum(p.amount - p.refunded_amount for p in paid) > paid[0].amount:
+            mismatches.append(
+                _mismatch(paid[-1], "paid_twice", _("Hồ sơ được thanh toán hai lần."))
+            )
+    report, _created = ReconciliationReport.objects.update_or_create(
+        day=day, defaults={"checked": len(payments), "mismatches": mismatches}
+    )
+    return report
+
+
+def _mismatch(payment: Payment, kind: str, detail: str) -> dict:
+    return {
+        "txn_ref": payment.txn_ref,
+        "dossier": payment.dossier.code,
+        "amount": payment.amount,
+        "status": payment.status,
+        "kind": kind,
+        "detail": str(detail)[:300],
+    }
+
+
+# --- refunds ---------------------------------------------------------------------------------
+
+REFUND_ROLES = frozenset({ActorRole.RECEPTION, ActorRole.LEADER})
+
+
+def _parse_amount(value: Any) -> int:
+    try:
+        return int(str(value).replace(".", "").replace(",", "").strip())
+    except (TypeError, ValueError):
+        return -1
+
+
+def payment_refund(*, actor: User, payment_id, amount: Any, reason: str) -> Refund:
+    """Give back all or part of a paid fee of a rejected, stopped or withdrawn dossier."""
+    payment = selectors.payment_get_for_user(user=actor, payment_id=payment_id)
+    if not (workflow.actor_roles(payment.dossier, actor) & REFUND_ROLES):
+        raise Forbidden(_("Chỉ cán bộ một cửa hoặc lãnh đạo của cơ quan mới được hoàn tiền."))
+    reason = (reason or "").strip()
+    value = _parse_amount(amount)
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Vui lòng nêu lý do hoàn tiền.")]
+    if value <= 0:
+        errors["amount"] = [_("Số tiền hoàn phải là số nguyên dương (đồng).")]
+    if errors:
+        raise InvalidInput(_("Yêu cầu hoàn tiền chưa hợp lệ."), fields=errors)
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("dossier").get(pk=payment.pk)
+        if payment.dossier.status not in REFUNDABLE_DOSSIER_STATUSES:
+            raise Conflict(_("Chỉ hoàn phí cho hồ sơ bị từ chối, dừng xử lý hoặc công dân đã rút."))
+        if payment.status not in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
+            raise Conflict(_("Giao dịch chưa được thanh toán, không có gì để hoàn."))
+        in_flight = sum(r.amount for r in payment.refunds.all() if r.status == RefundStatus.PENDING)
+        remaining = payment.amount - payment.refunded_amount - in_flight
+        if value > remaining:
+            message = _("Số tiền hoàn vượt quá số còn có thể hoàn (%(left)s đồng).") % {
+                "left": f"{remaining:,}".replace(",", ".")
+            }
+            raise InvalidInput(message, fields={"amount": [message]})
+        refund = Refund.objects.create(
+            payment=payment,
+            amount=value,
+            reason=reason[:2000],
+            created_by=actor,
+            request_id=secrets.token_hex(16),
+        )
+    full = value == payment.amount and payment.refunded_amount == 0
+    try:
+        answer = get_gateway(payment.gateway).refund(
+            txn_ref=payment.txn_ref,
+            amount=value,
+            full=full,
+            transaction_no=payment.gateway_txn_no,
+            created_at=payment.created_at,
+            by=actor.email,
+        )
+    except GatewayUnavailable as exc:
+        # Left pending (and counted as in flight) rather than failed: the gateway may have
+        # done it; reconciliation or an administrator settles it, never a second refund.
+        log.warning("refund %s: gateway unavailable: %s", refund.request_id, exc)
+        raise Conflict(
+            _("Cổng thanh toán chưa phản hồi; yêu cầu hoàn tiền đang chờ xác nhận.")
+        ) from exc
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        refund.response_code = answer.response_code
+        refund.response_data = answer.raw
+        refund.gateway_txn_no = answer.transaction_no[:40]
+        if answer.ok:
+            refund.status = RefundStatus.DONE
+            refund.done_at = timezone.now()
+            payment.refunded_amount += value
+            if payment.refunded_amount >= payment.amount:
+                payment.status = PaymentStatus.REFUNDED
+            payment.save(update_fields=["refunded_amount", "status"])
+            dossier_services.dossier_log_event(
+                dossier_id=payment.dossier_id,
+                action="refund",
+                actor=actor,
+                note=_("Hoàn %(amount)s đồng: %(reason)s")
+                % {"amount": f"{value:,}".replace(",", "."), "reason": reason},
+                data={"amount": value, "payment": payment.txn_ref},
+            )
+        else:
+            refund.status = RefundStatus.FAILED
+        refund.save()
+    if not answer.ok:
+        raise Conflict(
+            _("Cổng thanh toán từ chối hoàn tiền (mã %(code)s).") % {"code": answer.response_code}
+        )
+    return refund
+
+
+def sandbox_enabled() -> bool:
+    """Tell whether the built-in sandbox gateway serves payments (VNPAY_PAYMENT_URL unset)."""
+    return not settings.VNPAY_PAYMENT_URL

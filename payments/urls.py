@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "payments"
+
+urlpatterns = [
+    path("thanh-toan/ho-so/<uuid:dossier_id>/", views.payment_start, name="start"),
+    path("thanh-toan/bien-lai/<uuid:payment_id>/", views.payment_receipt, name="receipt"),
+    path("can-bo/thanh-toan/<uuid:payment_id>/hoan-tien/", views.payment_refund, name="refund"),
+    path("payments/vnpay/return/", views.payment_return, name="return"),
+    path("payments/vnpay/ipn/", views.vnpay_ipn, name="ipn"),
+    path("payments/sandbox/", views.sandbox_page, name="sandbox"),
+    path("payments/sandbox/api/", views.sandbox_api, name="sandbox_api"),
+]

@@ -1,0 +1,223 @@
+"""HTML and gateway edges of payments: start, return page, IPN, sandbox, receipts, refunds."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dvctt.client_ip import client_ip as portal_client_ip
+from dvctt.errors import ApplicationError, NotFound
+
+from . import receipts, selectors, services, tasks
+from .constants import PaymentStatus
+from .gateways import GatewayUnavailable, get_gateway, sandbox
+from .gateways.vnpay import GatewayResult, hash_data
+from .models import Payment
+
+log = logging.getLogger(__name__)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """Return the payer's address for vnp_IpAddr (the portal's one client-IP rule)."""
+    return portal_client_ip(request) or "127.0.0.1"
+
+
+def _enqueue(task, *args) -> None:
+    # Redis accelerates, it never decides (DESIGN.md §3.11): the beat reconciliation picks up
+    # whatever could not be queued now.
+    try:
+        task.delay(*args)
+    except Exception:
+        log.exception("could not enqueue %s%s", task.name, args)
+
+
+def not_found_as_404(view: Callable) -> Callable:
+    """Turn the selectors' NotFound into the portal's 404 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    return wrapper
+
+
+# --- the citizen ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def payment_start(request: HttpRequest, dossier_id) -> HttpResponse:
+    """Open a payment of the dossier's fee and send the browser to the gateway."""
+    try:
+        _payment, url = services.payment_start(
+            actor=request.user,
+            dossier_id=dossier_id,
+            ip=client_ip(request),
+            return_url=request.build_absolute_uri(reverse("payments:return")),
+        )
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, exc.message)
+        return redirect("dossiers:my_detail", dossier_id=dossier_id)
+    return redirect(url)
+
+
+@require_GET
+@never_cache
+def payment_return(request: HttpRequest) -> HttpResponse:
+    """Show the payer how the payment ended; the IPN (or querydr) is what records it."""
+    params = request.GET
+    gateway = get_gateway()
+    payment = (
+        Payment.objects.select_related("dossier")
+        .filter(txn_ref=params.get("vnp_TxnRef", ""))
+        .first()
+    )
+    if payment is None or not gateway.verify_callback(params):
+        return render(request, "payments/return.html", {"outcome": "invalid"}, status=400)
+    outcome = payment.status
+    if outcome == PaymentStatus.PENDING:
+        # The IPN has not arrived yet: ask the gateway rather than trust the browser's query.
+        try:
+            answer = get_gateway(payment.gateway).query(
+                txn_ref=payment.txn_ref, created_at=payment.created_at
+            )
+        except GatewayUnavailable:
+            answer = GatewayResult.from_callback({})
+        if answer.final:
+            outcome = PaymentStatus.PAID if answer.succeeded else PaymentStatus.FAILED
+            transaction.on_commit(lambda: _enqueue(tasks.payment_reconcile_one, str(payment.pk)))
+    is_owner = request.user.is_authenticated and payment.dossier.applicant_id == request.user.pk
+    return render(
+        request,
+        "payments/return.html",
+        {"outcome": outcome, "payment": payment if is_owner else None},
+    )
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def payment_receipt(request: HttpRequest, payment_id) -> HttpResponse:
+    """Download the e-receipt (biên lai điện tử) of a paid payment."""
+    payment = selectors.payment_get_for_user(user=request.user, payment_id=payment_id)
+    if payment.paid_at is None:
+        raise Http404(_("Giao dịch chưa được thanh toán, chưa có biên lai."))
+    pdf = receipts.receipt_pdf(payment=payment)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bien-lai-{payment.txn_ref}.pdf"'
+    return response
+
+
+# --- officials ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def payment_refund(request: HttpRequest, payment_id) -> HttpResponse:
+    """Refund all or part of a paid fee from the official's dossier page."""
+    payment = selectors.payment_get_for_user(user=request.user, payment_id=payment_id)
+    try:
+        refund = services.payment_refund(
+            actor=request.user,
+            payment_id=payment.pk,
+            amount=request.POST.get("amount", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Đã hoàn %(amount)s đồng cho người nộp.")
+            % {"amount": f"{refund.amount:,}".replace(",", ".")},
+        )
+    return redirect("dossiers:official_detail", dossier_id=payment.dossier_id)
+
+
+# --- the gateway's server-to-server call ------------------------------------------------------
+
+
+@csrf_exempt
+@require_GET
+@never_cache
+def vnpay_ipn(request: HttpRequest) -> JsonResponse:
+    """Answer the gateway's IPN with {"RspCode","Message"} (API.md §5)."""
+    code, message = services.payment_confirm_from_ipn(params=request.GET.dict())
+    return JsonResponse({"RspCode": str(code), "Message": str(message)})
+
+
+# --- the sandbox gateway ---------------------------------------------------------------------
+
+
+def _sandbox_only() -> None:
+    if not services.sandbox_enabled():
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def sandbox_page(request: HttpRequest) -> HttpResponse:
+    """The sandbox's payment page: pay, cancel or fail, as at a real gateway."""
+    _sandbox_only()
+    params = (request.POST if request.method == "POST" else request.GET).dict()
+    vnp = {k: v for k, v in params.items() if k.startswith("vnp_")}
+    if not sandbox.valid_payment_request(vnp):
+        return render(request, "payments/sandbox.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        outcome = params.get("outcome", "")
+        if outcome not in sandbox.OUTCOMES:
+            return render(request, "payments/sandbox.html", {"invalid": True}, status=400)
+        ipn_url = request.build_absolute_uri(reverse("payments:ipn"))
+        with transaction.atomic():
+            txn = sandbox.record_outcome(vnp, outcome=outcome, ipn_url=ipn_url)
+            transaction.on_commit(lambda: _enqueue(tasks.sandbox_send_ipn, txn.txn_ref))
+        query = hash_data(sandbox.callback_params(txn))
+        signature = sandbox.callback_params(txn)["vnp_SecureHash"]
+        return redirect(f"{txn.return_url}?{query}&vnp_SecureHash={signature}")
+    return render(
+        request,
+        "payments/sandbox.html",
+        {
+            "fields": sorted(vnp.items()),
+            "amount": int(vnp["vnp_Amount"]) // 100,
+            "order_info": vnp.get("vnp_OrderInfo", ""),
+            "txn_ref": vnp["vnp_TxnRef"],
+        },
+    )
+
+
+@csrf_exempt
+@require_POST
+def sandbox_api(request: HttpRequest) -> JsonResponse:
+    """The sandbox's merchant API (querydr, refund), same JSON as VNPay's."""
+    _sandbox_only()
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        return JsonResponse({"vnp_ResponseCode": "99", "vnp_Message": "Bad request"}, status=400)
+    return JsonResponse(sandbox.merchant_api_answer(payload))

@@ -1,0 +1,165 @@
+"""IPN handling (API.md §5): signature first, order, amount, one confirmation only."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from dossiers.constants import DossierAction, DossierStatus
+from payments.constants import PaymentStatus
+from payments.models import Payment
+from tests.payments.conftest import callback, start
+
+IPN = "/payments/vnpay/ipn/"
+
+
+def _ipn(client, params):
+    response = client.get(IPN, params)
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_valid_ipn_confirms_payment_settles_fee_and_records_event(client, owing, citizen):
+    payment, _url = start(owing, citizen)
+    started = time.perf_counter()
+    answer = _ipn(client, callback(payment))
+    assert time.perf_counter() - started < 1.0  # "answer within a second"
+    assert answer == {"RspCode": "00", "Message": "Confirm Success"}
+    payment.refresh_from_db()
+    owing.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID and payment.paid_at
+    assert payment.gateway_txn_no == "14123456" and payment.confirmed_via == "ipn"
+    assert payment.callback_data["vnp_TxnRef"] == payment.txn_ref
+    assert not owing.payment_due and owing.status == DossierStatus.SUBMITTED
+    event = owing.events.get(action=DossierAction.CONFIRM_PAYMENT)
+    assert event.actor is None and event.data["amount"] == 40_000
+
+
+@pytest.mark.django_db
+def test_forged_ipn_is_refused_with_97_and_changes_nothing(client, owing, citizen):
+    payment, _url = start(owing, citizen)
+    forged = callback(payment)
+    forged["vnp_Amount"] = "100"  # tampered after signing
+    assert _ipn(client, forged)["RspCode"] == "97"
+    assert _ipn(client, {**callback(payment), "vnp_SecureHash": "00" * 64})["RspCode"] == "97"
+    no_hash = {k: v for k, v in callback(payment).items() if k != "vnp_SecureHash"}
+    assert _ipn(client, no_hash)["RspCode"] == "97"
+    # A forged call about an unknown order learns nothing either: still 97, not 01.
+    assert _ipn(client, {**forged, "vnp_TxnRef": "NOPE"})["RspCode"] == "97"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_wrong_amount_is_04_and_unknown_order_is_01(client, owing, citizen):
+    payment, _url = start(owing, citizen)
+    assert _ipn(client, callback(payment, amount=payment.amount - 1))["RspCode"] == "04"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+    unknown = Payment(txn_ref="261201FFFFFFFFFFFF", amount=40_000)
+    assert _ipn(client, callback(unknown))["RspCode"] == "01"
+
+
+@pytest.mark.django_db
+def test_replay_is_02_and_confirms_once(client, owing, citizen):
+    payment, _url = start(owing, citizen)
+    params = callback(payment)
+    assert _ipn(client, params)["RspCode"] == "00"
+    assert _ipn(client, params)["RspCode"] == "02"
+    assert owing.events.filter(action=DossierAction.CONFIRM_PAYMENT).count() == 1
+
+
+@pytest.mark.django_db
+def test_one_gateway_transaction_cannot_confirm_two_payments(client, owing, citizen):
+    first, _url = start(owing, citizen)
+    assert _ipn(client, callback(first, response="24", status="02", txn_no="0"))["RspCode"] == "00"
+    second, _url = start(owing, citizen)
+    assert second.pk != first.pk
+    assert _ipn(client, callback(second, txn_no="555"))["RspCode"] == "00"
+    third = Payment.objects.create(
+        dossier=owing, amount=40_000, gateway="sandbox", txn_ref="261201DUPLICATE1"
+    )
+    assert _ipn(client, callback(third, txn_no="555"))["RspCode"] == "02"
+    third.refresh_from_db()
+    assert third.status == PaymentStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_cancelled_or_failed_payment_is_not_marked_paid(client, owing, citizen):
+    payment, _url = start(owing, citizen)
+    assert _ipn(client, callback(payment, response="24", status="02"))["RspCode"] == "00"
+    payment.refresh_from_db()
+    owing.refresh_from_db()
+    assert payment.status == PaymentStatus.CANCELLED and payment.paid_at is None
+    assert owing.payment_due
+    # A later "success" for the same cancelled order is not accepted.
+    assert _ipn(client, callback(payment, txn_no="999"))["RspCode"] == "02"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CANCELLED
+    # Response 00 with a transaction status other than 00 is not a payment either.
+    retry, _url = start(owing, citizen)
+    assert _ipn(client, callback(retry, response="00", status="02", txn_no="7"))["RspCode"] == "00"
+    retry.refresh_from_db()
+    assert retry.status == PaymentStatus.FAILED
+    owing.refresh_from_db()
+    assert owing.payment_due
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_replays_confirm_exactly_once(owing, citizen):
+    from payments.services import payment_confirm_from_ipn
+
+    payment, _url = start(owing, citizen)
+    params = callback(payment)
+    barrier = threading.Barrier(10)
+    codes: list[str] = []
+
+    def deliver():
+        try:
+            barrier.wait()
+            codes.append(str(payment_confirm_from_ipn(params=params)[0]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == ["00"] + ["02"] * 9
+    assert owing.events.filter(action=DossierAction.CONFIRM_PAYMENT).count() == 1
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+
+
+@pytest.mark.django_db
+def test_awaiting_payment_dossier_goes_back_to_processing_when_paid(client, citizen, agency):
+    from accounts.constants import StaffRoleName
+    from dossiers import services as dossier_services
+    from tests.dossiers.conftest import make_submitted
+    from tests.factories import make_official
+    from tests.procedures.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(agencies=[agency], fee_payment_stage="request")
+    dossier = make_submitted(citizen, procedure)
+    reception = make_official(agency=agency, role=StaffRoleName.RECEPTION)
+    dossier_services.dossier_run_action(actor=reception, dossier_id=dossier.pk, action="receive")
+    # Pay-on-request procedure: nothing to pay until the official asks.
+    from payments.services import PaymentNotDue
+
+    with pytest.raises(PaymentNotDue):
+        start(dossier, citizen)
+    dossier = dossier_services.dossier_run_action(
+        actor=reception, dossier_id=dossier.pk, action="request_payment", data={"amount": "45.000"}
+    )
+    assert dossier.status == DossierStatus.AWAITING_PAYMENT and dossier.fee_amount == 45_000
+    payment, _url = start(dossier, citizen)
+    assert payment.amount == 45_000
+    assert _ipn(client, callback(payment))["RspCode"] == "00"
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.IN_PROGRESS and not dossier.payment_due
