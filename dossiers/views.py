@@ -480,6 +480,7 @@ def _supplement_request(dossier: Dossier):
 
 
 @login_required
+@html_errors(back="dossiers:my_detail")
 def my_dossier_withdraw(request: HttpRequest, dossier_id) -> HttpResponse:
     """Ask for confirmation (GET), then withdraw the citizen's dossier with an optional reason."""
     dossier = _get_or_404(
@@ -508,6 +509,7 @@ def my_dossier_withdraw(request: HttpRequest, dossier_id) -> HttpResponse:
 
 
 @login_required
+@html_errors(back="dossiers:my_detail")
 def my_draft_delete(request: HttpRequest, dossier_id) -> HttpResponse:
     """Ask for confirmation (GET), then delete the citizen's draft."""
     dossier = _get_or_404(
