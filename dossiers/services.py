@@ -36,6 +36,7 @@ from . import action_rules, deadlines, workflow
 from .completeness import check_component_editable, check_details_editable, dossier_missing
 from .constants import DEFAULT_MAX_UPLOAD_MB, Channel, DossierAction, DossierStatus, EventAction
 from .errors import InvalidTransition
+from .hub_sync import dossier_hub_event
 from .models import Attachment, Dossier, DossierCodeSequence, DossierEvent
 from .uploads import check_upload
 
@@ -64,7 +65,7 @@ def _event(
     data: dict | None = None,
     at: dt.datetime | None = None,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         action=action,
         from_status=from_status,
@@ -75,6 +76,8 @@ def _event(
         note=note,
         data=data or {},
     )
+    dossier_hub_event(dossier=dossier, event=event)  # outbox row in the same transaction
+    return event
 
 
 def _lock(dossier_id) -> Dossier:
