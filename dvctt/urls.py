@@ -33,6 +33,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler400 = "dvctt.views.error_400"

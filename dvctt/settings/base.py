@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "dvctt.context_processors.portal",
+                "notifications.context_processors.inbox",
             ],
         },
     },
