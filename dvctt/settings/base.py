@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -216,6 +217,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notification-sweep": {
         "task": "notifications.tasks.notification_sweep",
         "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    # Reminders, in Vietnam time (CELERY_TIMEZONE): before the desk opens, and Monday morning.
+    "officials-daily-digest": {
+        "task": "dossiers.reminders.officials_daily_digest",
+        "schedule": crontab(hour=6, minute=30, day_of_week="mon-sat"),
+    },
+    "leaders-weekly-summary": {
+        "task": "dossiers.reminders.leaders_weekly_summary",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+    "citizens-reminders": {
+        "task": "dossiers.reminders.citizens_reminders",
+        "schedule": crontab(hour=9, minute=0),
     },
 }
 # /healthz: a worker whose last heartbeat is older than this is reported down.
