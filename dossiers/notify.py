@@ -29,6 +29,10 @@ TEMPLATE_BY_STATUS = {
     DossierStatus.STOPPED: "dossier_stopped",
 }
 
+# Internal steps of the agency's work: the applicant sees them on the tracking page, but a
+# message for each would only be noise (the hub still gets every change).
+SILENT_STATUSES = frozenset({DossierStatus.IN_PROGRESS, DossierStatus.APPROVED})
+
 
 def format_local(value: dt.datetime | None) -> str:
     """Return a time as Vietnamese readers write it, in Vietnam time."""
@@ -110,6 +114,8 @@ def dossier_notify_change(
     """Queue the message of one workflow action, if it matters to the applicant."""
     template = TEMPLATE_BY_ACTION.get(action)
     if template is None and dossier.status != from_status:
+        if dossier.status in SILENT_STATUSES:
+            return
         template = TEMPLATE_BY_STATUS.get(dossier.status, "status_changed")
     if template is None:
         return
