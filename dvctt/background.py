@@ -21,8 +21,8 @@ def enqueue(task: Any, *, args: tuple = (), kwargs: dict | None = None, **option
     try:
         # retry=False: a dead broker must fail fast, not hold the request for seconds.
         task.apply_async(args=args, kwargs=kwargs or {}, retry=False, **options)
-    except Exception:  # any failure: the database record stays and the sweeper retries it
-        log.warning("enqueue of %s failed; the sweeper will pick it up", task.name, exc_info=True)
+    except Exception as exc:  # any failure: the database record stays, the sweeper retries
+        log.warning("enqueue of %s failed (%s); the sweeper will pick it up", task.name, exc)
         return False
     return True
 
