@@ -5,6 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make bench BENCH=<group> runs one group (search, hub); empty runs them all.
+BENCH ?=
 
 .PHONY: install run test lint format bench messages clean
 
@@ -39,7 +41,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench
+	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench $(BENCH)
 
 # Regenerate the translation catalogues (needs GNU gettext); the compiled .mo files are
 # committed so that `make run` works without gettext. allauth ships no Vietnamese: our
