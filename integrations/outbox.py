@@ -53,18 +53,22 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.HUB_RETRY_MAX_SECONDS))
 
 
-def _claim(batch_size: int) -> list[HubOutboxEvent]:
-    """Lease the next deliverable events: due, pending, and first undelivered of their dossier."""
-    now = timezone.now()
+def _deliverable(now: dt.datetime):
+    """Pending, due events that are the first undelivered event of their dossier."""
     earlier_undelivered = HubOutboxEvent.objects.filter(
         stream=OuterRef("stream"), sequence__lt=OuterRef("sequence")
     ).exclude(status=OutboxStatus.DELIVERED)
+    return HubOutboxEvent.objects.filter(
+        status=OutboxStatus.PENDING, next_attempt_at__lte=now
+    ).exclude(Exists(earlier_undelivered))
+
+
+def _claim(batch_size: int) -> list[HubOutboxEvent]:
+    """Lease the next deliverable events, at most one per dossier."""
+    now = timezone.now()
     with transaction.atomic():
         events = list(
-            HubOutboxEvent.objects.select_for_update(skip_locked=True)
-            .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-            .exclude(Exists(earlier_undelivered))
-            .order_by("id")[:batch_size]
+            _deliverable(now).select_for_update(skip_locked=True).order_by("id")[:batch_size]
         )
         if events:
             HubOutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(
@@ -122,10 +126,10 @@ def hub_drain(*, hub: NationalHub | None = None, time_budget: float = 50.0) -> i
 
 
 def hub_has_due_events() -> bool:
-    """Whether any pending event is due (what the sweeper checks before enqueueing)."""
-    return HubOutboxEvent.objects.filter(
-        status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()
-    ).exists()
+    """Whether an event could be delivered now (what the sweeper checks before enqueueing)."""
+    # Events waiting behind an earlier one of their dossier do not count: they are not
+    # deliverable until it is, and counting them would wake the drain for nothing.
+    return _deliverable(timezone.now()).exists()
 
 
 @transaction.atomic

@@ -15,8 +15,10 @@ def hub_deliver() -> int:
     # idempotency: rows are claimed with a lease and marked delivered after the hub's 2xx; a
     # repeat finds nothing due, and a redelivered event carries the same Idempotency-Key.
     delivered = hub_drain()
-    if hub_has_due_events():
-        enqueue(hub_deliver)  # the time budget ran out with work left: continue in a new task
+    if delivered and hub_has_due_events():
+        # The time budget ran out with work left: continue in a new task (only after progress,
+        # so a hub that refuses everything waits for the backoff instead of a busy loop).
+        enqueue(hub_deliver)
     return delivered
 
 

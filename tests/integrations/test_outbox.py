@@ -238,3 +238,15 @@ def test_admin_lists_filters_and_retries(admin_client, django_capture_on_commit_
     event.refresh_from_db()
     assert event.status == "delivered"  # retried and, tasks being eager here, delivered
     assert admin_client.get("/admin/integrations/hubreceivedevent/").status_code == 200
+
+
+def test_events_blocked_behind_a_failed_one_do_not_wake_the_drain():
+    from integrations.outbox import hub_has_due_events
+    from integrations.tasks import hub_sweep
+
+    _record("a"), _record("a", "in_progress")
+    hub_drain(hub=ScriptedHub([DeliveryResult(ok=False, status_code=500)]))
+    assert not hub_has_due_events()  # #1 waits for its backoff, #2 waits for #1
+    assert hub_sweep.apply().get() is False
+    _later()
+    assert hub_has_due_events()
