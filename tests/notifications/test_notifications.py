@@ -219,3 +219,28 @@ def test_inbox_unread_count_in_the_header_and_marking_read(
     assert "Chưa có thông báo nào" in client.get("/tai-khoan/hop-thu/").content.decode()
     client.post(f"/tai-khoan/hop-thu/{first.pk}/da-doc/")  # someone else's: changes nothing
     assert Notification.objects.filter(recipient=user, read_at__isnull=True).count() == 0
+
+
+def test_inbox_page_query_count_is_pinned(client, django_assert_num_queries):
+    user = CitizenFactory()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                key=f"pin-{i}",
+                recipient=user,
+                channel="in_app",
+                subject=f"Tin {i}",
+                body="B",
+                status="sent",
+            )
+            for i in range(25)
+        ]
+    )
+    client.force_login(user)
+    client.get("/tai-khoan/hop-thu/")  # warm the session and the cached unread count
+    with django_assert_num_queries(4):  # session, user, count, page (the badge is cached)
+        page = client.get("/tai-khoan/hop-thu/")
+    html = page.content.decode()
+    assert html.count("inbox-item unread") == 20 and "Trang 1/2" in html
+    assert 'badge-count">25' in html
+    assert client.get("/tai-khoan/hop-thu/?page=2").content.decode().count("inbox-item") == 5
