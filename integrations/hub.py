@@ -47,6 +47,9 @@ class HttpNationalHub:
     def __init__(self, base_url: str, *, token: str, timeout: float) -> None:
         self.url = f"{base_url.rstrip('/')}/dossier-events"
         self.timeout = timeout
+        # A claim must outlive its batch even if every call times out; otherwise another
+        # worker could re-claim an event still in flight and a repeat could overtake order.
+        self.max_batch = max(1, int(settings.HUB_CLAIM_SECONDS // (2 * timeout)))
         self.session = requests.Session()  # keep-alive: one connection for the whole batch
         self.session.headers["Authorization"] = f"Bearer {token}"
 

@@ -111,10 +111,11 @@ def _record(events: list[HubOutboxEvent], results: list[DeliveryResult]) -> int:
 def hub_drain(*, hub: NationalHub | None = None, time_budget: float = 50.0) -> int:
     """Deliver every deliverable event, batch after batch; return how many were accepted."""
     hub = hub or get_national_hub()
+    batch_size = min(settings.HUB_BATCH_SIZE, getattr(hub, "max_batch", settings.HUB_BATCH_SIZE))
     started = time.monotonic()
     total = 0
     while time.monotonic() - started < time_budget:
-        events = _claim(settings.HUB_BATCH_SIZE)
+        events = _claim(batch_size)
         if not events:
             break
         results = hub.deliver([e.payload for e in events])

@@ -83,6 +83,8 @@ class RedisServer:
             stderr=subprocess.DEVNULL,
         )
         wait_for(lambda: not _port_free(self.port), timeout=10, what="redis-server")
+        time.sleep(0.2)
+        assert self.proc.poll() is None, f"redis-server could not start on port {self.port}"
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -250,3 +250,9 @@ def test_events_blocked_behind_a_failed_one_do_not_wake_the_drain():
     assert hub_sweep.apply().get() is False
     _later()
     assert hub_has_due_events()
+
+
+def test_http_batches_are_small_enough_for_the_claim_to_outlive_them(settings):
+    settings.HUB_CLAIM_SECONDS = 120
+    assert HttpNationalHub(HUB, token="t", timeout=5).max_batch == 12
+    assert HttpNationalHub(HUB, token="t", timeout=200).max_batch == 1
