@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dossiers import reminders, services
 from dossiers.constants import DossierStatus
+from dvctt import workdays
 from integrations.models import HubOutboxEvent, HubReceivedEvent
 from notifications.models import Notification, NotificationPreference, SmsMessage
 from tests.dossiers.conftest import make_draft, make_submitted
@@ -102,7 +103,14 @@ def test_every_change_that_matters_tells_the_citizen(
     due = timezone.localtime(dossier.due_at).strftime("%d/%m/%Y")
     _run(dossier, specialist, "request_payment")
     _run(dossier, reception, "confirm_payment")
-    _run(dossier, leader, "apologize", note="Chờ ý kiến cơ quan phối hợp")
+    new_due = workdays.add_working_hours(dossier.due_at, 8)
+    _run(
+        dossier,
+        leader,
+        "apologize",
+        note="Chờ ý kiến cơ quan phối hợp",
+        data={"new_due_at": new_due.isoformat()},
+    )
     _run(dossier, leader, "approve")
     _run(dossier, clerk, "issue_result")
     texts = _texts(dossier)
@@ -111,6 +119,7 @@ def test_every_change_that_matters_tells_the_citizen(
     assert "nộp phí" in texts[2] and "40.000" in texts[2]
     assert "đã nhận phí" in texts[3]
     assert "xin lỗi" in texts[4] and "Chờ ý kiến cơ quan phối hợp" in texts[4]
+    assert timezone.localtime(new_due).strftime("%d/%m/%Y") in texts[4]
     assert "đã có kết quả" in texts[5]
     assert len(_texts(dossier, "email")) == 6  # e-mail is on by default, one per message
 
