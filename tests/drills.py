@@ -64,8 +64,9 @@ class RedisServer:
     """A private redis-server; stop() and start() simulate an outage on the same port."""
 
     def __init__(self) -> None:
-        self.port = next((p for p in REDIS_PORTS if _port_free(p)), None)
-        assert self.port, "no free port in 6390–6399 for the drill's Redis"
+        port = next((p for p in REDIS_PORTS if _port_free(p)), None)
+        assert port, "no free port in 6390–6399 for the drill's Redis"
+        self.port: int = port
         self.proc: subprocess.Popen | None = None
 
     @property

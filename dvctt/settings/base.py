@@ -188,7 +188,7 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = {name: {} for name in ("sync", "notify", "pdf", "default")}
+CELERY_TASK_QUEUES: dict[str, dict] = {q: {} for q in ("sync", "notify", "pdf", "default")}
 CELERY_TASK_ROUTES = {
     "integrations.tasks.*": {"queue": "sync"},
     "notifications.tasks.*": {"queue": "notify"},
