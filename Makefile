@@ -5,6 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make bench BENCH=<group> runs one group (search, queue, pdf, hub, payments); empty runs them all.
+BENCH ?=
 
 .PHONY: install run test lint format bench messages clean
 
@@ -38,15 +40,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# `make bench` runs every benchmark; `make bench BENCH=payments` only bench/payments.py.
+# `make bench` runs every benchmark group; `make bench BENCH=payments` only that group.
 BENCH ?=
 bench: install
-ifeq ($(BENCH),)
-	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench
-	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench.payments
-else
-	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench.$(BENCH)
-endif
+	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench $(BENCH)
 
 # Regenerate the translation catalogues (needs GNU gettext); the compiled .mo files are
 # committed so that `make run` works without gettext. allauth ships no Vietnamese: our

@@ -336,5 +336,23 @@ def main() -> int:
     return 0
 
 
+GROUPS = {"search": main}
+
+
+def run(groups: list[str]) -> int:
+    """Run the named benchmark groups (all of them when none is named)."""
+    from bench import hub, payments
+
+    GROUPS["hub"] = hub.main
+    GROUPS["payments"] = payments.main
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        sys.exit(f"unknown bench group(s): {', '.join(unknown)}; known: {', '.join(GROUPS)}")
+    status = 0
+    for group in groups or list(GROUPS):
+        status |= GROUPS[group]()
+    return status
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(sys.argv[1:]))

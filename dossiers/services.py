@@ -24,7 +24,6 @@ from accounts.models import Agency, StaffRole, User
 from accounts.validators import validate_id_number
 from dvctt import workdays
 from dvctt.errors import ApplicationError, Forbidden, InvalidInput, NotFound
-from dvctt.formats import format_dong
 from integrations.citizen_registry import CitizenRecord, citizen_lookup
 from notifications.services import notification_send
 from procedures.constants import OnlineMode
@@ -38,7 +37,14 @@ from . import action_rules, deadlines, workflow
 from .completeness import check_component_editable, check_details_editable, dossier_missing
 from .constants import DEFAULT_MAX_UPLOAD_MB, Channel, DossierAction, DossierStatus, EventAction
 from .errors import InvalidTransition
+from .hub_sync import dossier_hub_event
 from .models import Attachment, Dossier, DossierCodeSequence, DossierEvent
+from .notify import (
+    applicant_context,
+    dossier_notify_applicant,
+    dossier_notify_change,
+    format_local,
+)
 from .uploads import check_upload
 
 EDITABLE_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
@@ -66,7 +72,7 @@ def _event(
     data: dict | None = None,
     at: dt.datetime | None = None,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         action=action,
         from_status=from_status,
@@ -77,6 +83,8 @@ def _event(
         note=note,
         data=data or {},
     )
+    dossier_hub_event(dossier=dossier, event=event)  # outbox row in the same transaction
+    return event
 
 
 def _lock(dossier_id) -> Dossier:
@@ -691,25 +699,8 @@ def dossier_submit(*, actor: User, dossier_id=None, dossier: Dossier | None = No
     _notify_applicant(
         dossier,
         key=f"dossier:{dossier.pk}:submitted",
-        subject=_("Hồ sơ %(code)s đã được nộp") % {"code": dossier.code},
-        body=_(
-            "Kính gửi %(name)s,\n\nHồ sơ %(code)s (thủ tục “%(procedure)s”) đã được nộp tới "
-            "%(agency)s lúc %(at)s.%(fee)s\n\nTra cứu tình trạng hồ sơ tại %(url)s/tra-cuu/ "
-            "với mã hồ sơ và 4 số cuối số định danh cá nhân."
-        )
-        % {
-            "name": dossier.applicant_name,
-            "code": dossier.code,
-            "procedure": dossier.procedure.name,
-            "agency": dossier.agency.name,
-            "at": timezone.localtime(now, workdays.VN_TZ).strftime("%H:%M %d/%m/%Y"),
-            "fee": (
-                _(" Phí, lệ phí phải nộp: %(fee)s.") % {"fee": format_dong(dossier.fee_amount)}
-                if dossier.fee_amount
-                else ""
-            ),
-            "url": settings.PUBLIC_BASE_URL,
-        },
+        template="dossier_submitted",
+        context=applicant_context(dossier, at=format_local(now)),
     )
     return dossier
 
@@ -788,18 +779,18 @@ def dossier_log_event(
     )
 
 
-def _notify_applicant(dossier: Dossier, *, key: str, subject: str, body: str) -> None:
-    address = dossier.applicant_email
-    # Walk-in profiles carry a reserved .invalid address (RFC 2606): keep the message in-app.
-    channel = "in_app" if not address or address.endswith(".invalid") else "email"
-    notification_send(
-        key=key,
-        recipient_id=dossier.applicant_id,
-        address=address if channel == "email" else "",
-        subject=subject,
-        body=body,
-        link=f"/ho-so-cua-toi/{dossier.pk}/",
-        channel=channel,
+def _notify_applicant(
+    dossier: Dossier,
+    *,
+    key: str,
+    subject: str = "",
+    body: str = "",
+    template: str = "",
+    context: dict | None = None,
+) -> None:
+    # One seam for every message to the applicant (inbox, e-mail, SMS: dossiers/notify.py).
+    dossier_notify_applicant(
+        dossier, key=key, subject=subject, body=body, template=template, context=context
     )
 
 
@@ -849,19 +840,9 @@ def dossier_run_action(
     )
     if action == DossierAction.WITHDRAW and dossier.received_at:
         _notify_desk_of_withdrawal(dossier, note=note)
-    if dossier.status != from_status:
-        _notify_applicant(
-            dossier,
-            key=f"dossier:{dossier.pk}:{action}:{now.isoformat()}",
-            subject=_("Hồ sơ %(code)s: %(status)s")
-            % {"code": dossier.code, "status": dossier.get_status_display()},
-            body=_("Hồ sơ %(code)s chuyển sang trạng thái “%(status)s”.%(note)s")
-            % {
-                "code": dossier.code,
-                "status": dossier.get_status_display(),
-                "note": f"\n\n{note}" if note else "",
-            },
-        )
+    dossier_notify_change(
+        dossier, action=action, from_status=from_status, note=note, data=body.data, at=now
+    )
     return dossier
 
 

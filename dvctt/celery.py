@@ -11,3 +11,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvctt.settings.local")
 app = Celery("dvctt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Beat reminders live next to the data they read (dossiers/reminders.py).
+app.autodiscover_tasks(related_name="reminders")

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
     path("", include("payments.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler400 = "dvctt.views.error_400"

@@ -1,16 +1,17 @@
-"""A notification to one person, on one channel; the inbox and the delivery record."""
+"""Notifications: one message to one person on one channel; preferences; the SMS stand-in."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .constants import NotificationChannel, NotificationStatus
 
 
 class Notification(models.Model):
-    """One message for one person; `key` makes sending idempotent."""
+    """One message for one person on one channel; `key` makes sending idempotent."""
 
     key = models.CharField(max_length=200, unique=True)
     recipient = models.ForeignKey(
@@ -19,28 +20,82 @@ class Notification(models.Model):
         null=True,
         blank=True,
         related_name="notifications",
+        verbose_name=_("người nhận"),
     )
     address = models.CharField(_("địa chỉ nhận"), max_length=254, blank=True)
     channel = models.CharField(
-        max_length=10, choices=NotificationChannel.choices, default=NotificationChannel.EMAIL
+        _("kênh"),
+        max_length=10,
+        choices=NotificationChannel.choices,
+        default=NotificationChannel.EMAIL,
     )
+    template = models.CharField(_("mẫu"), max_length=60, blank=True)
+    context = models.JSONField(_("dữ liệu mẫu"), default=dict, blank=True)
     subject = models.CharField(_("tiêu đề"), max_length=250)
     body = models.TextField(_("nội dung"))
     link = models.CharField(max_length=300, blank=True)
     status = models.CharField(
-        max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+        _("trạng thái"),
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.QUEUED,
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    # When the next attempt is due: the backoff after a failure, or a claim while sending.
+    next_attempt_at = models.DateTimeField(_("lần gửi tới"), default=timezone.now)
+    sent_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
+    read_at = models.DateTimeField(_("thời điểm đọc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_inbox")]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["next_attempt_at"],
+                name="notification_due",
+                condition=models.Q(status="queued"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NotificationPreference(models.Model):
+    """Which channels a person wants besides the in-app inbox (always on)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email = models.BooleanField(_("nhận qua thư điện tử"), default=True)
+    sms = models.BooleanField(_("nhận qua tin nhắn SMS"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tùy chọn nhận thông báo")
+        verbose_name_plural = _("tùy chọn nhận thông báo")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class SmsMessage(models.Model):
+    """An SMS the built-in gateway stand-in accepted (SMS_GATEWAY_URL unset)."""
+
+    to = models.CharField(_("số điện thoại"), max_length=20)
+    text = models.CharField(_("nội dung"), max_length=160)
+    sent_at = models.DateTimeField(_("thời điểm gửi"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tin nhắn SMS (giả lập)")
+        verbose_name_plural = _("tin nhắn SMS (giả lập)")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.text[:40]}"

@@ -1,12 +1,29 @@
-"""Writes of notifications. Callers pass plain data (ids, texts), never domain objects."""
+"""Writes of notifications. Callers pass plain data (ids, texts), never domain objects.
+
+A notification row is the outbox of its message (DESIGN.md §3.1): it is written in the
+caller's transaction as `queued`, a delivery task is enqueued after the commit, and the beat
+sweeper re-enqueues whatever is still queued and due (Redis down, a crashed worker, a backoff).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from dvctt.background import enqueue, enqueue_on_commit
+
+from .channels import get_channel
 from .constants import NotificationChannel, NotificationStatus
-from .models import Notification
+from .messages import render_message
+from .models import Notification, NotificationPreference
+from .selectors import unread_cache_bump, unread_cache_forget
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -15,14 +32,19 @@ def notification_send(
     key: str,
     recipient_id: int | None,
     address: str,
-    subject: str,
-    body: str,
+    subject: str = "",
+    body: str = "",
     link: str = "",
     channel: str = NotificationChannel.EMAIL,
+    template: str = "",
+    context: dict | None = None,
 ) -> Notification:
     """Record a notification once per `key` and deliver it after the transaction commits."""
+    context = context or {}
+    if template:
+        subject, body = render_message(template, context)
     notification, created = Notification.objects.get_or_create(
-        key=key,
+        key=key[:200],
         defaults={
             "recipient_id": recipient_id,
             "address": address,
@@ -30,15 +52,188 @@ def notification_send(
             "body": body,
             "link": link,
             "channel": channel,
+            "template": template,
+            "context": context,
         },
     )
-    if created and channel == NotificationChannel.EMAIL and address:
-        from .tasks import deliver_notification
-
-        transaction.on_commit(lambda: deliver_notification.delay(notification.pk))
-    elif created and channel != NotificationChannel.EMAIL:
+    if not created:
+        return notification
+    if channel == NotificationChannel.IN_APP:
         # In-app messages are delivered by being stored.
         Notification.objects.filter(pk=notification.pk).update(
-            status=NotificationStatus.SENT, sent_at=timezone.now()
+            status=NotificationStatus.SENT, sent_at=timezone.now(), attempts=1
+        )
+        if recipient_id:
+            transaction.on_commit(lambda: unread_cache_bump(user_id=recipient_id))
+    elif address:
+        from .tasks import deliver_notification
+
+        enqueue_on_commit(deliver_notification, args=(notification.pk,))
+    else:
+        Notification.objects.filter(pk=notification.pk).update(
+            status=NotificationStatus.FAILED, last_error="no address"
         )
     return notification
+
+
+def notification_preference_get(*, user_id: int) -> NotificationPreference:
+    """Return the person's channel choices (the defaults when they never chose)."""
+    preference = NotificationPreference.objects.filter(user_id=user_id).first()
+    return preference or NotificationPreference(user_id=user_id)
+
+
+@transaction.atomic
+def notification_preference_update(*, user_id: int, email: bool, sms: bool) -> None:
+    """Store which channels the person wants besides the in-app inbox."""
+    NotificationPreference.objects.update_or_create(
+        user_id=user_id, defaults={"email": bool(email), "sms": bool(sms)}
+    )
+
+
+def _deliverable_email(address: str) -> bool:
+    # Walk-in profiles carry a reserved .invalid address (RFC 2606) that can never receive mail.
+    return bool(address) and "@" in address and not address.endswith(".invalid")
+
+
+@transaction.atomic
+def notification_send_to_person(
+    *,
+    key: str,
+    recipient_id: int | None,
+    email: str = "",
+    phone: str = "",
+    template: str = "",
+    context: dict | None = None,
+    subject: str = "",
+    body: str = "",
+    link: str = "",
+) -> list[Notification]:
+    """Notify one person in the inbox and on each channel they chose (e-mail, SMS)."""
+    preference = notification_preference_get(user_id=recipient_id) if recipient_id else None
+    channels: list[tuple[str, str]] = []
+    if recipient_id:
+        channels.append((NotificationChannel.IN_APP, ""))
+    if _deliverable_email(email) and (preference is None or preference.email):
+        channels.append((NotificationChannel.EMAIL, email))
+    if phone and preference is not None and preference.sms:
+        channels.append((NotificationChannel.SMS, phone))
+    return [
+        notification_send(
+            key=f"{key}:{channel}",
+            recipient_id=recipient_id,
+            address=address,
+            subject=subject,
+            body=body,
+            link=link,
+            channel=channel,
+            template=template,
+            context=context,
+        )
+        for channel, address in channels
+    ]
+
+
+@transaction.atomic
+def notification_mark_read(*, user_id: int, notification_id: int | None = None) -> int:
+    """Mark one of the person's in-app messages (or all of them) as read."""
+    unread = Notification.objects.filter(
+        recipient_id=user_id, channel=NotificationChannel.IN_APP, read_at__isnull=True
+    )
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    count = unread.update(read_at=timezone.now())
+    transaction.on_commit(lambda: unread_cache_forget(user_id=user_id))
+    return count
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    seconds = settings.NOTIFICATION_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
+    return dt.timedelta(seconds=min(seconds, settings.NOTIFICATION_RETRY_MAX_SECONDS))
+
+
+def _claim(notification_id: int) -> Notification | str:
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            exists = Notification.objects.filter(pk=notification_id).exists()
+            return "busy" if exists else "missing"
+        if notification.status == NotificationStatus.SENT:
+            return "already-sent"
+        if notification.status == NotificationStatus.FAILED:
+            return "failed"
+        if notification.next_attempt_at > now:
+            return "not-due"
+        # The claim: another task for the same row waits for the lease to run out, so one
+        # message is sent once even when the sweeper and a retry enqueue it together.
+        Notification.objects.filter(pk=notification.pk).update(
+            next_attempt_at=now + dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        )
+    return notification
+
+
+def notification_deliver(*, notification_id: int) -> str:
+    """Send one queued notification through its channel and record the outcome."""
+    claimed = _claim(notification_id)
+    if isinstance(claimed, str):
+        return claimed
+    notification = claimed
+    try:
+        get_channel(notification.channel).send(notification)  # outside any transaction
+    except Exception as exc:  # any channel failure is recorded and retried with backoff
+        attempts = notification.attempts + 1
+        failed = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        delay = _backoff(attempts)
+        # Its own committed UPDATE: the failure record survives whatever happens next.
+        Notification.objects.filter(pk=notification.pk).update(
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            status=NotificationStatus.FAILED if failed else NotificationStatus.QUEUED,
+            next_attempt_at=timezone.now() + delay,
+        )
+        log.warning("notification %s failed (attempt %s): %s", notification.pk, attempts, exc)
+        if failed:
+            return "failed"
+        if delay.total_seconds() <= settings.CELERY_MAX_COUNTDOWN_SECONDS:
+            from .tasks import deliver_notification
+
+            enqueue(deliver_notification, args=(notification.pk,), countdown=delay.total_seconds())
+        return "retry"
+    Notification.objects.filter(pk=notification.pk).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    return "sent"
+
+
+@transaction.atomic
+def notification_retry(*, notification_ids: list[int]) -> int:
+    """Queue failed notifications again (the admin's retry button)."""
+    ids = list(
+        Notification.objects.filter(
+            pk__in=notification_ids, status=NotificationStatus.FAILED
+        ).values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk__in=ids).update(
+        status=NotificationStatus.QUEUED, next_attempt_at=timezone.now(), attempts=0
+    )
+    from .tasks import deliver_notification
+
+    for pk in ids:
+        enqueue_on_commit(deliver_notification, args=(pk,))
+    return len(ids)
+
+
+def notifications_due(*, limit: int = 1000) -> list[int]:
+    """Return ids of queued notifications whose next attempt is due (for the sweeper)."""
+    return list(
+        Notification.objects.filter(
+            status=NotificationStatus.QUEUED, next_attempt_at__lte=timezone.now()
+        )
+        .exclude(address="")
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

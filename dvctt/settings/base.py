@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "dvctt.context_processors.portal",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -167,20 +168,69 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="DVCTT <no-reply@dvctt.local>")
 
-# Celery: with REDIS_URL unset the tasks run in-process (embedded default).
+# Celery: with REDIS_URL unset the tasks run in-process (embedded default). The database is
+# the record of all background work (outbox rows, queued notifications); Redis only carries
+# wake-ups, and the beat sweepers re-enqueue whatever a lost message left behind.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged only once it ran, and redelivered if its worker died mid-way; one
+# message at a time per worker process, so a crash strands at most one.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES: dict[str, dict] = {q: {} for q in ("sync", "notify", "pdf", "default")}
+CELERY_TASK_ROUTES = {
+    "integrations.tasks.*": {"queue": "sync"},
+    "notifications.tasks.*": {"queue": "notify"},
+    "dossiers.tasks.*": {"queue": "pdf"},
+}
+# Retries are scheduled through the database (next_attempt_at + the sweepers), never as a
+# countdown longer than this, so Redis's visibility timeout (above it) never redelivers a
+# task that is only waiting for its time.
+CELERY_MAX_COUNTDOWN_SECONDS = env.int("CELERY_MAX_COUNTDOWN_SECONDS", default=600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(3600, 2 * CELERY_MAX_COUNTDOWN_SECONDS + CELERY_TASK_TIME_LIMIT),
+    # A dead broker must not hold a web request: publishing fails fast and is logged.
+    "socket_connect_timeout": env.float("BROKER_CONNECT_TIMEOUT_SECONDS", default=1.0),
+    "socket_timeout": 5.0,
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT_SECONDS", default=1.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
+# The outbox sweeper runs often: it is the guarantee that nothing committed is lost.
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE: dict = {
     # /healthz reports when a worker last ran this, so a stalled queue is visible.
     "worker-heartbeat": {"task": "dvctt.tasks.worker_heartbeat", "schedule": 60.0},
+    "hub-outbox-sweep": {"task": "integrations.tasks.hub_sweep", "schedule": OUTBOX_SWEEP_SECONDS},
+    "notification-sweep": {
+        "task": "notifications.tasks.notification_sweep",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    # Reminders, in Vietnam time (CELERY_TIMEZONE): before the desk opens, and Monday morning.
+    "officials-daily-digest": {
+        "task": "dossiers.reminders.officials_daily_digest",
+        "schedule": crontab(hour=6, minute=30, day_of_week="mon-sat"),
+    },
+    "leaders-weekly-summary": {
+        "task": "dossiers.reminders.leaders_weekly_summary",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+    "citizens-reminders": {
+        "task": "dossiers.reminders.citizens_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # Payments pending > 15 min are asked about (querydr); a missed IPN is repaired.
     "payments-reconcile": {"task": "payments.tasks.payments_reconcile", "schedule": 300.0},
     "payments-daily-report": {
@@ -188,10 +238,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=1, minute=30),
     },
 }
+# /healthz: a worker whose last heartbeat is older than this is reported down.
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=180)
 
+# Redis is an accelerator: the cache falls back to local memory within CACHE_REDIS_TIMEOUT
+# seconds and leaves Redis alone for CACHE_REDIS_RETRY_SECONDS (dvctt/cache.py).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "dvctt.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "REDIS_TIMEOUT": env.float("CACHE_REDIS_TIMEOUT", default=0.25),
+                "RETRY_SECONDS": env.float("CACHE_REDIS_RETRY_SECONDS", default=10.0),
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -210,6 +271,18 @@ SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 CITIZEN_REGISTRY_URL = env("CITIZEN_REGISTRY_URL", default="")
 CITIZEN_REGISTRY_TOKEN = env("CITIZEN_REGISTRY_TOKEN", default="")
 OUTSIDE_CALL_TIMEOUT_SECONDS = env.float("OUTSIDE_CALL_TIMEOUT_SECONDS", default=5.0)
+# Hub delivery (API.md §6): retry with exponential backoff (base, cap) for at least
+# HUB_RETRY_HOURS before an event goes to the dead-letter list; HUB_BATCH_SIZE events per claim.
+HUB_RETRY_BASE_SECONDS = env.float("HUB_RETRY_BASE_SECONDS", default=30.0)
+HUB_RETRY_MAX_SECONDS = env.float("HUB_RETRY_MAX_SECONDS", default=3600.0)
+HUB_RETRY_HOURS = env.float("HUB_RETRY_HOURS", default=48.0)
+HUB_BATCH_SIZE = env.int("HUB_BATCH_SIZE", default=500)
+# A claimed event is re-offered when its worker has not reported within this lease.
+HUB_CLAIM_SECONDS = env.float("HUB_CLAIM_SECONDS", default=120.0)
+# Notifications: attempts and backoff before a message is marked failed.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", default=60.0)
+NOTIFICATION_RETRY_MAX_SECONDS = env.float("NOTIFICATION_RETRY_MAX_SECONDS", default=6 * 3600.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

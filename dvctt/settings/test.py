@@ -7,9 +7,12 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tests run tasks eagerly; the worker tests turn this off and talk to the real Redis.
-CELERY_TASK_ALWAYS_EAGER = True
+# The fault drills hand a worker process a real SMTP address through EMAIL_URL.
+if not env("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests run tasks eagerly; the worker tests turn this off and talk to the real Redis (the
+# drills start their worker processes with CELERY_TASK_ALWAYS_EAGER=false).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

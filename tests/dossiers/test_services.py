@@ -126,7 +126,8 @@ def test_submit_assigns_code_fee_event_and_emails_once(
     assert len(mailoutbox) == 1
     assert dossier.code in mailoutbox[0].subject
     assert mailoutbox[0].to == [citizen.email]
-    assert Notification.objects.get().status == "sent"
+    assert Notification.objects.get(channel="email").status == "sent"
+    assert Notification.objects.get(channel="in_app").recipient == citizen
     with pytest.raises(InvalidTransition):
         services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
 

@@ -1,0 +1,101 @@
+"""A Redis cache that falls back to local memory when Redis does not answer (DESIGN.md §3.11).
+
+Rate limits (allauth, DRF throttles, the tracking page) and caches all go through Django's
+cache, so keeping the fallback at this layer means no caller has to know about it: when Redis
+times out or refuses, the call is answered from a per-process LocMemCache and Redis is left
+alone for CACHE_REDIS_RETRY_SECONDS (a circuit breaker), so a dead Redis costs one short
+timeout per process and period, not one per request. Counters kept locally during an outage
+are per process: rate limits are looser for that time, never an error page.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+
+log = logging.getLogger(__name__)
+
+
+def _redis_errors() -> tuple[type[BaseException], ...]:
+    import redis
+
+    return (redis.exceptions.RedisError, OSError)
+
+
+class FallbackRedisCache(BaseCache):
+    """RedisCache with short socket timeouts, backed by LocMemCache while Redis is down."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(params)
+        options = dict(params.get("OPTIONS", {}))
+        timeout = float(options.pop("REDIS_TIMEOUT", 0.25))
+        self.retry_seconds = float(options.pop("RETRY_SECONDS", 10.0))
+        options.setdefault("socket_connect_timeout", timeout)
+        options.setdefault("socket_timeout", timeout)
+        primary_params = {**params, "OPTIONS": options}
+        self.primary = RedisCache(server, primary_params)
+        self.fallback = LocMemCache(f"fallback-{server}", {**params, "OPTIONS": {}})
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def redis_down(self) -> bool:
+        """Whether calls currently skip Redis (it failed less than RETRY_SECONDS ago)."""
+        return time.monotonic() < self._down_until
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        if not self.redis_down:
+            try:
+                return getattr(self.primary, method)(*args, **kwargs)
+            except _redis_errors() as exc:
+                with self._lock:
+                    if not self.redis_down:
+                        log.warning("cache: Redis unavailable, using local memory: %s", exc)
+                    self._down_until = time.monotonic() + self.retry_seconds
+        return getattr(self.fallback, method)(*args, **kwargs)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", key, delta, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", keys, version)
+
+    def clear(self):
+        self.fallback.clear()
+        return self._call("clear")
+
+    def close(self, **kwargs):
+        try:
+            self.primary.close(**kwargs)
+        except _redis_errors():
+            pass
