@@ -336,5 +336,16 @@ def main() -> int:
     return 0
 
 
+def run_groups() -> int:
+    """Run the group BENCH names (`make bench BENCH=pdf`), or every group when unset."""
+    from bench import pdf
+
+    groups = {"search": main, "pdf": lambda: pdf.main(_emit)}
+    chosen = os.environ.get("BENCH", "").strip()
+    if chosen and chosen not in groups:
+        sys.exit(f"BENCH={chosen}: không có nhóm này; chọn một trong {', '.join(groups)}.")
+    return max(run() for name, run in groups.items() if not chosen or name == chosen)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_groups())

@@ -24,7 +24,7 @@ from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, html_errors
 from procedures.models import Procedure
 
-from . import action_rules, completeness, selectors, services, workflow
+from . import action_rules, completeness, documents, register, selectors, services, workflow
 from .constants import Channel, DossierAction, DossierStatus, EventAction
 from .forms import (
     ApplicantForm,
@@ -426,6 +426,7 @@ def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
             "dossier": dossier,
             "actions": workflow.available_actions(dossier, request.user),
             "note_form": NoteForm(),
+            "papers": documents.document_links(dossier, for_citizen=True),
         },
     )
 
@@ -555,7 +556,8 @@ def official_home(request: HttpRequest) -> HttpResponse:
             "status": status or "",
             "can_file": selectors.reception_agencies(user=request.user).exists(),
             "now": timezone.now(),
-        },
+        }
+        | register.register_link_context(user=request.user),
     )
 
 
@@ -578,6 +580,7 @@ def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
                 (name, DossierAction(name).label, workflow.ACTIONS[name].note_required)
                 for name in workflow.available_actions(dossier, request.user)
             ],
+            "papers": documents.document_links(dossier, for_citizen=False),
         },
     )
 
@@ -598,6 +601,7 @@ def official_action(request: HttpRequest, dossier_id, action: str) -> HttpRespon
             action=action,
             note=request.POST.get("note", ""),
             data=action_rules.body_from_request(request.POST),
+            result_file=request.FILES.get("file"),
         )
     except NotFound as exc:
         raise Http404(exc.message) from exc
