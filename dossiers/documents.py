@@ -27,6 +27,7 @@ from accounts.models import User
 from dvctt import pdf, workdays
 from dvctt.errors import InvalidInput, NotFound
 
+from . import deadlines
 from .constants import Channel, DocumentKind, DossierAction, DossierStatus
 from .models import Dossier, DossierDocument, DossierEvent, _document_token
 from .uploads import check_upload
@@ -189,12 +190,6 @@ def _components(dossier: Dossier) -> list[dict]:
     ]
 
 
-def _processing_days(dossier: Dossier) -> int:
-    snapshot = dossier.snapshot
-    case = next((c for c in snapshot.get("cases", []) if c.get("id") == dossier.case_id), {})
-    return int(case.get("processing_days") or snapshot.get("processing_days") or 0)
-
-
 OUTCOMES = ("Trước hạn", "Đúng hạn", "Quá hạn")
 
 
@@ -246,6 +241,16 @@ def _form_answers(dossier: Dossier) -> list[dict]:
     return answers
 
 
+def _supplement_items(items) -> list[str]:
+    # Mẫu 02 names each document to add: a component of the case or a free text (action_rules).
+    if not isinstance(items, list):
+        return [str(items)] if items else []
+    return [
+        str(item.get("name") or item.get("text") or "") if isinstance(item, dict) else str(item)
+        for item in items
+    ]
+
+
 def document_data(dossier: Dossier, kind: str) -> dict:
     """Return the data the paper of `kind` shows; NotFound when the dossier has no such paper."""
     if kind not in document_kinds(dossier):
@@ -254,21 +259,23 @@ def document_data(dossier: Dossier, kind: str) -> dict:
     data = {"kind": kind, "title": str(K(kind).label), **_common(dossier)}
     if kind == K.RECEIPT:
         event = _last(events, A.RECEIVE)
+        time = deadlines.processing_time(dossier)
         data |= {
             "components": _components(dossier),
             "sets": 1,
             "received_at": _when(dossier.received_at),
             "due_at": _when(dossier.due_at),
-            "processing_days": _processing_days(dossier),
+            "processing_days": f"{time.days:g}",
+            "calendar_days": time.calendar,
             "officer": event.actor_name,
             "issued_at": event.at,
         }
     elif kind == K.SUPPLEMENT_REQUEST:
         event = _last(events, A.REQUEST_SUPPLEMENT)
-        items = event.data.get("items") if isinstance(event.data, dict) else ""
+        items = event.data.get("items") if isinstance(event.data, dict) else None
         data |= {
             "reason": event.note,
-            "items": str(items or ""),
+            "items": _supplement_items(items),
             "components": [c for c in _components(dossier) if c["required"]],
             "submitted_at": _when(dossier.submitted_at),
             "officer": event.actor_name,

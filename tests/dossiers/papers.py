@@ -43,3 +43,13 @@ def to_approved(citizen, procedure, *, reception, leader):
     run(dossier, reception, "receive")
     run(dossier, leader, "assign")
     return run(dossier, leader, "approve")
+
+
+def apologize(dossier, actor, reason: str):
+    """Apologize for a late dossier, promising a new date one working day after the due date."""
+    from dossiers.models import Dossier
+    from dvctt import workdays
+
+    due = Dossier.objects.get(pk=dossier.pk).due_at
+    new_due = workdays.add_working_hours(due, workdays.hours_per_day())
+    return run(dossier, actor, "apologize", reason, data={"new_due_at": new_due.isoformat()})

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from dossiers import documents
 from dossiers.models import Dossier, DossierDocument
 from tests.dossiers.conftest import PDF, make_submitted, upload
-from tests.dossiers.papers import pdf_qr_texts, pdf_text, run, to_approved
+from tests.dossiers.papers import apologize, pdf_qr_texts, pdf_text, run, to_approved
 from tests.factories import AgencyFactory, CitizenFactory, make_official
 from tests.procedures.factories import ProcedureFactory
 
@@ -123,7 +123,7 @@ def test_every_kind_has_its_words_with_diacritics(
     run(stopped, specialist, "stop", "Người nộp không đủ điều kiện")
     # Late: apology; then the generated result and the control slip.
     done = run(make_submitted(citizen, generated_procedure), reception, "receive")
-    run(done, leader, "apologize", "Phải xác minh thêm tại địa phương")
+    apologize(done, leader, "Phải xác minh thêm tại địa phương")
     texts["apology"] = (done, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ")
     run(done, leader, "assign")
     run(done, leader, "approve")

@@ -16,7 +16,7 @@ from dossiers import documents, services
 from dossiers.models import Dossier, DossierDocument
 from dvctt.celery import app as celery_app
 from tests.dossiers.conftest import make_submitted, upload
-from tests.dossiers.papers import pdf_qr_texts, pdf_text, run
+from tests.dossiers.papers import apologize, pdf_qr_texts, pdf_text, run
 from tests.platform.test_worker import _database_url
 from tests.procedures.factories import ProcedureFactory
 
@@ -91,7 +91,7 @@ def test_worker_renders_every_kind_once_after_the_commit(
     procedure = ProcedureFactory(agencies=[agency], extra={"result_template": "extract"})
     done = make_submitted(citizen, procedure)
     run(done, reception, "receive")
-    run(done, leader, "apologize", "Chờ ý kiến của cơ quan phối hợp")
+    apologize(done, leader, "Chờ ý kiến của cơ quan phối hợp")
     run(done, leader, "assign")
     run(done, leader, "approve")
     run(done, clerk, "issue_result")
