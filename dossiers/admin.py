@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Attachment, Dossier, DossierEvent
+from .models import Attachment, Dossier, DossierDocument, DossierEvent
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -45,4 +45,20 @@ class DossierAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DossierDocument)
+class DossierDocumentAdmin(admin.ModelAdmin):
+    """Papers are evidence: listed and looked up here, never edited."""
+
+    list_display = ("dossier", "kind", "issued_at", "sha256", "is_uploaded", "created_at")
+    list_filter = ("kind", "is_uploaded")
+    search_fields = ("dossier__code", "sha256", "token")
+    readonly_fields = [f.name for f in DossierDocument._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -256,7 +256,12 @@ class DossierActionApi(APIView):
             dossier_id=dossier.pk,
             action=action,
             note=data.validated_data.get("note", ""),
-            data=action_rules.body_from_request(request.data),
+            data={
+                k: v
+                for k, v in action_rules.body_from_request(request.data).items()
+                if k != "file"  # the result PDF of issue_result, passed as result_file
+            },
+            result_file=request.FILES.get("file"),
         )
         return _detail(request, dossier)
 

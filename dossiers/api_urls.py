@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, documents_api
 
 urlpatterns = [
     path("dossiers/", api.DossierListCreateApi.as_view(), name="api-dossiers"),
@@ -21,4 +21,13 @@ urlpatterns = [
         name="api-dossier-action",
     ),
     path("tracking/", api.TrackingApi.as_view(), name="api-tracking"),
+]
+
+urlpatterns += [
+    path(
+        "dossiers/<uuid:dossier_id>/documents/<str:kind>/",
+        documents_api.DossierDocumentApi.as_view(),
+        name="api-dossier-document",
+    ),
+    path("register/", documents_api.RegisterApi.as_view(), name="api-register"),
 ]

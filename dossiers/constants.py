@@ -108,3 +108,14 @@ ALLOWED_CONTENT_TYPES = {
     "image/png": ".png",
 }
 DEFAULT_MAX_UPLOAD_MB = 10
+
+
+class DocumentKind(models.TextChoices):
+    """Papers of a dossier (Thông tư 01/2018/TT-VPCP, Mẫu 01–05) and its result (API.md §4)."""
+
+    RECEIPT = "receipt", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)")
+    SUPPLEMENT_REQUEST = "supplement-request", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)")
+    REJECTION = "rejection", _("Phiếu từ chối tiếp nhận, giải quyết hồ sơ (Mẫu 03)")
+    APOLOGY = "apology", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)")
+    CONTROL_SLIP = "control-slip", _("Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)")
+    RESULT = "result", _("Kết quả giải quyết thủ tục hành chính")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -14,7 +15,13 @@ from accounts.models import Agency
 from procedures.models import Component, Procedure, ProcedureVersion
 
 from . import deadlines
-from .constants import CLOCK_RUNNING_STATUSES, TERMINAL_STATUSES, Channel, DossierStatus
+from .constants import (
+    CLOCK_RUNNING_STATUSES,
+    TERMINAL_STATUSES,
+    Channel,
+    DocumentKind,
+    DossierStatus,
+)
 from .workflow import DossierWorkflow
 
 
@@ -269,3 +276,51 @@ class DossierCodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+def _document_token() -> str:
+    # 32 random bytes: the verification page is public, so its address must not be guessable.
+    return secrets.token_urlsafe(32)
+
+
+class DossierDocument(models.Model):
+    """One version of a paper of a dossier (Mẫu 01–05 or its result), stored with its digest.
+
+    Rendered papers get a new row when the data they were made from changes, so a printed
+    copy's QR code keeps leading to the version it shows; the newest row is the current one.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("loại giấy tờ"), max_length=24, choices=DocumentKind.choices)
+    file = models.FileField(upload_to="documents/%Y/%m/", max_length=200)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    token = models.CharField(max_length=64, unique=True, default=_document_token, editable=False)
+    # Digest of the data the paper was rendered from (or of the uploaded file): the same data
+    # is never rendered twice (idempotency, DESIGN.md §3.5).
+    source_hash = models.CharField(max_length=64)
+    is_uploaded = models.BooleanField(_("tệp do cán bộ tải lên"), default=False)
+    original_name = models.CharField(_("tên tệp"), max_length=150, blank=True)
+    issued_at = models.DateTimeField(_("ngày ban hành"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giấy tờ của hồ sơ")
+        verbose_name_plural = _("giấy tờ của hồ sơ")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["dossier", "kind", "-created_at"], name="document_current"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DocumentKind.values), name="document_kind_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="document_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.kind}"

@@ -33,7 +33,7 @@ from procedures.forms_schema import validate_form_data
 from procedures.models import Component, Procedure
 from procedures.services import procedure_current_version
 
-from . import action_rules, deadlines, workflow
+from . import action_rules, deadlines, documents, workflow
 from .completeness import check_component_editable, check_details_editable, dossier_missing
 from .constants import DEFAULT_MAX_UPLOAD_MB, Channel, DossierAction, DossierStatus, EventAction
 from .errors import InvalidTransition
@@ -803,6 +803,7 @@ def dossier_run_action(
     note: str = "",
     data: dict | None = None,
     dossier: Dossier | None = None,
+    result_file: UploadedFile | None = None,
 ) -> Dossier:
     """Run one workflow action on a dossier, if the actor's role and the status allow it."""
     if action not in workflow.ACTIONS or action == DossierAction.SUBMIT:
@@ -824,6 +825,8 @@ def dossier_run_action(
     if action == DossierAction.REQUEST_PAYMENT:
         _set_requested_fee(dossier, (data or {}).get("amount"))
         body.data["amount"] = dossier.fee_amount
+    if action == DossierAction.ISSUE_RESULT:
+        documents.result_file_attach(dossier=dossier, actor=actor, upload=result_file)
     from_status = dossier.status
     workflow.fire(dossier, action, now=now)
     action_rules.apply_action_body(dossier, action, body)
@@ -840,6 +843,7 @@ def dossier_run_action(
     )
     if action == DossierAction.WITHDRAW and dossier.received_at:
         _notify_desk_of_withdrawal(dossier, note=note)
+    documents.documents_schedule(dossier)  # Mẫu 01–05 and the result, after the commit
     dossier_notify_change(
         dossier, action=action, from_status=from_status, note=note, data=body.data, at=now
     )

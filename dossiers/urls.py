@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import documents_views, views
 
 app_name = "dossiers"
 
@@ -41,4 +41,15 @@ urlpatterns = [
         views.attachment_download,
         name="official_download",
     ),
+    path(
+        "ho-so-cua-toi/<uuid:dossier_id>/giay-to/<str:kind>/",
+        documents_views.my_document,
+        name="my_document",
+    ),
+    path(
+        "can-bo/ho-so/<uuid:dossier_id>/giay-to/<str:kind>/",
+        documents_views.official_document,
+        name="official_document",
+    ),
+    path("xac-thuc/<str:token>/", documents_views.verify, name="verify"),
 ]

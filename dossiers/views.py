@@ -27,7 +27,7 @@ from procedures.constants import OnceOnly
 from procedures.fees import fee_payment_stage
 from procedures.models import Procedure
 
-from . import action_rules, completeness, selectors, services, workflow
+from . import action_rules, completeness, documents, register, selectors, services, workflow
 from .constants import Channel, DossierAction, DossierStatus, EventAction
 from .forms import (
     ApplicantForm,
@@ -468,6 +468,8 @@ def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
             "answers": SchemaForm(
                 dossier.snapshot.get("form_schema") or {}, dossier.form_data
             ).answer_sections(),
+            "note_form": NoteForm(),
+            "papers": documents.document_links(dossier, for_citizen=True),
         },
     )
 
@@ -638,7 +640,8 @@ def official_home(request: HttpRequest) -> HttpResponse:
             "status": status or "",
             "can_file": selectors.reception_agencies(user=request.user).exists(),
             "now": timezone.now(),
-        },
+        }
+        | register.register_link_context(user=request.user),
     )
 
 
@@ -661,6 +664,7 @@ def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
                 (name, DossierAction(name).label, workflow.ACTIONS[name].note_required)
                 for name in workflow.available_actions(dossier, request.user)
             ],
+            "papers": documents.document_links(dossier, for_citizen=False),
         },
     )
 
@@ -681,6 +685,7 @@ def official_action(request: HttpRequest, dossier_id, action: str) -> HttpRespon
             action=action,
             note=request.POST.get("note", ""),
             data=action_rules.body_from_request(request.POST),
+            result_file=request.FILES.get("file"),
         )
     except NotFound as exc:
         raise Http404(exc.message) from exc

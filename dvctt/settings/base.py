@@ -371,7 +371,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO; only its warnings are worth keeping.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 PORTAL_NAME = env("PORTAL_NAME", default="Cổng Dịch vụ công trực tuyến tỉnh Demo")
@@ -395,3 +400,8 @@ DOSSIER_UPLOAD_MAX_MB = env.int("DOSSIER_UPLOAD_MAX_MB", default=10)
 DOSSIER_MAX_ATTACHMENTS = env.int("DOSSIER_MAX_ATTACHMENTS", default=60)
 # Open online drafts one citizen may keep (storage abuse; a clear message past it).
 DOSSIER_MAX_OPEN_DRAFTS = env.int("DOSSIER_MAX_OPEN_DRAFTS", default=20)
+# --- Papers (issue 8): Mẫu 01–05 and results as PDF --------------------------------------------
+# Render a dossier's papers in the background after each action (queue PDF_QUEUE); a paper the
+# worker has not made yet is rendered in the request that asks for it.
+DOCUMENTS_RENDER_AHEAD = env.bool("DOCUMENTS_RENDER_AHEAD", default=True)
+PDF_QUEUE = env("PDF_QUEUE", default="pdf")

@@ -25,3 +25,5 @@ ACCOUNT_RATE_LIMITS = False
 # Serve static files straight from the finders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Most tests do not look at papers: the tests of dossiers/documents.py turn rendering ahead on.
+DOCUMENTS_RENDER_AHEAD = False

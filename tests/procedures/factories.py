@@ -58,6 +58,9 @@ class ProcedureFactory(DjangoModelFactory):
     processing_note = "3 ngày làm việc"
     result = "Giấy xác nhận"
     form_schema = factory.LazyFunction(lambda: {**FORM_SCHEMA})
+    # The result is generated from the dossier (a confirmation), so issue_result needs no file;
+    # pass extra={} for a procedure whose result the clerk must upload.
+    extra = factory.LazyFunction(lambda: {"result_template": "confirmation"})
 
     @factory.post_generation
     def content(obj, create, extracted, **kwargs):

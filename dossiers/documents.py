@@ -1,0 +1,515 @@
+"""Papers of a dossier: Mẫu 01–05 of Thông tư 01/2018/TT-VPCP and the generated result.
+
+Each paper is built from data only (the catalogue snapshot, the dossier and its history — never
+retyped), hashed, and rendered to PDF through dvctt/pdf.py with a QR code to its public
+verification page /xac-thuc/<token>/. A paper whose data has not changed is never rendered
+again (idempotency); when the data changes a new version is stored and becomes current.
+The papers are legal forms and are printed in Vietnamese whatever the reader's language; the
+messages to people (errors) go through gettext.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from dvctt import pdf, workdays
+from dvctt.errors import InvalidInput, NotFound
+
+from . import deadlines
+from .constants import Channel, DocumentKind, DossierAction, DossierStatus
+from .models import Dossier, DossierDocument, DossierEvent, _document_token
+from .uploads import check_upload
+
+log = logging.getLogger(__name__)
+
+K = DocumentKind
+A = DossierAction
+# Bump when a template or a builder changes what a paper shows: stored papers re-render.
+FORMAT_VERSION = 1
+TEMPLATES = {kind: f"documents/{kind}.html" for kind in K.values}
+# Result templates a procedure may name in its catalogue row ("result_template"): a
+# confirmation (giấy xác nhận) or an extract (trích lục) generated from the dossier.
+# The heading is part of the legal form, printed in Vietnamese whatever the reader's language.
+RESULT_TEMPLATES = {"confirmation": "Giấy xác nhận", "extract": "Trích lục"}
+# Actions that move a dossier between hands or steps: the rows of the control slip (Mẫu 05).
+CONTROL_SLIP_ACTIONS = (
+    A.RECEIVE,
+    A.ASSIGN,
+    A.FORWARD,
+    A.SEND_BACK,
+    A.REQUEST_SUPPLEMENT,
+    A.SUPPLEMENT,
+    A.REQUEST_PAYMENT,
+    A.CONFIRM_PAYMENT,
+    A.APPROVE,
+    A.ISSUE_RESULT,
+    A.RETURN_RESULT,
+    A.APOLOGIZE,
+    A.STOP,
+    A.REJECT,
+)
+
+
+# --- formatting --------------------------------------------------------------------------------
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value, workdays.VN_TZ) if value else None
+
+
+def _when(value: dt.datetime | None) -> str:
+    local = _local(value)
+    return local.strftime("%H giờ %M phút, ngày %d/%m/%Y") if local else ""
+
+
+def _day(value: dt.datetime | None) -> str:
+    local = _local(value)
+    return local.strftime("%d/%m/%Y") if local else ""
+
+
+def _place_date(value: dt.datetime | None) -> str:
+    local = _local(value)
+    if not local:
+        return ""
+    return f"ngày {local.day:02d} tháng {local.month:02d} năm {local.year}"
+
+
+# --- which papers a dossier has ---------------------------------------------------------------
+
+
+def _events(dossier: Dossier) -> list[DossierEvent]:
+    # The detail selectors prefetch the history ordered; reuse it instead of asking again.
+    cache = getattr(dossier, "_prefetched_objects_cache", {})
+    events = cache.get("events")
+    if events is None:
+        events = dossier.events.order_by("at", "id")
+    return sorted(events, key=lambda e: (e.at, e.pk))
+
+
+def _last(events: list[DossierEvent], *actions: str) -> DossierEvent | None:
+    return next((e for e in reversed(events) if e.action in actions), None)
+
+
+def result_template(dossier: Dossier) -> str | None:
+    """Return the result template the dossier's procedure names in the catalogue, if any."""
+    name = (dossier.procedure.extra or {}).get("result_template")
+    return name if name in RESULT_TEMPLATES else None
+
+
+def _uploaded_result(dossier: Dossier) -> DossierDocument | None:
+    return (
+        DossierDocument.objects.filter(dossier=dossier, kind=K.RESULT, is_uploaded=True)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def document_kinds(dossier: Dossier, *, for_citizen: bool = False) -> list[str]:
+    """Return the kinds of paper the dossier has now, in the order of the process."""
+    events = _events(dossier)
+    actions = {e.action for e in events}
+    kinds = []
+    if dossier.received_at and A.RECEIVE in actions:
+        kinds.append(K.RECEIPT)
+    if A.REQUEST_SUPPLEMENT in actions:
+        kinds.append(K.SUPPLEMENT_REQUEST)
+    if dossier.status in (DossierStatus.REJECTED, DossierStatus.STOPPED):
+        kinds.append(K.REJECTION)
+    if A.APOLOGIZE in actions:
+        kinds.append(K.APOLOGY)
+    if dossier.received_at:
+        kinds.append(K.CONTROL_SLIP)
+    # The citizen receives the result when it is returned (NĐ 61/2018 Điều 20); the officials
+    # handle it from the moment it is issued.
+    result_statuses = (
+        (DossierStatus.RETURNED,)
+        if for_citizen
+        else (DossierStatus.RESULT_ISSUED, DossierStatus.RETURNED)
+    )
+    if (
+        dossier.status in result_statuses
+        and A.ISSUE_RESULT in actions
+        and (result_template(dossier) or _uploaded_result(dossier))
+    ):
+        kinds.append(K.RESULT)
+    return kinds
+
+
+# --- the data each paper shows ------------------------------------------------------------------
+
+
+def _common(dossier: Dossier) -> dict:
+    agency = dossier.agency
+    return {
+        "code": dossier.code or "",
+        "agency": agency.name,
+        "agency_code": agency.code,
+        "agency_parent": agency.parent.name if agency.parent_id else "",
+        "agency_address": agency.address,
+        "agency_phone": agency.phone,
+        "procedure": dossier.procedure.name,
+        "procedure_code": dossier.procedure.code,
+        "case": dossier.case_name,
+        "channel": str(Channel(dossier.channel).label),
+        "online": dossier.channel == Channel.ONLINE,
+        "applicant": {
+            "name": dossier.applicant_name,
+            "id_number": dossier.applicant_id_number,
+            "address": dossier.applicant_address,
+            "phone": dossier.applicant_phone,
+            "email": dossier.applicant_email,
+        },
+    }
+
+
+def _components(dossier: Dossier) -> list[dict]:
+    attached = set(
+        dossier.attachments.filter(is_current=True).values_list("component_id_snapshot", flat=True)
+    )
+    return [
+        {
+            "name": c["name"],
+            "originals": c.get("originals", 0),
+            "copies": c.get("copies", 0),
+            "required": bool(c.get("required")),
+            "attached": c["id"] in attached,
+        }
+        for c in dossier.case_components()
+    ]
+
+
+OUTCOMES = ("Trước hạn", "Đúng hạn", "Quá hạn")
+
+
+def step_outcome(at: dt.datetime, due: dt.datetime | None) -> str:
+    """Return Mẫu 05's outcome of a step done at `at` against the due time (Vietnam days)."""
+    if due is None:
+        return ""
+    at, due = _local(at), _local(due)
+    if at.date() < due.date():
+        return OUTCOMES[0]  # before the appointed day
+    return OUTCOMES[1] if at <= due else OUTCOMES[2]
+
+
+def control_slip_rows(dossier: Dossier, events: list[DossierEvent] | None = None) -> list[dict]:
+    """Return the rows of Mẫu 05: one per hand-over, derived from the dossier's history."""
+    # Mẫu 05 (Thông tư 01/2018/TT-VPCP): a step finishing after the due time is "Quá hạn".
+    events = _events(dossier) if events is None else events
+    due = dossier.due_at
+    rows = []
+    for event in events:
+        if event.action not in CONTROL_SLIP_ACTIONS:
+            continue
+        outcome = step_outcome(event.at, due)
+        rows.append(
+            {
+                "at": _when(event.at),
+                "action": str(A(event.action).label),
+                "from": str(DossierStatus(event.from_status).label) if event.from_status else "",
+                "to": str(DossierStatus(event.to_status).label) if event.to_status else "",
+                "actor": event.actor_name,
+                "outcome": outcome,
+                "note": event.note[:500],
+            }
+        )
+    return rows
+
+
+def _form_answers(dossier: Dossier) -> list[dict]:
+    schema = dossier.snapshot.get("form_schema") or {}
+    props = schema.get("properties") or {}
+    answers = []
+    for name, prop in props.items():
+        value = (dossier.form_data or {}).get(name)
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, bool):
+            value = "Có" if value else "Không"
+        answers.append({"label": str(prop.get("title") or name), "value": str(value)[:500]})
+    return answers
+
+
+def _supplement_items(items) -> list[str]:
+    # Mẫu 02 names each document to add: a component of the case or a free text (action_rules).
+    if not isinstance(items, list):
+        return [str(items)] if items else []
+    return [
+        str(item.get("name") or item.get("text") or "") if isinstance(item, dict) else str(item)
+        for item in items
+    ]
+
+
+def document_data(dossier: Dossier, kind: str) -> dict:
+    """Return the data the paper of `kind` shows; NotFound when the dossier has no such paper."""
+    if kind not in document_kinds(dossier):
+        raise NotFound(_("Hồ sơ chưa có giấy tờ này."))
+    events = _events(dossier)
+    data = {"kind": kind, "title": str(K(kind).label), **_common(dossier)}
+    if kind == K.RECEIPT:
+        event = _last(events, A.RECEIVE)
+        time = deadlines.processing_time(dossier)
+        data |= {
+            "components": _components(dossier),
+            "sets": 1,
+            "received_at": _when(dossier.received_at),
+            "due_at": _when(dossier.due_at),
+            "processing_days": f"{time.days:g}",
+            "calendar_days": time.calendar,
+            "officer": event.actor_name,
+            "issued_at": event.at,
+        }
+    elif kind == K.SUPPLEMENT_REQUEST:
+        event = _last(events, A.REQUEST_SUPPLEMENT)
+        items = event.data.get("items") if isinstance(event.data, dict) else None
+        data |= {
+            "reason": event.note,
+            "items": _supplement_items(items),
+            "components": [c for c in _components(dossier) if c["required"]],
+            "submitted_at": _when(dossier.submitted_at),
+            "officer": event.actor_name,
+            "issued_at": event.at,
+        }
+    elif kind == K.REJECTION:
+        event = _last(events, A.REJECT, A.STOP)
+        data |= {
+            # NĐ 61/2018 Điều 17 (refused at reception, Mẫu 03) or Điều 19.8 (refused after
+            # appraisal: a notice with reasons).
+            "stopped": event.action == A.STOP,
+            "reason": event.note,
+            "submitted_at": _when(dossier.submitted_at),
+            "received_at": _when(dossier.received_at),
+            "officer": event.actor_name,
+            "issued_at": event.at,
+        }
+    elif kind == K.APOLOGY:
+        event = _last(events, A.APOLOGIZE)
+        new_due = parse_datetime(str(event.data.get("new_due_at") or "")) if event.data else None
+        data |= {
+            "reason": event.note,
+            "received_at": _when(dossier.received_at),
+            "new_due_at": _when(new_due) if new_due else _when(dossier.due_at),
+            "officer": event.actor_name,
+            "issued_at": event.at,
+        }
+    elif kind == K.CONTROL_SLIP:
+        rows = control_slip_rows(dossier, events)
+        data |= {
+            "rows": rows,
+            "received_at": _when(dossier.received_at),
+            "due_at": _when(dossier.due_at),
+            "issued_at": _last(events, *CONTROL_SLIP_ACTIONS).at,
+        }
+    elif kind == K.RESULT:
+        issued = _last(events, A.ISSUE_RESULT)
+        approved = _last(events, A.APPROVE)
+        template = result_template(dossier) or ""
+        data |= {
+            "heading": RESULT_TEMPLATES.get(template, ""),
+            "extract": template == "extract",
+            "result_name": (dossier.snapshot.get("result") or "").split(";")[0].strip()[:200],
+            "answers": _form_answers(dossier),
+            "signer": approved.actor_name if approved else issued.actor_name,
+            "issued_at": issued.at,
+        }
+    data["place_date"] = _place_date(data["issued_at"])
+    data["issued_day"] = _day(data["issued_at"])
+    data["issued_at"] = data["issued_at"].isoformat()
+    return data
+
+
+def _source_hash(data: dict) -> str:
+    canonical = json.dumps(
+        {"v": FORMAT_VERSION, "data": data}, sort_keys=True, ensure_ascii=False, default=str
+    )
+    return pdf.sha256_hex(canonical.encode())
+
+
+def verify_url(token: str) -> str:
+    """Return the public verification address of a paper."""
+    return f"{settings.PUBLIC_BASE_URL}/xac-thuc/{token}/"
+
+
+def render_pdf(kind: str, data: dict, *, token: str) -> bytes:
+    """Render the paper of `kind` from its data, with its QR code and verification address."""
+    url = verify_url(token)
+    return pdf.template_to_pdf(
+        TEMPLATES[kind],
+        {"d": data, "verify_url": url, "qr": pdf.qr_data_uri(url), "a5": kind != K.CONTROL_SLIP},
+    )
+
+
+# --- stored papers ------------------------------------------------------------------------------
+
+
+def _current(dossier: Dossier, kind: str) -> DossierDocument | None:
+    return (
+        DossierDocument.objects.filter(dossier=dossier, kind=kind).order_by("-created_at").first()
+    )
+
+
+def _still_good(document: DossierDocument | None, source_hash: str) -> bool:
+    if document is None:
+        return False
+    if not (document.is_uploaded or document.source_hash == source_hash):
+        return False
+    # A stored row whose file went missing (restored backup, lost volume) is rendered again.
+    return document.file.storage.exists(document.file.name)
+
+
+def _store(
+    dossier: Dossier,
+    kind: str,
+    content: bytes,
+    *,
+    token: str,
+    source_hash: str,
+    issued_at: dt.datetime,
+    actor: User | None = None,
+    original_name: str = "",
+    uploaded: bool = False,
+) -> DossierDocument:
+    document = DossierDocument(
+        dossier=dossier,
+        kind=kind,
+        token=token,
+        size=len(content),
+        sha256=pdf.sha256_hex(content),
+        source_hash=source_hash,
+        issued_at=issued_at,
+        created_by=actor,
+        original_name=original_name[:150],
+        is_uploaded=uploaded,
+    )
+    # A random stored name: nothing from the dossier or the uploader reaches the file system.
+    document.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def document_render(*, dossier_id, kind: str) -> DossierDocument:
+    """Render and store one paper of a dossier, unless the current one matches its data."""
+    dossier = (
+        Dossier.objects.select_related("agency__parent", "procedure", "procedure_version")
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(_("Không tìm thấy hồ sơ."))
+    if kind == K.RESULT and (uploaded := _uploaded_result(dossier)) is not None:
+        return uploaded
+    data = document_data(dossier, kind)
+    source_hash = _source_hash(data)
+    current = _current(dossier, kind)
+    if _still_good(current, source_hash):
+        return current
+    token = _document_token()
+    # Rendered before the transaction: no row lock is held while WeasyPrint works.
+    content = render_pdf(kind, data, token=token)
+    with transaction.atomic():
+        # idempotency: two renders of the same data (worker and a request) store one file.
+        Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
+        current = _current(dossier, kind)
+        if _still_good(current, source_hash):
+            return current
+        return _store(
+            dossier,
+            kind,
+            content,
+            token=token,
+            source_hash=source_hash,
+            issued_at=parse_datetime(data["issued_at"]),
+        )
+
+
+def documents_render_all(*, dossier_id) -> list[DossierDocument]:
+    """Render every paper the dossier has now (each skipped when already up to date)."""
+    dossier = Dossier.objects.filter(pk=dossier_id).select_related("procedure").first()
+    if dossier is None:
+        return []
+    return [document_render(dossier_id=dossier_id, kind=kind) for kind in document_kinds(dossier)]
+
+
+def document_get(*, dossier: Dossier, kind: str, for_citizen: bool) -> DossierDocument:
+    """Return the current paper of `kind`, rendering it now if the worker has not yet."""
+    if kind not in K.values or kind not in document_kinds(dossier, for_citizen=for_citizen):
+        raise NotFound(_("Hồ sơ chưa có giấy tờ này."))
+    return document_render(dossier_id=dossier.pk, kind=kind)
+
+
+def documents_schedule(dossier: Dossier) -> None:
+    """After the commit, ask the pdf worker to render the papers of the dossier."""
+    if not settings.DOCUMENTS_RENDER_AHEAD:
+        return
+    dossier_id = str(dossier.pk)
+    transaction.on_commit(lambda: _enqueue(dossier_id))
+
+
+def _enqueue(dossier_id: str) -> None:
+    from .tasks import documents_render
+
+    try:
+        documents_render.apply_async(args=[dossier_id], queue=settings.PDF_QUEUE)
+    except Exception:
+        # Redis down never turns a committed action into an error (DESIGN.md §3.11): the paper
+        # is rendered in the request when someone asks for it.
+        log.exception("could not enqueue the papers of dossier %s", dossier_id)
+
+
+def result_file_attach(*, dossier: Dossier, actor: User, upload: UploadedFile | None) -> None:
+    """Store the result PDF an official issues, or check the procedure generates its result."""
+    if upload is None:
+        if result_template(dossier):
+            return  # generated from the dossier after the commit (documents_schedule)
+        message = _("Vui lòng tải lên tệp kết quả (PDF) trước khi ban hành.")
+        raise InvalidInput(message, fields={"file": [message]})
+    checked = check_upload(upload, max_mb=settings.DOSSIER_UPLOAD_MAX_MB)
+    if checked.content_type != "application/pdf":
+        message = _("Kết quả phải là tệp PDF.")
+        raise InvalidInput(message, fields={"file": [message]})
+    upload.seek(0)
+    content = upload.read()
+    _store(
+        dossier,
+        K.RESULT,
+        content,
+        token=_document_token(),
+        source_hash=checked.sha256,
+        issued_at=timezone.now(),
+        actor=actor,
+        original_name=checked.original_name,
+        uploaded=True,
+    )
+
+
+def document_verify(*, token: str) -> DossierDocument:
+    """Return the paper a verification token names, or raise NotFound."""
+    document = (
+        DossierDocument.objects.select_related("dossier__agency", "dossier__procedure")
+        .filter(token=token)
+        .first()
+        if token and len(token) <= 64
+        else None
+    )
+    if document is None:
+        raise NotFound(_("Không tìm thấy giấy tờ với mã xác thực này."))
+    document.superseded = DossierDocument.objects.filter(
+        dossier_id=document.dossier_id, kind=document.kind, created_at__gt=document.created_at
+    ).exists()
+    return document
+
+
+def document_links(dossier: Dossier, *, for_citizen: bool) -> list[tuple[str, str]]:
+    """Return (kind, label) of each paper the dossier page links to."""
+    return [(kind, K(kind).label) for kind in document_kinds(dossier, for_citizen=for_citizen)]

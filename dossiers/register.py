@@ -1,0 +1,197 @@
+"""The register of dossiers (Sổ theo dõi hồ sơ, Mẫu 06 of Thông tư 01/2018/TT-VPCP).
+
+One row per dossier the agency received in a period, streamed from the database in chunks so a
+year of a big agency never sits in memory: CSV is written row by row into the response, XLSX
+through openpyxl's write-only mode into a temporary file that is then streamed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from accounts.constants import StaffRoleName
+from accounts.models import StaffRole, User
+from dvctt import workdays
+from dvctt.errors import Forbidden
+
+from .constants import DossierAction, DossierStatus
+from .models import Dossier, DossierEvent
+
+# Reception keeps the register; leaders read it (Thông tư 01/2018/TT-VPCP Điều 10).
+REGISTER_ROLES = (StaffRoleName.RECEPTION, StaffRoleName.LEADER)
+CHUNK = 2000
+
+
+def register_columns() -> list[str]:
+    """Return the column titles of Mẫu 06 (DOMAIN.md §Forms)."""
+    return [
+        _("STT"),
+        _("Mã hồ sơ"),
+        _("Tên thủ tục hành chính"),
+        _("Số lượng hồ sơ (bộ)"),
+        _("Tên cá nhân, tổ chức"),
+        _("Địa chỉ"),
+        _("Số điện thoại"),
+        _("Ngày, giờ tiếp nhận"),
+        _("Ngày hẹn trả kết quả"),
+        _("Ngày có kết quả"),
+        _("Chuyển hồ sơ đến cơ quan giải quyết"),
+        _("Cán bộ tiếp nhận"),
+        _("Địa bàn"),
+        _("Ghi chú"),
+    ]
+
+
+def register_agency_ids(*, user: User) -> list[int]:
+    """Return the agencies whose register the official may read; Forbidden for anyone else."""
+    ids = []
+    if user.is_authenticated and user.is_official:
+        ids = list(
+            StaffRole.objects.filter(user=user, role__in=REGISTER_ROLES)
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
+    if not ids:
+        raise Forbidden(_("Chỉ cán bộ tiếp nhận và lãnh đạo được xem sổ theo dõi hồ sơ."))
+    return ids
+
+
+def _period(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=workdays.VN_TZ)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=workdays.VN_TZ)
+    return start, end
+
+
+def register_queryset(
+    *, agency_ids: list[int], date_from: dt.date, date_to: dt.date
+) -> QuerySet[Dossier]:
+    """Return the register's dossiers: filed at the agencies, received (or filed) in the period."""
+    start, end = _period(date_from, date_to)
+    events = DossierEvent.objects.filter(dossier=OuterRef("pk"))
+    return (
+        Dossier.objects.filter(agency_id__in=agency_ids)
+        .exclude(status=DossierStatus.DRAFT)
+        # A dossier refused at the desk was never received: it is registered on its filing day.
+        .annotate(registered_at=Coalesce("received_at", "submitted_at"))
+        .filter(registered_at__gte=start, registered_at__lt=end)
+        .annotate(
+            officer=Subquery(
+                events.filter(action=DossierAction.RECEIVE).order_by("at").values("actor_name")[:1]
+            ),
+            handed_over_at=Subquery(
+                events.filter(action__in=[DossierAction.ASSIGN, DossierAction.FORWARD])
+                .order_by("at")
+                .values("at")[:1]
+            ),
+        )
+        .order_by("registered_at", "code")
+        .values_list(
+            "code",
+            "procedure__name",
+            "applicant_name",
+            "applicant_address",
+            "applicant_phone",
+            "registered_at",
+            "due_at",
+            "completed_at",
+            "status",
+            "handed_over_at",
+            "officer",
+            "agency__name",
+        )
+    )
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    # Spreadsheet cells carry no time zone: Vietnam time, as the desk reads it.
+    return value.astimezone(workdays.VN_TZ).replace(tzinfo=None) if value else None
+
+
+def register_rows(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> Iterator[list]:
+    """Yield the register's rows in Mẫu 06 column order (times naive, Vietnam time)."""
+    qs = register_queryset(agency_ids=agency_ids, date_from=date_from, date_to=date_to)
+    labels = dict(DossierStatus.choices)
+    done = {DossierStatus.RESULT_ISSUED, DossierStatus.RETURNED}
+    for number, row in enumerate(qs.iterator(chunk_size=CHUNK), start=1):
+        (code, procedure, name, address, phone, registered, due, completed, status, handed,
+         officer, agency) = row  # fmt: skip
+        yield [
+            number,
+            code,
+            procedure,
+            1,
+            name,
+            address,
+            phone,
+            _local(registered),
+            _local(due),
+            _local(completed) if status in done else None,
+            _local(handed),
+            officer or "",
+            agency,
+            str(labels.get(status, status)),
+        ]
+
+
+def _text(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return "" if value is None else str(value)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def register_csv(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> Iterator[str]:
+    """Yield the register as CSV text, a line at a time (with a BOM so Excel reads UTF-8)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(register_columns())
+    for row in register_rows(agency_ids=agency_ids, date_from=date_from, date_to=date_to):
+        yield writer.writerow([_text(v) for v in row])
+
+
+def register_xlsx(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date):
+    """Return a temporary file holding the register as XLSX (openpyxl write-only mode)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Sổ theo dõi hồ sơ")[:31])
+    header = []
+    for title in register_columns():
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in register_rows(agency_ids=agency_ids, date_from=date_from, date_to=date_to):
+        sheet.append(row)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+def register_link_context(*, user: User) -> dict:
+    """Return what the workspace needs to offer the register: may the user read it, and the
+    default period (the current month, Vietnam time)."""
+    readable = (
+        user.is_authenticated
+        and user.is_official
+        and StaffRole.objects.filter(user=user, role__in=REGISTER_ROLES).exists()
+    )
+    today = dt.datetime.now(workdays.VN_TZ).date()
+    return {
+        "can_read_register": readable,
+        "register_from": today.replace(day=1),
+        "register_to": today,
+    }

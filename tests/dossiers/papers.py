@@ -1,0 +1,55 @@
+"""Helpers of the paper tests: read a PDF's text and QR code, drive a dossier through actions."""
+
+from __future__ import annotations
+
+import io
+
+from dossiers import services
+from tests.dossiers.conftest import make_submitted
+
+
+def pdf_text(content: bytes) -> str:
+    """Return the text of every page of a PDF (pypdf), as a reader would copy it."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def pdf_qr_texts(content: bytes) -> list[str]:
+    """Decode every QR code drawn in the PDF's images (zxing-cpp)."""
+    import zxingcpp
+    from PIL import Image
+    from pypdf import PdfReader
+
+    texts = []
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for image in page.images:
+            picture = Image.open(io.BytesIO(image.data)).convert("L")
+            texts += [b.text for b in zxingcpp.read_barcodes(picture)]
+    return texts
+
+
+def run(dossier, actor, action: str, note: str = "", **kwargs):
+    """Run one workflow action as `actor` and return the dossier as it is now."""
+    return services.dossier_run_action(
+        actor=actor, dossier_id=dossier.pk, action=action, note=note, **kwargs
+    )
+
+
+def to_approved(citizen, procedure, *, reception, leader):
+    """File a dossier and take it through reception, assignment and approval."""
+    dossier = make_submitted(citizen, procedure)
+    run(dossier, reception, "receive")
+    run(dossier, leader, "assign")
+    return run(dossier, leader, "approve")
+
+
+def apologize(dossier, actor, reason: str):
+    """Apologize for a late dossier, promising a new date one working day after the due date."""
+    from dossiers.models import Dossier
+    from dvctt import workdays
+
+    due = Dossier.objects.get(pk=dossier.pk).due_at
+    new_due = workdays.add_working_hours(due, workdays.hours_per_day())
+    return run(dossier, actor, "apologize", reason, data={"new_due_at": new_due.isoformat()})

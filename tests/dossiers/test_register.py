@@ -1,0 +1,127 @@
+"""The register of dossiers (Mẫu 06): GET /api/v1/register/ as CSV and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from rest_framework.test import APIClient
+
+from dossiers.models import Dossier
+from dossiers.register import register_columns
+from dvctt import workdays
+from tests.dossiers.conftest import make_submitted
+from tests.dossiers.papers import run
+from tests.factories import AgencyFactory, CitizenFactory, make_official
+from tests.procedures.factories import ProcedureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def api_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _received_on(dossier, day: dt.date) -> None:
+    # Move the reception back in time (the test's period), as if received on `day` at 09:00.
+    at = dt.datetime.combine(day, dt.time(9, 0), tzinfo=workdays.VN_TZ)
+    Dossier.objects.filter(pk=dossier.pk).update(received_at=at)
+
+
+@pytest.fixture
+def period_dossiers(citizen, procedure, reception, leader, agency):
+    """Three dossiers of the agency received in March 2026, one in April, one elsewhere."""
+    march = []
+    for day in (2, 15, 31):
+        dossier = run(make_submitted(citizen, procedure), reception, "receive")
+        _received_on(dossier, dt.date(2026, 3, day))
+        march.append(dossier)
+    run(march[0], leader, "assign")
+    april = run(make_submitted(citizen, procedure), reception, "receive")
+    _received_on(april, dt.date(2026, 4, 1))
+    other_agency = AgencyFactory()
+    elsewhere = make_submitted(CitizenFactory(), ProcedureFactory(agencies=[other_agency]))
+    run(elsewhere, make_official(agency=other_agency), "receive")
+    _received_on(elsewhere, dt.date(2026, 3, 10))
+    return march
+
+
+def test_csv_has_one_row_per_dossier_of_the_period_with_the_mau_06_columns(
+    period_dossiers, reception
+):
+    r = api_for(reception).get("/api/v1/register/?from=2026-03-01&to=2026-03-31&format=csv")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    assert "attachment" in r["Content-Disposition"]
+    body = b"".join(r.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0] == register_columns()
+    data = rows[1:]
+    assert [row[1] for row in data] == [d.code for d in period_dossiers]
+    assert [row[0] for row in data] == ["1", "2", "3"]
+    first = data[0]
+    dossier = Dossier.objects.get(pk=period_dossiers[0].pk)
+    assert first[2] == dossier.procedure.name and first[3] == "1"
+    assert first[4] == dossier.applicant_name and first[5] == dossier.applicant_address
+    assert first[6] == dossier.applicant_phone
+    assert first[7] == "02/03/2026 09:00"
+    assert first[8] == dossier.due_at.astimezone(workdays.VN_TZ).strftime("%d/%m/%Y %H:%M")
+    assert first[10] != ""  # assigned: the hand-over time
+    assert first[11] == reception.get_full_name()
+    assert first[12] == dossier.agency.name and first[13] == "Đang xử lý"
+    assert data[1][10] == ""  # not handed over yet
+
+
+def test_xlsx_has_the_same_rows(period_dossiers, leader):
+    from openpyxl import load_workbook
+
+    r = api_for(leader).get("/api/v1/register/?from=2026-03-01&to=2026-03-31&format=xlsx")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    assert list(rows[0]) == register_columns()
+    assert [row[1] for row in rows[1:]] == [d.code for d in period_dossiers]
+    assert rows[1][7] == dt.datetime(2026, 3, 2, 9, 0)  # a real date cell, Vietnam time
+    # The last day of the period counts whole.
+    assert rows[3][7] == dt.datetime(2026, 3, 31, 9, 0)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?from=2026-03-01",
+        "?from=01/03/2026&to=2026-03-31",
+        "?from=2026-02-30&to=2026-03-31",
+        "?from=2026-04-01&to=2026-03-01",
+        "?from=2026-03-01&to=2026-03-31&format=pdf",
+    ],
+)
+def test_bad_periods_and_formats_are_400_json(reception, query):
+    r = api_for(reception).get(f"/api/v1/register/{query}")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["code"] == "invalid" and body["fields"]
+
+
+def test_only_reception_and_leaders_read_the_register(agency, citizen, specialist):
+    for user in (citizen, specialist, make_official(agency=agency, role="clerk")):
+        r = api_for(user).get("/api/v1/register/?from=2026-03-01&to=2026-03-31")
+        assert r.status_code == 403 and r.json()["code"] == "permission_denied"
+    assert APIClient().get("/api/v1/register/?from=2026-03-01&to=2026-03-31").status_code in (
+        401,
+        403,
+    )
+
+
+def test_workspace_links_the_register_for_reception_only(client, reception, specialist):
+    client.force_login(reception)
+    page = client.get("/can-bo/").content.decode()
+    assert 'action="/api/v1/register/"' in page and "Sổ theo dõi hồ sơ" in page
+    client.force_login(specialist)
+    assert 'action="/api/v1/register/"' not in client.get("/can-bo/").content.decode()
