@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 from dvctt import ratelimit
 from dvctt.errors import Forbidden, InvalidInput
 
-from . import action_rules, selectors, services, workflow
-from .constants import DossierStatus
+from . import action_rules, process, selectors, services, workflow
+from .constants import DossierStatus, Proposal
 
 
 class DossierListItemSerializer(serializers.Serializer):
@@ -77,6 +77,30 @@ class DossierDetailSerializer(DossierListItemSerializer):
     attachments = AttachmentSerializer(many=True, source="current_attachments")
     payments = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
+    current_step = serializers.SerializerMethodField()
+    current_handler = serializers.SerializerMethodField()
+    step_due_at = serializers.DateTimeField(allow_null=True)
+    handling_agency = serializers.SerializerMethodField()
+
+    def get_current_step(self, obj) -> dict | None:
+        step = process.step_at(obj, obj.current_step)
+        if step is None:
+            return None
+        return {
+            "number": obj.current_step,
+            "name": step["name"],
+            "role": step["role"],
+            "unit": step.get("unit_code", ""),
+            "agency": step.get("agency"),
+            "hours": step["duration_hours"],
+        }
+
+    def get_current_handler(self, obj) -> dict | None:
+        user = obj.current_handler
+        return {"id": user.pk, "name": user.get_full_name()} if user else None
+
+    def get_handling_agency(self, obj) -> str | None:
+        return obj.handling_agency.code if obj.handling_agency_id else None
 
     def get_applicant(self, obj) -> dict:
         return {
@@ -236,6 +260,12 @@ class DossierActionApi(APIView):
             child=serializers.JSONField(),
             required=False,
             help_text=_("request_supplement: mã thành phần hồ sơ và/hoặc nội dung cần bổ sung"),
+        )
+        to_step = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        to_agency = serializers.CharField(required=False, allow_blank=True, max_length=20)
+        to_user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        proposal = serializers.ChoiceField(
+            choices=Proposal.choices, required=False, allow_blank=True
         )
 
     @extend_schema(

@@ -15,7 +15,7 @@ from procedures.models import Procedure
 from procedures.services import procedure_snapshot
 
 from .constants import DossierStatus
-from .models import Attachment, Dossier, DossierEvent
+from .models import Attachment, Dossier, DossierEvent, Handover
 
 
 def _not_found() -> NotFound:
@@ -32,11 +32,13 @@ def _official_agency_ids(user: User) -> list[int]:
     return list(StaffRole.objects.filter(user=user).values_list("agency_id", flat=True).distinct())
 
 
-def _official_visibility(user: User) -> Q:
-    # Officials see their agencies' filed dossiers, and the counter drafts they started.
-    return (Q(agency_id__in=_official_agency_ids(user)) & ~Q(status=DossierStatus.DRAFT)) | Q(
-        created_by=user, status=DossierStatus.DRAFT
-    )
+def _official_visibility(user: User, agency_ids: list[int] | None = None) -> Q:
+    # Officials see their agencies' filed dossiers, the ones handed to their agency for an
+    # inter-agency step (liên thông, NĐ 61/2018 Điều 19.5), and the counter drafts they started.
+    ids = _official_agency_ids(user) if agency_ids is None else agency_ids
+    return (
+        (Q(agency_id__in=ids) | Q(handling_agency_id__in=ids)) & ~Q(status=DossierStatus.DRAFT)
+    ) | Q(created_by=user, status=DossierStatus.DRAFT)
 
 
 def dossier_get_for_citizen(*, user: User, dossier_id) -> Dossier:
@@ -112,6 +114,7 @@ def dossier_detail(*, dossier: Dossier) -> Dossier:
     """Return the dossier with its events and current attachments loaded."""
     return (
         _base()
+        .select_related("current_handler", "handling_agency")
         .prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")),
             Prefetch(
@@ -163,3 +166,12 @@ def procedure_snapshot_for_display(*, procedure: Procedure) -> dict:
     """Return the latest published version's snapshot, or the catalogue as it stands (no write)."""
     latest = procedure.versions.order_by("-number").first()
     return latest.snapshot if latest is not None else procedure_snapshot(procedure=procedure)
+
+
+def dossier_handovers(*, dossier: Dossier) -> list[Handover]:
+    """Return the dossier's hand-over rows in order: the rows of Mẫu 05 and of the history."""
+    return list(
+        Handover.objects.filter(dossier=dossier)
+        .select_related("from_agency", "to_agency")
+        .order_by("at", "id")
+    )
