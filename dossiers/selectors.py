@@ -5,17 +5,20 @@ A user who may not see a dossier gets NotFound, exactly like for one that does n
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.constants import StaffRoleName
 from accounts.models import Agency, StaffRole, User
+from dvctt import workdays
 from dvctt.errors import NotFound
 from procedures.models import Procedure
 from procedures.services import procedure_snapshot
 
 from .constants import DossierStatus
-from .models import Attachment, Dossier, DossierEvent, Handover
+from .models import Attachment, Dossier, DossierEvent, DossierQuerySet, Handover
 
 
 def _not_found() -> NotFound:
@@ -175,3 +178,117 @@ def dossier_handovers(*, dossier: Dossier) -> list[Handover]:
         .select_related("from_agency", "to_agency")
         .order_by("at", "id")
     )
+
+
+# --- the officials' queues (/can-bo/) --------------------------------------------------------
+
+# Statuses where the agency is working on the dossier (not settled, not waiting for the
+# citizen's supplement or payment: paused time is not the agency's, NĐ 61/2018 Điều 19.4).
+ACTIVE_STATUSES = (
+    DossierStatus.SUBMITTED,
+    DossierStatus.RECEIVED,
+    DossierStatus.IN_PROGRESS,
+    DossierStatus.APPROVED,
+)
+QUEUES = {
+    "reception": _lazy("Chờ tiếp nhận"),
+    "mine": _lazy("Được giao cho tôi"),
+    "approval": _lazy("Chờ phê duyệt"),
+    "result": _lazy("Chờ trả kết quả"),
+    "due_soon": _lazy("Sắp đến hạn"),
+    "overdue": _lazy("Quá hạn"),
+    "incoming": _lazy("Liên thông đến"),
+    "all": _lazy("Tất cả hồ sơ"),
+}
+
+
+def _queue_filter(queue: str, *, user: User, ids: list[int], now) -> Q:
+    mine = Q(agency_id__in=ids)
+    held = Q(handling_agency_id__in=ids)
+    active = Q(status__in=ACTIVE_STATUSES)
+    if queue == "reception":
+        return mine & Q(status=DossierStatus.SUBMITTED)
+    if queue == "mine":
+        return Q(current_handler=user) & active & (mine | held)
+    if queue == "approval":
+        return held & Q(status=DossierStatus.IN_PROGRESS, current_role=StaffRoleName.LEADER)
+    if queue == "result":
+        return mine & Q(status__in=[DossierStatus.APPROVED, DossierStatus.RESULT_ISSUED])
+    if queue == "due_soon":
+        # At most one working day left (DOMAIN.md "Deadlines").
+        soon = workdays.add_working_hours(now, workdays.hours_per_day())
+        return mine & active & Q(due_at__gte=now, due_at__lte=soon)
+    if queue == "overdue":
+        # The one overdue rule (paused time is not the agency's).
+        return mine & DossierQuerySet.overdue_q(now)
+    if queue == "incoming":
+        # Liên thông: held by the official's agency for a step, filed at another agency.
+        return held & ~mine & Q(status__in=ACTIVE_STATUSES)
+    return _official_visibility(user, ids)
+
+
+def official_default_queue(*, user: User) -> str:
+    """Return the queue an official starts on: the desk's intake, or their own work."""
+    roles = set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+    return "reception" if StaffRoleName.RECEPTION in roles else "mine"
+
+
+def dossiers_for_official_queue(
+    *,
+    user: User,
+    queue: str = "all",
+    q: str = "",
+    procedure: str | None = None,
+    status: str | None = None,
+    date_from=None,
+    date_to=None,
+    agency_ids: list[int] | None = None,
+) -> QuerySet[Dossier]:
+    """Return one queue of the official's agencies, searched and filtered, soonest due first."""
+    if not (user.is_authenticated and user.is_official):
+        return Dossier.objects.none()
+    ids = _official_agency_ids(user) if agency_ids is None else agency_ids
+    qs = Dossier.objects.select_related("procedure", "current_handler").filter(
+        _queue_filter(queue if queue in QUEUES else "all", user=user, ids=ids, now=timezone.now())
+    )
+    q = (q or "").strip()
+    if q:
+        if q.isdigit() and len(q) == 12:
+            qs = qs.filter(applicant_id_number=q)
+        elif "-" in q or (q[:1].isdigit() and "." in q):
+            qs = qs.filter(code__startswith=q.upper())
+        else:
+            qs = qs.filter(applicant_name__icontains=q)
+    if procedure:
+        qs = qs.filter(procedure__code=procedure)
+    if status:
+        qs = qs.filter(status=status)
+    if date_from:
+        qs = qs.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(submitted_at__date__lte=date_to)
+    return qs.order_by(F("due_at").asc(nulls_last=True), "-submitted_at", "id")
+
+
+def official_queue_counts(*, user: User, agency_ids: list[int] | None = None) -> dict[str, int]:
+    """Return how many dossiers each queue holds, in one query (the open ones only)."""
+    if not (user.is_authenticated and user.is_official):
+        return dict.fromkeys(QUEUES, 0)
+    ids = _official_agency_ids(user) if agency_ids is None else agency_ids
+    now = timezone.now()
+    names = [name for name in QUEUES if name != "all"]
+    open_statuses = [*ACTIVE_STATUSES, DossierStatus.RESULT_ISSUED]
+    counts = Dossier.objects.filter(
+        Q(agency_id__in=ids) | Q(handling_agency_id__in=ids), status__in=open_statuses
+    ).aggregate(
+        **{
+            name: Count("pk", filter=_queue_filter(name, user=user, ids=ids, now=now))
+            for name in names
+        }
+    )
+    return counts
+
+
+def official_agency_ids(*, user: User) -> list[int]:
+    """Return the ids of the agencies where the official holds a role."""
+    return _official_agency_ids(user)
