@@ -64,6 +64,11 @@ def dossier_get_for_official(*, user: User, dossier_id) -> Dossier:
     return dossier
 
 
+def dossier_visible_to_official(*, user: User, dossier_id) -> bool:
+    """Tell whether the official may still see the dossier (after handing it on)."""
+    return _base().filter(_official_visibility(user), pk=dossier_id).exists()
+
+
 def dossier_get_for_user(*, user: User, dossier_id) -> Dossier:
     """Return a dossier the user owns or handles, or raise NotFound."""
     try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 from django.forms import CheckboxInput, RadioSelect
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dossiers.constants import DossierAction, DossierStatus, EventAction
 
@@ -55,3 +57,28 @@ def action_label(value: str) -> str:
 @register.filter
 def is_overdue(dossier) -> bool:
     return dossier.is_overdue
+
+
+@register.simple_tag
+def time_left(dossier, now=None) -> dict:
+    """Describe the time left before the due date in words, with a tone for the colour."""
+    from dvctt import workdays
+
+    if not dossier.due_at or dossier.status in TERMINAL_STATUSES:
+        return {"text": "—", "tone": "none"}
+    if dossier.status == DossierStatus.RESULT_ISSUED:
+        return {"text": _("Đã có kết quả"), "tone": "done"}
+    now = now or timezone.now()
+    if dossier.due_at < now:
+        hours = workdays.working_hours_between(dossier.due_at, now)
+        days = int(hours // workdays.hours_per_day())
+        if days:
+            text = _("Quá hạn %(n)s ngày làm việc") % {"n": days}
+        else:
+            text = _("Quá hạn %(n)s giờ làm việc") % {"n": max(int(hours), 1)}
+        return {"text": text, "tone": "late"}
+    hours = workdays.working_hours_between(now, dossier.due_at)
+    if hours <= workdays.hours_per_day():
+        return {"text": _("Còn %(n)s giờ làm việc") % {"n": max(int(hours), 0)}, "tone": "soon"}
+    days = int(hours // workdays.hours_per_day())
+    return {"text": _("Còn %(n)s ngày làm việc") % {"n": days}, "tone": "ok"}
