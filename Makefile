@@ -39,7 +39,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench
+	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench $(BENCH)
 
 # Regenerate the translation catalogues (needs GNU gettext); the compiled .mo files are
 # committed so that `make run` works without gettext. allauth ships no Vietnamese: our

@@ -336,5 +336,22 @@ def main() -> int:
     return 0
 
 
+def run(group: str) -> int:
+    """Run one benchmark group (`make bench BENCH=<group>`), or every group."""
+    if group == "queue":
+        from bench.queue import main as queue_main
+
+        return queue_main()
+    if group == "search":
+        return main()
+    return main() or _run_queue()
+
+
+def _run_queue() -> int:
+    from bench.queue import main as queue_main
+
+    return queue_main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BENCH", "")))

@@ -140,12 +140,19 @@ class DossierListCreateApi(APIView):
         status = serializers.ChoiceField(choices=DossierStatus.choices, required=False)
         procedure = serializers.CharField(required=False, allow_blank=True)
         overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+        # Officials: one workspace queue (/can-bo/) and a search by code, name or id number.
+        queue = serializers.ChoiceField(
+            choices=list(selectors.QUEUES), required=False, allow_blank=True
+        )
+        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=DossierStatus.values),
             OpenApiParameter("procedure", str),
             OpenApiParameter("overdue", bool),
+            OpenApiParameter("queue", str, enum=list(selectors.QUEUES)),
+            OpenApiParameter("q", str),
         ],
         responses=DossierListItemSerializer(many=True),
         operation_id="dossiers_list",
@@ -153,7 +160,18 @@ class DossierListCreateApi(APIView):
     def get(self, request):
         filters = self.DossierFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        qs = selectors.dossiers_for_user(user=request.user, **filters.validated_data)
+        params = dict(filters.validated_data)
+        queue, q = params.pop("queue", ""), params.pop("q", "")
+        if request.user.is_official and (queue or q):
+            qs = selectors.dossiers_for_official_queue(
+                user=request.user,
+                queue=queue or "all",
+                q=q,
+                procedure=params.get("procedure"),
+                status=params.get("status"),
+            )
+        else:
+            qs = selectors.dossiers_for_user(user=request.user, **params)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(DossierListItemSerializer(page, many=True).data)

@@ -253,7 +253,7 @@ def dossiers_for_official_queue(
     if not (user.is_authenticated and user.is_official):
         return Dossier.objects.none()
     ids = _official_agency_ids(user) if agency_ids is None else agency_ids
-    qs = Dossier.objects.select_related("procedure", "current_handler").filter(
+    qs = Dossier.objects.select_related("procedure", "agency", "current_handler").filter(
         _queue_filter(queue if queue in QUEUES else "all", user=user, ids=ids, now=timezone.now())
     )
     q = (q or "").strip()
