@@ -181,7 +181,15 @@ def plan_assign(dossier: Dossier, *, to_user) -> Move:
     if to_user in (None, ""):
         raise _field_error("to_user", _("Vui lòng chọn cán bộ được phân công."))
     if dossier.current_step is None:
-        user = User.objects.filter(pk=getattr(to_user, "pk", to_user), kind="official").first()
+        # No process on this version: any official of the dossier's agency.
+        try:
+            user_id = int(getattr(to_user, "pk", to_user))
+        except (TypeError, ValueError):
+            raise _field_error("to_user", _("Cán bộ được chọn không hợp lệ.")) from None
+        user = User.objects.filter(
+            pk=user_id,
+            staff_roles__agency_id=dossier.handling_agency_id or dossier.agency_id,
+        ).first()
         if user is None:
             raise _field_error("to_user", _("Cán bộ được chọn không hợp lệ."))
         return Move(A.ASSIGN, None, to_user=user)
