@@ -232,10 +232,16 @@ def _queue_filter(queue: str, *, user: User, ids: list[int], now) -> Q:
     return _official_visibility(user, ids)
 
 
-def official_default_queue(*, user: User) -> str:
+def official_roles(*, user: User) -> list[tuple[int, str]]:
+    """Return the (agency id, role) pairs the official holds, in one query."""
+    if not (user.is_authenticated and user.is_official):
+        return []
+    return list(StaffRole.objects.filter(user=user).values_list("agency_id", "role").distinct())
+
+
+def official_default_queue(*, roles: list[tuple[int, str]]) -> str:
     """Return the queue an official starts on: the desk's intake, or their own work."""
-    roles = set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
-    return "reception" if StaffRoleName.RECEPTION in roles else "mine"
+    return "reception" if any(r == StaffRoleName.RECEPTION for _, r in roles) else "mine"
 
 
 def dossiers_for_official_queue(
@@ -292,8 +298,3 @@ def official_queue_counts(*, user: User, agency_ids: list[int] | None = None) ->
         }
     )
     return counts
-
-
-def official_agency_ids(*, user: User) -> list[int]:
-    """Return the ids of the agencies where the official holds a role."""
-    return _official_agency_ids(user)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.constants import StaffRoleName
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, html_errors
 from procedures.models import Procedure
@@ -550,10 +551,11 @@ def _require_official(request: HttpRequest) -> None:
 def official_home(request: HttpRequest) -> HttpResponse:
     """Show the official's queues with counts, search and filters, soonest due first."""
     _require_official(request)
-    ids = selectors.official_agency_ids(user=request.user)
+    roles = selectors.official_roles(user=request.user)
+    ids = sorted({agency_id for agency_id, _role in roles})
     form = QueueFilterForm(request.GET or None)
     filters = dict(form.cleaned_data) if form.is_valid() else {}
-    queue = filters.pop("queue", "") or selectors.official_default_queue(user=request.user)
+    queue = filters.pop("queue", "") or selectors.official_default_queue(roles=roles)
     if queue not in selectors.QUEUES:
         queue = "all"
     page = _page(
@@ -577,7 +579,7 @@ def official_home(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             "queues": [(name, label, counts.get(name)) for name, label in selectors.QUEUES.items()],
             "querystring": query.urlencode(),
-            "can_file": selectors.reception_agencies(user=request.user).exists(),
+            "can_file": any(role == StaffRoleName.RECEPTION for _agency, role in roles),
             "now": timezone.now(),
         },
     )
