@@ -149,6 +149,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (S.RECEIVED, S.IN_PROGRESS),
             S.AWAITING_PAYMENT,
             frozenset({R.RECEPTION, R.SPECIALIST}),
+            at_step=True,
         ),
         ActionSpec(
             A.CONFIRM_PAYMENT,
