@@ -647,11 +647,7 @@ def official_action(request: HttpRequest, dossier_id, action: str) -> HttpRespon
             action=action,
             note=post.get("note", ""),
             # The confirmation box is the form's, not the action's.
-            data={
-                k: v
-                for k, v in action_rules.body_from_request(post).items()
-                if k != "confirm"
-            },
+            data={k: v for k, v in action_rules.body_from_request(post).items() if k != "confirm"},
         )
     except NotFound as exc:
         raise Http404(exc.message) from exc

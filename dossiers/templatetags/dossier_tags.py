@@ -7,7 +7,13 @@ from django.forms import CheckboxInput, RadioSelect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers.constants import DossierAction, DossierStatus, EventAction
+from dossiers.constants import (
+    CLOCK_RUNNING_STATUSES,
+    WAITING_STATUSES,
+    DossierAction,
+    DossierStatus,
+    EventAction,
+)
 
 register = template.Library()
 
@@ -64,10 +70,13 @@ def time_left(dossier, now=None) -> dict:
     """Describe the time left before the due date in words, with a tone for the colour."""
     from dvctt import workdays
 
-    if not dossier.due_at or dossier.status in TERMINAL_STATUSES:
-        return {"text": "—", "tone": "none"}
     if dossier.status == DossierStatus.RESULT_ISSUED:
         return {"text": _("Đã có kết quả"), "tone": "done"}
+    if dossier.status in WAITING_STATUSES:
+        # Paused time is not the agency's (NĐ 61/2018 Điều 19.4).
+        return {"text": _("Tạm dừng, chờ công dân"), "tone": "none"}
+    if not dossier.due_at or dossier.status not in CLOCK_RUNNING_STATUSES:
+        return {"text": "—", "tone": "none"}
     now = now or timezone.now()
     if dossier.due_at < now:
         hours = workdays.working_hours_between(dossier.due_at, now)

@@ -29,6 +29,6 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dossiers", "0002_process")]
+    dependencies = [("dossiers", "0003_process")]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes)]
