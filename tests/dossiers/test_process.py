@@ -15,6 +15,7 @@ from dossiers import process, selectors, services, workflow
 from dossiers.constants import ActorRole, DossierStatus, HandoverOutcome
 from dossiers.errors import InvalidTransition
 from dossiers.models import Dossier
+from dvctt import workdays
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from procedures.models import ProcessStep
 from procedures.services import procedure_publish
@@ -285,6 +286,10 @@ def test_every_action_status_role(status, agency):
             inputs = dict(INPUTS)
             if action == "assign" and fresh.current_role:
                 inputs["to_user"] = actors.get(fresh.current_role, citizen).pk
+            if action == "apologize" and fresh.due_at:
+                # Mẫu 04: a new date one working day later, inside working hours.
+                later = workdays.add_working_hours(fresh.due_at, workdays.hours_per_day())
+                inputs["data"] = {"new_due_at": later.isoformat()}
             got = "ok"
             try:
                 with transaction.atomic():
@@ -297,6 +302,12 @@ def test_every_action_status_role(status, agency):
                 got = "403"
             except InvalidTransition:
                 got = "409"
+            except InvalidInput:
+                got = "400"
+            # Only an apology without a due date to move (not received yet) is a bad body.
+            if got == "400":
+                assert (action, fresh.due_at) == ("apologize", None), (status, role)
+                got = expected
             assert got == expected, (status, action, role)
             outcomes[(action, role)] = got
     assert Dossier.objects.get(pk=dossier.pk).status == status
