@@ -431,7 +431,7 @@ def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
                 "unit_code": step.unit_code,
                 "duration_hours": step.duration_hours,
                 # API.md §4 steps[]: an agency code, or null for the filing agency.
-                "agency": step.agency.code if step.agency_id else None,
+                "agency": step.agency.code if step.agency is not None else None,
             }
             for step in sorted(procedure.steps.all(), key=lambda s: (s.position, s.id))
         ],
