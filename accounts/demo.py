@@ -39,6 +39,7 @@ AGENCIES = [
         "units": [
             ("mot-cua", "Bộ phận Một cửa xã", True),
             ("tu-phap", "Công chức Tư pháp - Hộ tịch", False),
+            ("lanh-dao", "Lãnh đạo UBND xã", False),
         ],
     },
 ]
@@ -112,6 +113,13 @@ USERS = [
         agency=AGENCY_B,
         unit="tu-phap",
         role=StaffRoleName.SPECIALIST,
+    ),
+    DemoUser(
+        "lanhdao2@demo.vn",
+        "Ngô Văn Minh",
+        agency=AGENCY_B,
+        unit="lanh-dao",
+        role=StaffRoleName.LEADER,
     ),
     DemoUser("admin@demo.vn", "Quản trị hệ thống", superuser=True),
 ]

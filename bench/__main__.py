@@ -341,8 +341,9 @@ GROUPS = {"search": main}
 
 def run(groups: list[str]) -> int:
     """Run the named benchmark groups (all of them when none is named)."""
-    from bench import hub, payments, pdf
+    from bench import hub, payments, pdf, queue
 
+    GROUPS["queue"] = queue.main
     GROUPS["pdf"] = lambda: pdf.main(_emit)
     GROUPS["hub"] = hub.main
     GROUPS["payments"] = payments.main

@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 from dvctt import ratelimit
 from dvctt.errors import Forbidden, InvalidInput
 
-from . import action_rules, selectors, services, workflow
-from .constants import DossierStatus
+from . import action_rules, process, selectors, services, workflow
+from .constants import DossierStatus, Proposal
 
 
 class DossierListItemSerializer(serializers.Serializer):
@@ -77,6 +77,30 @@ class DossierDetailSerializer(DossierListItemSerializer):
     attachments = AttachmentSerializer(many=True, source="current_attachments")
     payments = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
+    current_step = serializers.SerializerMethodField()
+    current_handler = serializers.SerializerMethodField()
+    step_due_at = serializers.DateTimeField(allow_null=True)
+    handling_agency = serializers.SerializerMethodField()
+
+    def get_current_step(self, obj) -> dict | None:
+        step = process.step_at(obj, obj.current_step)
+        if step is None:
+            return None
+        return {
+            "number": obj.current_step,
+            "name": step["name"],
+            "role": step["role"],
+            "unit": step.get("unit_code", ""),
+            "agency": step.get("agency"),
+            "hours": step["duration_hours"],
+        }
+
+    def get_current_handler(self, obj) -> dict | None:
+        user = obj.current_handler
+        return {"id": user.pk, "name": user.get_full_name()} if user else None
+
+    def get_handling_agency(self, obj) -> str | None:
+        return obj.handling_agency.code if obj.handling_agency_id else None
 
     def get_applicant(self, obj) -> dict:
         return {
@@ -117,12 +141,19 @@ class DossierListCreateApi(APIView):
         status = serializers.ChoiceField(choices=DossierStatus.choices, required=False)
         procedure = serializers.CharField(required=False, allow_blank=True)
         overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+        # Officials: one workspace queue (/can-bo/) and a search by code, name or id number.
+        queue = serializers.ChoiceField(
+            choices=list(selectors.QUEUES), required=False, allow_blank=True
+        )
+        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=DossierStatus.values),
             OpenApiParameter("procedure", str),
             OpenApiParameter("overdue", bool),
+            OpenApiParameter("queue", str, enum=list(selectors.QUEUES)),
+            OpenApiParameter("q", str),
         ],
         responses=DossierListItemSerializer(many=True),
         operation_id="dossiers_list",
@@ -130,7 +161,18 @@ class DossierListCreateApi(APIView):
     def get(self, request):
         filters = self.DossierFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        qs = selectors.dossiers_for_user(user=request.user, **filters.validated_data)
+        params = dict(filters.validated_data)
+        queue, q = params.pop("queue", ""), params.pop("q", "")
+        if request.user.is_official and (queue or q):
+            qs = selectors.dossiers_for_official_queue(
+                user=request.user,
+                queue=queue or "all",
+                q=q,
+                procedure=params.get("procedure"),
+                status=params.get("status"),
+            )
+        else:
+            qs = selectors.dossiers_for_user(user=request.user, **params)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(DossierListItemSerializer(page, many=True).data)
@@ -237,6 +279,12 @@ class DossierActionApi(APIView):
             child=serializers.JSONField(),
             required=False,
             help_text=_("request_supplement: mã thành phần hồ sơ và/hoặc nội dung cần bổ sung"),
+        )
+        to_step = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        to_agency = serializers.CharField(required=False, allow_blank=True, max_length=20)
+        to_user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        proposal = serializers.ChoiceField(
+            choices=Proposal.choices, required=False, allow_blank=True
         )
 
     @extend_schema(

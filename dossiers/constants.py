@@ -85,6 +85,21 @@ class EventAction(models.TextChoices):
     EDIT_APPLICANT = "edit_applicant", _("Sửa thông tin người nộp")
 
 
+class Proposal(models.TextChoices):
+    """The specialist's proposal when leaving an appraisal step (NĐ 61/2018 Điều 19)."""
+
+    APPROVE = "approve", _("Đề xuất giải quyết")
+    REFUSE = "refuse", _("Đề xuất từ chối")
+
+
+class HandoverOutcome(models.TextChoices):
+    """How a step ended against its own due time (Mẫu 05, Thông tư 01/2018/TT-VPCP)."""
+
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("Trực tuyến")
     COUNTER = "counter", _("Trực tiếp tại Bộ phận Một cửa")

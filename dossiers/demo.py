@@ -17,10 +17,21 @@ from .models import Dossier
 
 log = logging.getLogger(__name__)
 DEMO_PDF = b"%PDF-1.4\n% DVCTT demo\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-# (procedure code, actions run after submission by (role e-mail, action))
+# (procedure code, actions run after submission: (role e-mail, action, inputs))
+APPRAISAL = {"proposal": "approve", "note": "Hồ sơ đầy đủ, đề nghị giải quyết."}
 DEMO_DOSSIERS = [
     ("1.004194", []),  # Đăng ký tạm trú: waits at the desk of agency A
-    ("1.002755", [("motcua@demo.vn", "receive"), ("lanhdao@demo.vn", "assign")]),
+    # With the specialist of agency A, handed over by the desk.
+    ("1.002755", [("motcua@demo.vn", "receive", {}), ("motcua@demo.vn", "forward", {})]),
+    # Đăng ký khai sinh (liên thông): appraised at A, now at UBND xã Demo (agency B).
+    (
+        "1.001193",
+        [
+            ("motcua@demo.vn", "receive", {}),
+            ("motcua@demo.vn", "forward", {}),
+            ("chuyenvien@demo.vn", "forward", {**APPRAISAL, "to_agency": "000.00.02.H99"}),
+        ],
+    ),
 ]
 
 
@@ -55,7 +66,7 @@ def seed_demo_dossiers() -> int:
     return created
 
 
-def _file_one(citizen: User, code: str, actions: list[tuple[str, str]]) -> None:
+def _file_one(citizen: User, code: str, actions: list[tuple[str, str, dict]]) -> None:
     first_case = ProcedureCase.objects.filter(procedure__code=code).order_by("position", "id")
     dossier = services.dossier_create_draft(
         actor=citizen,
@@ -77,7 +88,7 @@ def _file_one(citizen: User, code: str, actions: list[tuple[str, str]]) -> None:
                 upload=SimpleUploadedFile("giay-to-mau.pdf", DEMO_PDF),
             )
     services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
-    for email, action in actions:
+    for email, action, inputs in actions:
         services.dossier_run_action(
-            actor=User.objects.get(email=email), dossier_id=dossier.pk, action=action
+            actor=User.objects.get(email=email), dossier_id=dossier.pk, action=action, **inputs
         )

@@ -111,6 +111,30 @@ class StatusFilterForm(forms.Form):
     )
 
 
+class QueueFilterForm(forms.Form):
+    """The officials' workspace: which queue, search and filters (all optional, GET)."""
+
+    queue = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        max_length=100,
+        help_text=_("Mã hồ sơ, họ tên hoặc số định danh cá nhân của người nộp."),
+    )
+    procedure = forms.CharField(label=_("Mã thủ tục"), required=False, max_length=30)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả")), *DossierStatus.choices],
+    )
+    date_from = forms.DateField(
+        label=_("Nộp từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class CounterLookupForm(forms.Form):
     """Counter filing, first step: which procedure, for whom."""
 

@@ -21,6 +21,8 @@ from .constants import (
     Channel,
     DocumentKind,
     DossierStatus,
+    HandoverOutcome,
+    Proposal,
 )
 from .workflow import DossierWorkflow
 
@@ -121,6 +123,33 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
         related_name="+",
         verbose_name=_("cán bộ tiếp nhận trực tiếp"),
     )
+    # The internal process (quy trình nội bộ) once received: which step of the version's
+    # `steps` holds the dossier (1-based), at which agency (inter-agency steps, NĐ 61/2018
+    # Điều 19.5), with which role, which official and until when (the step's own due time).
+    handling_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cơ quan đang xử lý"),
+    )
+    current_step = models.PositiveSmallIntegerField(_("bước hiện tại"), null=True, blank=True)
+    current_role = models.CharField(_("vai trò của bước"), max_length=20, blank=True)
+    current_handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cán bộ đang xử lý"),
+    )
+    step_due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    # The recorded appraisal (thẩm định) a leader approves on.
+    appraisal_proposal = models.CharField(
+        _("đề xuất thẩm định"), max_length=10, choices=Proposal.choices, blank=True
+    )
+    appraisal_note = models.TextField(_("ý kiến thẩm định"), blank=True)
 
     objects = DossierQuerySet.as_manager()
 
@@ -132,6 +161,13 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["agency", "status"], name="dossier_agency_status"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_created"),
             models.Index(fields=["agency", "-created_at"], name="dossier_agency_created"),
+            # The officials' queues (/can-bo/): by agency or handling agency, sorted by due time.
+            models.Index(fields=["agency", "status", "due_at"], name="dossier_queue_agency"),
+            models.Index(
+                fields=["handling_agency", "status", "due_at"], name="dossier_queue_handling"
+            ),
+            models.Index(fields=["current_handler", "due_at"], name="dossier_queue_handler"),
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_idno"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -324,3 +360,54 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.kind}"
+
+
+class Handover(models.Model):
+    """One hand-over of a dossier between steps, units and people; the rows of Mẫu 05.
+
+    Thông tư 01/2018/TT-VPCP Mẫu 05 (Phiếu kiểm soát quá trình giải quyết hồ sơ): from unit →
+    to unit, time, giver and receiver, the outcome of the step just finished, a note.
+    Append-only like the history.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handovers")
+    action = models.CharField(_("thao tác"), max_length=30)
+    at = models.DateTimeField(_("thời điểm"))
+    from_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    from_unit = models.CharField(_("đơn vị giao"), max_length=255, blank=True)
+    from_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_user_name = models.CharField(_("người giao"), max_length=200, blank=True)
+    to_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    to_unit = models.CharField(_("đơn vị nhận"), max_length=255, blank=True)
+    to_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_user_name = models.CharField(_("người nhận"), max_length=200, blank=True)
+    step_due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    outcome = models.CharField(
+        _("kết quả bước"), max_length=10, choices=HandoverOutcome.choices, blank=True
+    )
+    proposal = models.CharField(max_length=10, choices=Proposal.choices, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("bàn giao hồ sơ")
+        verbose_name_plural = _("bàn giao hồ sơ")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"], name="handover_dossier_at")]
+
+    def __str__(self) -> str:
+        return f"{self.from_unit} → {self.to_unit}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Handover is append-only")
+        super().save(*args, **kwargs)

@@ -5,18 +5,21 @@ A user who may not see a dossier gets NotFound, exactly like for one that does n
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.constants import StaffRoleName
 from accounts.models import Agency, StaffRole, User
+from dvctt import workdays
 from dvctt.errors import NotFound
 from procedures.models import Procedure
 from procedures.services import procedure_snapshot
 from procedures.text import fold
 
 from .constants import DossierStatus
-from .models import Attachment, Dossier, DossierEvent
+from .models import Attachment, Dossier, DossierEvent, DossierQuerySet, Handover
 
 
 def _not_found() -> NotFound:
@@ -33,11 +36,13 @@ def _official_agency_ids(user: User) -> list[int]:
     return list(StaffRole.objects.filter(user=user).values_list("agency_id", flat=True).distinct())
 
 
-def _official_visibility(user: User) -> Q:
-    # Officials see their agencies' filed dossiers, and the counter drafts they started.
-    return (Q(agency_id__in=_official_agency_ids(user)) & ~Q(status=DossierStatus.DRAFT)) | Q(
-        created_by=user, status=DossierStatus.DRAFT
-    )
+def _official_visibility(user: User, agency_ids: list[int] | None = None) -> Q:
+    # Officials see their agencies' filed dossiers, the ones handed to their agency for an
+    # inter-agency step (liên thông, NĐ 61/2018 Điều 19.5), and the counter drafts they started.
+    ids = _official_agency_ids(user) if agency_ids is None else agency_ids
+    return (
+        (Q(agency_id__in=ids) | Q(handling_agency_id__in=ids)) & ~Q(status=DossierStatus.DRAFT)
+    ) | Q(created_by=user, status=DossierStatus.DRAFT)
 
 
 def dossier_get_for_citizen(*, user: User, dossier_id) -> Dossier:
@@ -58,6 +63,11 @@ def dossier_get_for_official(*, user: User, dossier_id) -> Dossier:
     if dossier is None:
         raise _not_found()
     return dossier
+
+
+def dossier_visible_to_official(*, user: User, dossier_id) -> bool:
+    """Tell whether the official may still see the dossier (after handing it on)."""
+    return _base().filter(_official_visibility(user), pk=dossier_id).exists()
 
 
 def dossier_get_for_user(*, user: User, dossier_id) -> Dossier:
@@ -125,6 +135,7 @@ def dossier_detail(*, dossier: Dossier) -> Dossier:
     """Return the dossier with its events and current attachments loaded."""
     return (
         _base()
+        .select_related("current_handler", "handling_agency")
         .prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")),
             "payments",
@@ -179,3 +190,127 @@ def procedure_snapshot_for_display(*, procedure: Procedure) -> dict:
     """Return the latest published version's snapshot, or the catalogue as it stands (no write)."""
     latest = procedure.versions.order_by("-number").first()
     return latest.snapshot if latest is not None else procedure_snapshot(procedure=procedure)
+
+
+def dossier_handovers(*, dossier: Dossier) -> list[Handover]:
+    """Return the dossier's hand-over rows in order: the rows of Mẫu 05 and of the history."""
+    return list(
+        Handover.objects.filter(dossier=dossier)
+        .select_related("from_agency", "to_agency")
+        .order_by("at", "id")
+    )
+
+
+# --- the officials' queues (/can-bo/) --------------------------------------------------------
+
+# Statuses where the agency is working on the dossier (not settled, not waiting for the
+# citizen's supplement or payment: paused time is not the agency's, NĐ 61/2018 Điều 19.4).
+ACTIVE_STATUSES = (
+    DossierStatus.SUBMITTED,
+    DossierStatus.RECEIVED,
+    DossierStatus.IN_PROGRESS,
+    DossierStatus.APPROVED,
+)
+QUEUES = {
+    "reception": _lazy("Chờ tiếp nhận"),
+    "mine": _lazy("Được giao cho tôi"),
+    "approval": _lazy("Chờ phê duyệt"),
+    "result": _lazy("Chờ trả kết quả"),
+    "due_soon": _lazy("Sắp đến hạn"),
+    "overdue": _lazy("Quá hạn"),
+    "incoming": _lazy("Liên thông đến"),
+    "all": _lazy("Tất cả hồ sơ"),
+}
+
+
+def _queue_filter(queue: str, *, user: User, ids: list[int], now) -> Q:
+    mine = Q(agency_id__in=ids)
+    held = Q(handling_agency_id__in=ids)
+    active = Q(status__in=ACTIVE_STATUSES)
+    if queue == "reception":
+        return mine & Q(status=DossierStatus.SUBMITTED)
+    if queue == "mine":
+        return Q(current_handler=user) & active & (mine | held)
+    if queue == "approval":
+        return held & Q(status=DossierStatus.IN_PROGRESS, current_role=StaffRoleName.LEADER)
+    if queue == "result":
+        return mine & Q(status__in=[DossierStatus.APPROVED, DossierStatus.RESULT_ISSUED])
+    if queue == "due_soon":
+        # At most one working day left (DOMAIN.md "Deadlines").
+        soon = workdays.add_working_hours(now, workdays.hours_per_day())
+        return mine & active & Q(due_at__gte=now, due_at__lte=soon)
+    if queue == "overdue":
+        # The one overdue rule (paused time is not the agency's).
+        return mine & DossierQuerySet.overdue_q(now)
+    if queue == "incoming":
+        # Liên thông: held by the official's agency for a step, filed at another agency.
+        return held & ~mine & Q(status__in=ACTIVE_STATUSES)
+    return _official_visibility(user, ids)
+
+
+def official_roles(*, user: User) -> list[tuple[int, str]]:
+    """Return the (agency id, role) pairs the official holds, in one query."""
+    if not (user.is_authenticated and user.is_official):
+        return []
+    return list(StaffRole.objects.filter(user=user).values_list("agency_id", "role").distinct())
+
+
+def official_default_queue(*, roles: list[tuple[int, str]]) -> str:
+    """Return the queue an official starts on: the desk's intake, or their own work."""
+    return "reception" if any(r == StaffRoleName.RECEPTION for _, r in roles) else "mine"
+
+
+def dossiers_for_official_queue(
+    *,
+    user: User,
+    queue: str = "all",
+    q: str = "",
+    procedure: str | None = None,
+    status: str | None = None,
+    date_from=None,
+    date_to=None,
+    agency_ids: list[int] | None = None,
+) -> QuerySet[Dossier]:
+    """Return one queue of the official's agencies, searched and filtered, soonest due first."""
+    if not (user.is_authenticated and user.is_official):
+        return Dossier.objects.none()
+    ids = _official_agency_ids(user) if agency_ids is None else agency_ids
+    qs = Dossier.objects.select_related("procedure", "agency", "current_handler").filter(
+        _queue_filter(queue if queue in QUEUES else "all", user=user, ids=ids, now=timezone.now())
+    )
+    q = (q or "").strip()
+    if q:
+        if q.isdigit() and len(q) == 12:
+            qs = qs.filter(applicant_id_number=q)
+        elif "-" in q or (q[:1].isdigit() and "." in q):
+            qs = qs.filter(code__startswith=q.upper())
+        else:
+            qs = qs.filter(applicant_name__icontains=q)
+    if procedure:
+        qs = qs.filter(procedure__code=procedure)
+    if status:
+        qs = qs.filter(status=status)
+    if date_from:
+        qs = qs.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(submitted_at__date__lte=date_to)
+    return qs.order_by(F("due_at").asc(nulls_last=True), "-submitted_at", "id")
+
+
+def official_queue_counts(*, user: User, agency_ids: list[int] | None = None) -> dict[str, int]:
+    """Return how many dossiers each queue holds, in one query (the open ones only)."""
+    if not (user.is_authenticated and user.is_official):
+        return dict.fromkeys(QUEUES, 0)
+    ids = _official_agency_ids(user) if agency_ids is None else agency_ids
+    now = timezone.now()
+    names = [name for name in QUEUES if name != "all"]
+    open_statuses = [*ACTIVE_STATUSES, DossierStatus.RESULT_ISSUED]
+    counts = Dossier.objects.filter(
+        Q(agency_id__in=ids) | Q(handling_agency_id__in=ids), status__in=open_statuses
+    ).aggregate(
+        **{
+            name: Count("pk", filter=_queue_filter(name, user=user, ids=ids, now=now))
+            for name in names
+        }
+    )
+    return counts

@@ -33,7 +33,7 @@ from procedures.forms_schema import validate_form_data
 from procedures.models import Component, Procedure
 from procedures.services import procedure_current_version
 
-from . import action_rules, deadlines, documents, workflow
+from . import action_rules, deadlines, documents, process, workflow
 from .completeness import check_component_editable, check_details_editable, dossier_missing
 from .constants import DEFAULT_MAX_UPLOAD_MB, Channel, DossierAction, DossierStatus, EventAction
 from .errors import InvalidTransition
@@ -804,22 +804,37 @@ def dossier_run_action(
     data: dict | None = None,
     dossier: Dossier | None = None,
     result_file: UploadedFile | None = None,
+    reason: str = "",
+    to_step: Any = None,
+    to_agency: str = "",
+    to_user: Any = None,
+    proposal: str = "",
 ) -> Dossier:
     """Run one workflow action on a dossier, if the actor's role and the status allow it."""
     if action not in workflow.ACTIONS or action == DossierAction.SUBMIT:
         raise NotFound(_("Thao tác không tồn tại."))
     dossier = _lock(dossier_id or dossier.pk)
-    spec = workflow.ACTIONS[action]
     roles = workflow.actor_roles(dossier, actor)
     if not roles:
         raise NotFound(_("Không tìm thấy hồ sơ."))
-    if not (spec.roles & roles):
+    if not workflow.roles_may_fire(dossier, action, roles):
         raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
     if not workflow.is_legal_now(dossier, action):
         raise InvalidTransition(workflow.refusal_reason(dossier, action))
     now = timezone.now()
+    # One body (API.md §4): the keyword inputs join what the API or form sent.
+    inputs = dict(data or {})
+    for key, value in (
+        ("reason", reason),
+        ("to_step", to_step),
+        ("to_agency", to_agency),
+        ("to_user", to_user),
+        ("proposal", proposal),
+    ):
+        if value not in (None, ""):
+            inputs.setdefault(key, value)
     body = action_rules.parse_action_body(
-        dossier, action, note=(note or "").strip(), data=data or {}, now=now
+        dossier, action, note=(note or "").strip(), data=inputs, now=now
     )
     note = body.note
     if action == DossierAction.REQUEST_PAYMENT:
@@ -827,9 +842,26 @@ def dossier_run_action(
         body.data["amount"] = dossier.fee_amount
     if action == DossierAction.ISSUE_RESULT:
         documents.result_file_attach(dossier=dossier, actor=actor, upload=result_file)
+    move = _plan_move(
+        dossier,
+        action,
+        note=note,
+        to_step=inputs.get("to_step"),
+        to_agency=str(inputs.get("to_agency") or "").strip(),
+        to_user=inputs.get("to_user"),
+        proposal=str(inputs.get("proposal") or ""),
+    )
     from_status = dossier.status
     workflow.fire(dossier, action, now=now)
     action_rules.apply_action_body(dossier, action, body)
+    handover = None
+    if action == DossierAction.RECEIVE:
+        process.start(dossier, actor=actor, now=now)
+    elif action == DossierAction.RETURN_RESULT:
+        process.record_return(dossier, actor=actor, now=now)
+        dossier.current_handler = None
+    if move is not None:
+        handover = process.apply_move(dossier, move, actor=actor, now=now)
     dossier.save()
     _event(
         dossier,
@@ -838,7 +870,7 @@ def dossier_run_action(
         from_status=from_status,
         to_status=dossier.status,
         note=note,
-        data=body.data,
+        data={**body.data, **process.move_summary(handover, move)},
         at=now,
     )
     if action == DossierAction.WITHDRAW and dossier.received_at:
@@ -881,6 +913,19 @@ def _notify_desk_of_withdrawal(dossier: Dossier, *, note: str) -> None:
             link=f"/can-bo/ho-so/{dossier.pk}/",
             channel="in_app",
         )
+
+
+def _plan_move(dossier: Dossier, action: str, *, note: str, **inputs) -> process.Move | None:
+    # Validate the hand-over before anything changes, so a bad input writes nothing.
+    if action == DossierAction.FORWARD:
+        return process.plan_forward(dossier, note=note, **inputs)
+    if action == DossierAction.SEND_BACK:
+        return process.plan_send_back(dossier, note=note)
+    if action == DossierAction.ASSIGN:
+        return process.plan_assign(dossier, to_user=inputs["to_user"])
+    if action == DossierAction.APPROVE:
+        return process.plan_next(dossier, action, note=note)
+    return None
 
 
 def dossier_withdraw(*, actor: User, dossier_id, note: str = "") -> Dossier:

@@ -21,22 +21,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.constants import StaffRoleName
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, html_errors
 from procedures.constants import OnceOnly
 from procedures.fees import fee_payment_stage
 from procedures.models import Procedure
 
-from . import action_rules, completeness, documents, register, selectors, services, workflow
+from . import (
+    action_rules,
+    completeness,
+    documents,
+    process,
+    register,
+    selectors,
+    services,
+    workflow,
+)
 from .constants import Channel, DossierAction, DossierStatus, EventAction
 from .forms import (
     ApplicantForm,
     CounterLookupForm,
     MyDossiersFilterForm,
     NoteForm,
+    QueueFilterForm,
     SchemaForm,
     StartForm,
-    StatusFilterForm,
     TrackingForm,
     UploadForm,
     WithdrawForm,
@@ -285,10 +295,15 @@ def _step_attachments(request, dossier):
     )
 
 
-def _review_context(dossier: Dossier) -> dict:
+def _form_answers(dossier: Dossier) -> list:
+    """Return the e-form answers grouped and titled as the schema lays them out."""
     schema = dossier.snapshot.get("form_schema") or {}
+    return SchemaForm(schema, dossier.form_data).answer_sections()
+
+
+def _review_context(dossier: Dossier) -> dict:
     return {
-        "answers": SchemaForm(schema, dossier.form_data).answer_sections(),
+        "answers": _form_answers(dossier),
         "components": _components_with_files(dossier),
         "missing": services.dossier_missing(dossier=dossier),
         "fee": services.dossier_fee_quote(dossier),
@@ -402,9 +417,11 @@ def attachment_download(request: HttpRequest, dossier_id, attachment_id) -> File
     attachment = selectors.attachment_get_for_user(
         user=request.user, dossier_id=dossier_id, attachment_id=attachment_id
     )
+    # ?xem=1 shows a PDF or an image in the browser (inline preview); types were checked by
+    # content at upload (DESIGN.md §3.8) and nosniff is on.
     response = FileResponse(
         attachment.file.open("rb"),
-        as_attachment=True,
+        as_attachment=request.GET.get("xem") != "1",
         # The name carries the extension of the type detected from the content, never the
         # uploader's: "poly.html" that is really a PDF downloads as "poly.pdf".
         filename=download_name(attachment.original_name, attachment.content_type),
@@ -626,19 +643,37 @@ def _require_official(request: HttpRequest) -> None:
 @login_required
 @require_safe
 def official_home(request: HttpRequest) -> HttpResponse:
-    """List the dossiers of the official's agencies, newest first."""
+    """Show the official's queues with counts, search and filters, soonest due first."""
     _require_official(request)
-    form = StatusFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_valid() else None
-    page = _page(request, selectors.dossiers_for_official(user=request.user, status=status or None))
+    roles = selectors.official_roles(user=request.user)
+    ids = sorted({agency_id for agency_id, _role in roles})
+    form = QueueFilterForm(request.GET or None)
+    filters = dict(form.cleaned_data) if form.is_valid() else {}
+    queue = filters.pop("queue", "") or selectors.official_default_queue(roles=roles)
+    if queue not in selectors.QUEUES:
+        queue = "all"
+    page = _page(
+        request,
+        selectors.dossiers_for_official_queue(
+            user=request.user,
+            queue=queue,
+            agency_ids=ids,
+            **{k: v for k, v in filters.items() if v not in (None, "")},
+        ),
+    )
+    counts = selectors.official_queue_counts(user=request.user, agency_ids=ids)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "officials/home.html",
         {
             "page": page,
             "form": form,
-            "status": status or "",
-            "can_file": selectors.reception_agencies(user=request.user).exists(),
+            "queue": queue,
+            "queues": [(name, label, counts.get(name)) for name, label in selectors.QUEUES.items()],
+            "querystring": query.urlencode(),
+            "can_file": any(role == StaffRoleName.RECEPTION for _agency, role in roles),
             "now": timezone.now(),
         }
         | register.register_link_context(user=request.user),
@@ -660,13 +695,35 @@ def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
         "officials/detail.html",
         {
             "dossier": dossier,
-            "actions": [
-                (name, DossierAction(name).label, workflow.ACTIONS[name].note_required)
-                for name in workflow.available_actions(dossier, request.user)
-            ],
+            "answers": _form_answers(dossier),
+            "step": process.step_at(dossier, dossier.current_step),
+            "steps": process.steps_of(dossier),
+            "handovers": selectors.dossier_handovers(dossier=dossier),
+            "actions": official_action_forms(dossier, request.user),
             "papers": documents.document_links(dossier, for_citizen=False),
         },
     )
+
+
+def official_action_forms(dossier: Dossier, user) -> list[dict]:
+    """Describe each action the official may run now with exactly the inputs it takes."""
+    forms = []
+    for name in workflow.available_actions(dossier, user):
+        spec = workflow.ACTIONS[name]
+        form = {"name": name, "label": DossierAction(name).label, "reason": spec.note_required}
+        if name == DossierAction.ASSIGN and dossier.current_step:
+            form["assignees"] = list(
+                process.officials_of_step(dossier=dossier, number=dossier.current_step)
+            )
+        if name == DossierAction.FORWARD and dossier.current_step:
+            later = list(enumerate(process.steps_of(dossier), start=1))[dossier.current_step :]
+            form["targets"] = later
+            form["assignees"] = list(
+                process.officials_of_step(dossier=dossier, number=dossier.current_step + 1)
+            )
+            form["appraisal"] = process.is_appraisal(process.step_at(dossier, dossier.current_step))
+        forms.append(form)
+    return forms
 
 
 @login_required
@@ -678,13 +735,15 @@ def official_action(request: HttpRequest, dossier_id, action: str) -> HttpRespon
     dossier = _get_or_404(
         selectors.dossier_get_for_official, user=request.user, dossier_id=dossier_id
     )
+    post = request.POST
     try:
         services.dossier_run_action(
             actor=request.user,
             dossier_id=dossier.pk,
             action=action,
-            note=request.POST.get("note", ""),
-            data=action_rules.body_from_request(request.POST),
+            note=post.get("note", ""),
+            # The confirmation box is the form's, not the action's.
+            data={k: v for k, v in action_rules.body_from_request(post).items() if k != "confirm"},
             result_file=request.FILES.get("file"),
         )
     except NotFound as exc:
@@ -697,6 +756,9 @@ def official_action(request: HttpRequest, dossier_id, action: str) -> HttpRespon
         messages.success(
             request, _("Đã thực hiện: %(action)s.") % {"action": DossierAction(action).label}
         )
+        if not selectors.dossier_visible_to_official(user=request.user, dossier_id=dossier.pk):
+            # Handed to another agency or settled out of sight: back to the queues.
+            return redirect("dossiers:official_home")
     return redirect("dossiers:official_detail", dossier_id=dossier.pk)
 
 

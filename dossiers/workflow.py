@@ -47,6 +47,23 @@ def _no_supplement_yet(dossier) -> bool:
     return dossier.supplement_count == 0
 
 
+def _has_next_step(dossier) -> bool:
+    # No process (older versions): forward only moves the status, as before.
+    if dossier.current_step is None:
+        return True
+    return dossier.current_step < len(dossier.snapshot.get("steps") or [])
+
+
+def _has_previous_step(dossier) -> bool:
+    return dossier.current_step is None or dossier.current_step > 1
+
+
+def _appraised(dossier) -> bool:
+    # A leader approves on a recorded appraisal: the specialist's proposal and opinion
+    # (NĐ 61/2018 Điều 19.1–19.3); dossiers without a process keep the old rule.
+    return dossier.current_step is None or bool(dossier.appraisal_proposal)
+
+
 def _no_apology_yet(dossier) -> bool:
     # NĐ 61/2018 Điều 19.9 / 12.5: the return date may be rescheduled at most once.
     return dossier.apology_count == 0
@@ -70,8 +87,10 @@ class ActionSpec:
     target: object  # a status, None (status unchanged) or a django-fsm GET_STATE
     roles: frozenset[str]
     conditions: tuple[Callable, ...] = ()
-    note_required: bool = False
+    note_required: bool = False  # a `reason` is required (the event's note carries it)
     targets: tuple[str, ...] = field(default=())  # every status the action can lead to
+    # Once the dossier is on a process step, only the holder of that step's role may fire it.
+    at_step: bool = False
 
     def possible_targets(self) -> tuple[str, ...]:
         if self.targets:
@@ -99,6 +118,7 @@ ACTIONS: dict[str, ActionSpec] = {
             frozenset({R.RECEPTION, R.SPECIALIST}),
             conditions=(_no_supplement_yet,),
             note_required=True,
+            at_step=True,
         ),
         ActionSpec(
             A.SUPPLEMENT,
@@ -107,25 +127,39 @@ ACTIONS: dict[str, ActionSpec] = {
             frozenset({R.OWNER, R.RECEPTION}),
             targets=(S.SUBMITTED, S.IN_PROGRESS),
         ),
+        # NĐ 61/2018 Điều 19.1: the head of the unit assigns an officer (the desk on step 1).
         ActionSpec(
             A.ASSIGN,
-            (S.RECEIVED, S.IN_PROGRESS),
-            S.IN_PROGRESS,
+            (S.RECEIVED, S.IN_PROGRESS, S.APPROVED),
+            None,
             frozenset({R.RECEPTION, R.LEADER}),
+            at_step=True,
         ),
+        # NĐ 61/2018 Điều 18: the desk hands the dossier over; each step hands it on.
         ActionSpec(
             A.FORWARD,
             (S.RECEIVED, S.IN_PROGRESS),
             S.IN_PROGRESS,
-            frozenset({R.RECEPTION, R.SPECIALIST, R.LEADER}),
+            frozenset({R.RECEPTION, R.SPECIALIST, R.LEADER, R.CLERK}),
+            conditions=(_has_next_step,),
+            at_step=True,
         ),
-        ActionSpec(A.SEND_BACK, (S.IN_PROGRESS, S.APPROVED), S.IN_PROGRESS, frozenset({R.LEADER})),
+        ActionSpec(
+            A.SEND_BACK,
+            (S.IN_PROGRESS, S.APPROVED),
+            S.IN_PROGRESS,
+            frozenset({R.SPECIALIST, R.LEADER, R.CLERK}),
+            conditions=(_has_previous_step,),
+            note_required=True,
+            at_step=True,
+        ),
         # NĐ 61/2018 Điều 22: fees may be paid online through the portal's payment function.
         ActionSpec(
             A.REQUEST_PAYMENT,
             (S.RECEIVED, S.IN_PROGRESS),
             S.AWAITING_PAYMENT,
             frozenset({R.RECEPTION, R.SPECIALIST}),
+            at_step=True,
         ),
         ActionSpec(
             A.CONFIRM_PAYMENT,
@@ -133,7 +167,14 @@ ACTIONS: dict[str, ActionSpec] = {
             S.IN_PROGRESS,
             frozenset({R.SYSTEM, R.RECEPTION}),
         ),
-        ActionSpec(A.APPROVE, (S.IN_PROGRESS,), S.APPROVED, frozenset({R.LEADER})),
+        ActionSpec(
+            A.APPROVE,
+            (S.IN_PROGRESS,),
+            S.APPROVED,
+            frozenset({R.LEADER}),
+            conditions=(_appraised,),
+            at_step=True,
+        ),
         ActionSpec(A.ISSUE_RESULT, (S.APPROVED,), S.RESULT_ISSUED, frozenset({R.CLERK})),
         ActionSpec(
             A.RETURN_RESULT,
@@ -226,23 +267,52 @@ DossierWorkflow = type(
 # --- who may do what -----------------------------------------------------------------------
 
 
+# Marks an official of another agency holding an inter-agency step (liên thông): they may
+# only do their step's part and hand the dossier on or back (NĐ 61/2018 Điều 19.5–19.7).
+GUEST = "guest"
+GUEST_ACTIONS = frozenset({A.ASSIGN, A.FORWARD, A.SEND_BACK})
+
+
 def actor_roles(dossier, user) -> frozenset[str]:
     """Return the roles `user` holds towards `dossier` (owner, reception, ...)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
     cache = dossier.__dict__.setdefault("_actor_roles", {})
-    if user.pk not in cache:
+    key = (user.pk, dossier.handling_agency_id, dossier.current_role)
+    if key not in cache:
         roles: set[str] = set()
         if dossier.applicant_id == user.pk:
             roles.add(R.OWNER)
         if getattr(user, "is_official", False):
-            roles.update(
-                StaffRole.objects.filter(user=user, agency_id=dossier.agency_id).values_list(
-                    "role", flat=True
-                )
+            agencies = {dossier.agency_id, dossier.handling_agency_id} - {None}
+            held = StaffRole.objects.filter(user=user, agency_id__in=agencies).values_list(
+                "agency_id", "role"
             )
-        cache[user.pk] = frozenset(roles)
-    return cache[user.pk]
+            for agency_id, role in held:
+                if agency_id == dossier.agency_id:
+                    roles.add(role)
+            if not roles - {R.OWNER} and dossier.handling_agency_id != dossier.agency_id:
+                guest = {role for agency_id, role in held if agency_id != dossier.agency_id}
+                if guest:
+                    roles.update(guest | {GUEST})
+        cache[key] = frozenset(roles)
+    return cache[key]
+
+
+def roles_may_fire(dossier, action: str, roles: Iterable[str]) -> bool:
+    """Tell whether an actor with `roles` may fire `action` at the dossier's current step."""
+    spec = ACTIONS[action]
+    held = spec.roles & set(roles)
+    if not held:
+        return False
+    if GUEST in roles and action not in GUEST_ACTIONS:
+        return False
+    if not spec.at_step or dossier.current_step is None or not dossier.current_role:
+        return True
+    if action == A.ASSIGN:
+        # The unit's leader assigns; the desk may assign among itself on the first step.
+        return R.LEADER in held or (dossier.current_role in held and dossier.current_step == 1)
+    return dossier.current_role in held
 
 
 def user_is_reception(user, agency) -> bool:
@@ -266,8 +336,8 @@ def actions_for_roles(dossier, roles: Iterable[str]) -> list[str]:
     roles = set(roles)
     return [
         name
-        for name, spec in ACTIONS.items()
-        if spec.roles & roles and can_proceed(getattr(dossier, name))
+        for name in ACTIONS
+        if roles_may_fire(dossier, name, roles) and can_proceed(getattr(dossier, name))
     ]
 
 
@@ -304,6 +374,8 @@ def graph_lines() -> list[str]:
         guards = [c.__name__.lstrip("_") for c in spec.conditions]
         if spec.note_required:
             guards.append("note_required")
+        if spec.at_step:
+            guards.append("at_step")
         for source in spec.sources:
             targets = "|".join(spec.possible_targets()) if spec.target else source
             lines.append(

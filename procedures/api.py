@@ -104,6 +104,10 @@ class CatalogueStepSerializer(serializers.Serializer):
     role = serializers.CharField()
     unit_code = serializers.CharField()
     duration_hours = serializers.IntegerField()
+    # API.md §4 names: unit, agency (a code, or null for the filing agency), hours.
+    unit = serializers.CharField(source="unit_code")
+    agency = serializers.CharField(allow_null=True, default=None)
+    hours = serializers.IntegerField(source="duration_hours")
 
 
 class ProcedureDetailSerializer(serializers.Serializer):

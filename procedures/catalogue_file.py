@@ -137,6 +137,7 @@ _ROW_SCHEMA = {
                 "properties": {
                     "role": {"enum": StaffRoleName.values},
                     "duration_hours": {"type": "integer", "minimum": 0},
+                    "agency": {"type": ["string", "null"], "maxLength": 20},
                 },
             },
         },
@@ -278,6 +279,8 @@ def _step(step: dict, position: int) -> dict[str, Any]:
         "role": step["role"],
         "unit_code": str(step.get("unit_code") or "")[:50],
         "duration_hours": step["duration_hours"],
+        # Inter-agency (liên thông): the code of the agency doing the step; None = filing agency.
+        "agency": str(step["agency"]) if step.get("agency") else None,
     }
 
 

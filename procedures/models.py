@@ -264,6 +264,16 @@ class ProcessStep(models.Model):
     role = models.CharField(_("vai trò thực hiện"), max_length=20, choices=StaffRoleName.choices)
     unit_code = models.SlugField(_("mã đơn vị thực hiện"), max_length=50, blank=True)
     duration_hours = models.PositiveIntegerField(_("thời gian (giờ làm việc)"))
+    # Inter-agency (liên thông, NĐ 61/2018 Điều 19.5): the step is done by another agency;
+    # empty = the agency where the dossier was filed.
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cơ quan thực hiện"),
+    )
 
     class Meta:
         verbose_name = _("bước xử lý")

@@ -180,7 +180,11 @@ def _store(
         procedure.steps.all().delete()
     FeeItem.objects.bulk_create(FeeItem(procedure=procedure, **fee) for fee in clean["fees"])
     ProcessStep.objects.bulk_create(
-        ProcessStep(procedure=procedure, **step) for step in clean["steps"]
+        ProcessStep(
+            procedure=procedure,
+            **{**step, "agency": agencies_by_code.get(step["agency"]) if step["agency"] else None},
+        )
+        for step in clean["steps"]
     )
     agencies = [agencies_by_code[code] for code in clean["agencies"] if code in agencies_by_code]
     if created:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from django import template
 from django.forms import CheckboxInput, RadioSelect
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dossiers.constants import DossierAction, DossierStatus, EventAction
+from dossiers.constants import (
+    CLOCK_RUNNING_STATUSES,
+    WAITING_STATUSES,
+    DossierAction,
+    DossierStatus,
+    EventAction,
+)
 
 register = template.Library()
 
@@ -76,3 +84,31 @@ def dossier_guide(dossier, user):
     from dossiers.status_texts import citizen_guide
 
     return citizen_guide(dossier, workflow.available_actions(dossier, user))
+
+
+@register.simple_tag
+def time_left(dossier, now=None) -> dict:
+    """Describe the time left before the due date in words, with a tone for the colour."""
+    from dvctt import workdays
+
+    if dossier.status == DossierStatus.RESULT_ISSUED:
+        return {"text": _("Đã có kết quả"), "tone": "done"}
+    if dossier.status in WAITING_STATUSES:
+        # Paused time is not the agency's (NĐ 61/2018 Điều 19.4).
+        return {"text": _("Tạm dừng, chờ công dân"), "tone": "none"}
+    if not dossier.due_at or dossier.status not in CLOCK_RUNNING_STATUSES:
+        return {"text": "—", "tone": "none"}
+    now = now or timezone.now()
+    if dossier.due_at < now:
+        hours = workdays.working_hours_between(dossier.due_at, now)
+        days = int(hours // workdays.hours_per_day())
+        if days:
+            text = _("Quá hạn %(n)s ngày làm việc") % {"n": days}
+        else:
+            text = _("Quá hạn %(n)s giờ làm việc") % {"n": max(int(hours), 1)}
+        return {"text": text, "tone": "late"}
+    hours = workdays.working_hours_between(now, dossier.due_at)
+    if hours <= workdays.hours_per_day():
+        return {"text": _("Còn %(n)s giờ làm việc") % {"n": max(int(hours), 0)}, "tone": "soon"}
+    days = int(hours // workdays.hours_per_day())
+    return {"text": _("Còn %(n)s ngày làm việc") % {"n": days}, "tone": "ok"}

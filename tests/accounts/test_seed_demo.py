@@ -17,6 +17,7 @@ DEMO_EMAILS = {
     "admin@demo.vn",
     "motcua2@demo.vn",
     "chuyenvien2@demo.vn",
+    "lanhdao2@demo.vn",
 }
 
 
@@ -55,4 +56,5 @@ def test_seed_demo_creates_the_api_md_accounts_and_is_idempotent(db):
         ("vanthu@demo.vn", AGENCY_A, StaffRoleName.CLERK),
         ("motcua2@demo.vn", AGENCY_B, StaffRoleName.RECEPTION),
         ("chuyenvien2@demo.vn", AGENCY_B, StaffRoleName.SPECIALIST),
+        ("lanhdao2@demo.vn", AGENCY_B, StaffRoleName.LEADER),
     }

@@ -14,20 +14,22 @@ from tests.dossiers.conftest import make_draft
 from tests.factories import AgencyFactory, CitizenFactory, make_official
 from tests.procedures.factories import ProcedureFactory
 
-# The shortest path of actions (and the role firing each) from a fresh submission.
-PATHS: dict[str, list[tuple[str, str]]] = {
+# The shortest path of actions (and the role firing each) from a fresh submission, through the
+# default four-step process (desk → specialist → leader → clerk).
+APPRAISE = ("forward", "specialist", {"proposal": "approve"})
+TO_APPROVAL = [("receive", "reception"), ("forward", "reception"), APPRAISE]
+PATHS: dict[str, list[tuple]] = {
     DossierStatus.SUBMITTED: [],
     DossierStatus.RECEIVED: [("receive", "reception")],
     DossierStatus.REJECTED: [("reject", "reception")],
     DossierStatus.WITHDRAWN: [("withdraw", "owner")],
     DossierStatus.SUPPLEMENT_REQUESTED: [("request_supplement", "reception")],
-    DossierStatus.IN_PROGRESS: [("receive", "reception"), ("assign", "leader")],
+    DossierStatus.IN_PROGRESS: [("receive", "reception"), ("forward", "reception")],
     DossierStatus.AWAITING_PAYMENT: [("receive", "reception"), ("request_payment", "reception")],
     DossierStatus.STOPPED: [("receive", "reception"), ("stop", "leader")],
-    DossierStatus.APPROVED: [("receive", "reception"), ("assign", "leader"), ("approve", "leader")],
+    DossierStatus.APPROVED: [*TO_APPROVAL, ("approve", "leader")],
     DossierStatus.RESULT_ISSUED: [
-        ("receive", "reception"),
-        ("assign", "leader"),
+        *TO_APPROVAL,
         ("approve", "leader"),
         ("issue_result", "clerk"),
     ],
@@ -36,7 +38,8 @@ PATHS: dict[str, list[tuple[str, str]]] = {
         ("receive", "reception"),
         ("request_payment", "reception"),
         ("confirm_payment", "reception"),
-        ("assign", "leader"),
+        ("forward", "reception"),
+        APPRAISE,
         ("approve", "leader"),
         ("issue_result", "clerk"),
         ("return_result", "clerk"),
@@ -54,7 +57,7 @@ def dossier_in(status: str, *, agency=None, citizen=None, procedure=None, offici
         return draft
     dossier = services.dossier_submit(actor=citizen, dossier_id=draft.pk)
     officials = dict(officials or {})
-    for action, role in PATHS[status]:
+    for action, role, *extra in PATHS[status]:
         if role == "owner":
             actor = citizen
         else:
@@ -62,6 +65,10 @@ def dossier_in(status: str, *, agency=None, citizen=None, procedure=None, offici
                 officials[role] = make_official(agency=agency, role=StaffRoleName(role))
             actor = officials[role]
         dossier = services.dossier_run_action(
-            actor=actor, dossier_id=dossier.pk, action=action, note="Ghi chú thử nghiệm"
+            actor=actor,
+            dossier_id=dossier.pk,
+            action=action,
+            note="Ghi chú thử nghiệm",
+            **(extra[0] if extra else {}),
         )
     return dossier

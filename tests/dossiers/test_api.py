@@ -249,3 +249,57 @@ def test_huge_upload_is_refused_through_api(citizen, procedure):
     )
     body = assert_error(r, 400, "invalid")
     assert "file" in body["fields"]
+
+
+def test_action_bodies_of_the_process(submitted, reception, specialist, leader):
+    base = f"/api/v1/dossiers/{submitted.pk}"
+    desk = client_for(reception)
+    # `reason` is required for reject; missing → 400 naming the field.
+    r = desk.post(f"{base}/actions/reject/", {}, format="json")
+    assert_error(r, 400, "invalid")
+    assert "reason" in r.json()["fields"]
+    assert desk.post(f"{base}/actions/receive/", {}, format="json").status_code == 200
+    r = desk.post(f"{base}/actions/forward/", {"to_user": specialist.pk}, format="json")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["current_step"]["number"] == 2 and body["current_step"]["role"] == "specialist"
+    assert body["current_handler"] == {"id": specialist.pk, "name": specialist.get_full_name()}
+    assert body["step_due_at"] and body["handling_agency"] == submitted.agency.code
+    assert body["events"][-1]["action"] == "forward"
+    # The desk has handed over: nothing left for it to process; the specialist may forward.
+    assert "forward" not in desk.get(f"{base}/").json()["available_actions"]
+    assert_error(desk.post(f"{base}/actions/forward/", {}, format="json"), 403, "permission_denied")
+    expert = client_for(specialist)
+    assert "forward" in expert.get(f"{base}/").json()["available_actions"]
+    r = expert.post(f"{base}/actions/forward/", {"note": "Đủ"}, format="json")
+    assert_error(r, 400, "invalid")
+    assert "proposal" in r.json()["fields"]
+    r = expert.post(f"{base}/actions/forward/", {"proposal": "maybe"}, format="json")
+    assert r.status_code == 400 and "proposal" in r.json()["fields"]
+    r = expert.post(
+        f"{base}/actions/forward/", {"proposal": "approve", "note": "Đủ điều kiện"}, format="json"
+    )
+    assert r.status_code == 200 and r.json()["current_step"]["number"] == 3
+    boss = client_for(leader)
+    # `note` stays accepted as the reason when `reason` is absent (old clients).
+    r = boss.post(f"{base}/actions/send_back/", {"note": "Bổ sung ý kiến"}, format="json")
+    assert r.status_code == 200 and r.json()["current_step"]["number"] == 2
+    assert r.json()["events"][-1]["note"] == "Bổ sung ý kiến"
+    r = boss.post(f"{base}/actions/assign/", {}, format="json")
+    assert r.status_code == 400 and "to_user" in r.json()["fields"]
+    r = boss.post(f"{base}/actions/assign/", {"to_user": reception.pk}, format="json")
+    assert r.status_code == 400 and "to_user" in r.json()["fields"]
+    r = boss.post(f"{base}/actions/approve/", {}, format="json")
+    # Not the leader's step now, and the appraisal was sent back.
+    assert_error(r, 403, "permission_denied")
+
+
+def test_officials_list_a_queue_and_search(submitted, reception, citizen, procedure):
+    other = make_submitted(CitizenFactory(), procedure)
+    desk = client_for(reception)
+    body = desk.get("/api/v1/dossiers/", {"queue": "reception"}).json()
+    assert {row["code"] for row in body["results"]} == {submitted.code, other.code}
+    body = desk.get("/api/v1/dossiers/", {"q": other.code}).json()
+    assert [row["code"] for row in body["results"]] == [other.code]
+    r = desk.get("/api/v1/dossiers/", {"queue": "nowhere"})
+    assert r.status_code == 400 and "queue" in r.json()["fields"]

@@ -185,7 +185,9 @@ def test_full_happy_path_and_supplement_restart(
     run = services.dossier_run_action
     d = run(actor=reception, dossier_id=submitted.pk, action="receive")
     assert d.status == DossierStatus.RECEIVED and d.due_at is not None
-    d = run(actor=leader, dossier_id=d.pk, action="assign")
+    d = run(actor=reception, dossier_id=d.pk, action="forward")
+    d = run(actor=leader, dossier_id=d.pk, action="assign", to_user=specialist.pk)
+    assert d.current_handler == specialist
     d = run(actor=specialist, dossier_id=d.pk, action="request_supplement", note="Thiếu bản sao")
     assert d.status == DossierStatus.SUPPLEMENT_REQUESTED
     with pytest.raises(InvalidTransition):  # guidance once (NĐ 61/2018 Điều 15)
@@ -197,6 +199,7 @@ def test_full_happy_path_and_supplement_restart(
     assert d.due_at >= first_due and d.paused_since is None
     with pytest.raises(InvalidTransition):
         run(actor=specialist, dossier_id=d.pk, action="request_supplement", note="again")
+    d = run(actor=specialist, dossier_id=d.pk, action="forward", proposal="approve", note="Đủ")
     d = run(actor=leader, dossier_id=d.pk, action="approve")
     d = run(actor=clerk, dossier_id=d.pk, action="issue_result")
     # The 40,000 đ fee is still unpaid: the result is held back until it is settled.
@@ -209,8 +212,8 @@ def test_full_happy_path_and_supplement_restart(
     d = run(actor=clerk, dossier_id=d.pk, action="return_result")
     assert d.status == DossierStatus.RETURNED and d.completed_at
     assert list(d.events.values_list("action", flat=True)) == [
-        "create", "submit", "receive", "assign", "request_supplement", "supplement", "approve",
-        "issue_result", "confirm_payment", "return_result",
+        "create", "submit", "receive", "forward", "assign", "request_supplement", "supplement",
+        "forward", "approve", "issue_result", "confirm_payment", "return_result",
     ]  # fmt: skip
 
 

@@ -184,6 +184,7 @@ def test_officer_receives_and_the_public_tracks_it(page, demo_data, login, axe_c
     axe_check(page)
     page.get_by_role("link", name=dossier.code).click()
     axe_check(page)
+    page.get_by_label("Tôi xác nhận thực hiện “Tiếp nhận”").check()
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Đã thực hiện")
     dossier.refresh_from_db()

@@ -43,6 +43,7 @@ def test_desk_requests_one_document_and_citizen_supplies_it(page, login, axe_che
         page.set_viewport_size({"width": 390, "height": 900})
         page.screenshot(path=f"{shots}/desk-390.png", full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
+    form.get_by_label("Tôi xác nhận thực hiện “Yêu cầu bổ sung”").check()
     form.get_by_role("button", name="Yêu cầu bổ sung").click()
     page.wait_for_load_state()
     assert "Đã thực hiện" in page.content()

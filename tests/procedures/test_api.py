@@ -66,7 +66,12 @@ def test_detail_is_the_snapshot(client, agency):
     response = client.get(f"/api/v1/procedures/{procedure.code}/")
     assert response.status_code == 200
     body = response.json()
-    assert body == procedure_snapshot(procedure=procedure)
+    snapshot = procedure_snapshot(procedure=procedure)
+    # API.md §4 steps[] also carry `unit` and `hours` (the stored `unit_code`/`duration_hours`).
+    for step in body["steps"]:
+        assert step.pop("unit") == step["unit_code"] and step.pop("hours") == step["duration_hours"]
+        assert step["agency"] is None
+    assert body == snapshot
     assert len(body["cases"]) == 2
     for case in body["cases"]:
         assert {c["case"] for c in case["components"]} == {case["id"]}

@@ -56,7 +56,9 @@ def test_snapshot_has_the_api_detail_shape(agency):
     }
     assert snap["agencies"] == [{"code": agency.code, "name": agency.name}]
     assert sum(step["duration_hours"] for step in snap["steps"]) == 3 * 8
-    assert set(snap["steps"][0]) == {"position", "name", "role", "unit_code", "duration_hours"}
+    assert set(snap["steps"][0]) == {
+        "position", "name", "role", "unit_code", "duration_hours", "agency",
+    }  # fmt: skip
     assert snap["form_schema"]["required"] == ["ho_ten"]
 
 
