@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from dvctt import workdays
+from dvctt.formats import format_dong
 from notifications.services import notification_send_to_person
 
 from .constants import DossierAction, DossierStatus
@@ -73,7 +74,7 @@ def applicant_context(dossier: Dossier, **extra) -> dict:
         "agency": dossier.agency.name,
         "status": status,
         "due_at": format_local(dossier.due_at),
-        "fee": f"{dossier.fee_amount:,}".replace(",", ".") if dossier.fee_amount else "",
+        "fee": format_dong(dossier.fee_amount) if dossier.fee_amount else "",
         "site": settings.PUBLIC_BASE_URL,
         **extra,
     }

@@ -24,6 +24,7 @@ from accounts.models import Agency, StaffRole, User
 from accounts.validators import validate_id_number
 from dvctt import workdays
 from dvctt.errors import ApplicationError, Forbidden, InvalidInput, NotFound
+from dvctt.formats import format_dong
 from integrations.citizen_registry import CitizenRecord, citizen_lookup
 from notifications.services import notification_send
 from procedures.constants import OnlineMode
@@ -745,8 +746,8 @@ def dossier_settle_fee(*, dossier_id, amount: int, reference: str) -> Dossier:
         actor=None,
         from_status=from_status,
         to_status=dossier.status,
-        note=_("Đã nộp trực tuyến %(amount)s đồng (giao dịch %(ref)s).")
-        % {"amount": f"{amount:,}".replace(",", "."), "ref": reference},
+        note=_("Đã nộp trực tuyến %(amount)s (giao dịch %(ref)s).")
+        % {"amount": format_dong(amount), "ref": reference},
         data={"amount": amount, "reference": reference},
         at=now,
     )
@@ -755,10 +756,10 @@ def dossier_settle_fee(*, dossier_id, amount: int, reference: str) -> Dossier:
         key=f"dossier:{dossier.pk}:paid:{reference}",
         subject=_("Hồ sơ %(code)s: đã nhận phí, lệ phí") % {"code": dossier.code},
         body=_(
-            "Cổng đã nhận khoản nộp %(amount)s đồng cho hồ sơ %(code)s (giao dịch %(ref)s). "
+            "Cổng đã nhận khoản nộp %(amount)s cho hồ sơ %(code)s (giao dịch %(ref)s). "
             "Biên lai điện tử có trên trang hồ sơ."
         )
-        % {"amount": f"{amount:,}".replace(",", "."), "code": dossier.code, "ref": reference},
+        % {"amount": format_dong(amount), "code": dossier.code, "ref": reference},
     )
     return dossier
 
