@@ -37,12 +37,29 @@ def run(dossier, actor, action: str, note: str = "", **kwargs):
     )
 
 
-def to_approved(citizen, procedure, *, reception, leader):
-    """File a dossier and take it through reception, assignment and approval."""
+def to_appraised(dossier, *, reception, specialist):
+    """Hand a received dossier from the desk to the specialist, who proposes to approve it."""
+    run(dossier, reception, "forward")
+    return run(dossier, specialist, "forward", "Đủ điều kiện giải quyết", proposal="approve")
+
+
+def to_approved(citizen, procedure, *, reception, specialist, leader):
+    """File a dossier and take it through reception, appraisal and approval."""
     dossier = make_submitted(citizen, procedure)
     run(dossier, reception, "receive")
-    run(dossier, leader, "assign")
+    to_appraised(dossier, reception=reception, specialist=specialist)
     return run(dossier, leader, "approve")
+
+
+def settle_and_return(dossier, clerk):
+    """Record the fee as paid (the result waits for it), then return the result."""
+    from dossiers.models import Dossier
+
+    if Dossier.objects.get(pk=dossier.pk).payment_due:
+        services.dossier_settle_fee(
+            dossier_id=dossier.pk, amount=dossier.fee_amount, reference=f"T-{dossier.pk.hex[:8]}"
+        )
+    return run(dossier, clerk, "return_result")
 
 
 def apologize(dossier, actor, reason: str):

@@ -16,7 +16,15 @@ from rest_framework.test import APIClient
 from dossiers import documents
 from dossiers.models import Dossier, DossierDocument
 from tests.dossiers.conftest import PDF, make_submitted, upload
-from tests.dossiers.papers import apologize, pdf_qr_texts, pdf_text, run, to_approved
+from tests.dossiers.papers import (
+    apologize,
+    pdf_qr_texts,
+    pdf_text,
+    run,
+    settle_and_return,
+    to_appraised,
+    to_approved,
+)
 from tests.factories import AgencyFactory, CitizenFactory, make_official
 from tests.procedures.factories import ProcedureFactory
 
@@ -82,10 +90,10 @@ def test_rendering_twice_stores_once_and_new_data_makes_a_new_version(
     assert again.pk == first.pk
     assert DossierDocument.objects.filter(dossier=dossier).count() == 1
 
-    run(dossier, leader, "assign")  # a hand-over: the control slip gains a row
+    run(dossier, reception, "forward")  # a hand-over: the control slip gains a row
     newer = documents.document_render(dossier_id=dossier.pk, kind="control-slip")
     assert newer.pk != first.pk and newer.token != first.token
-    assert pdf_text(newer.file.read()).count("Phân công") == 1
+    assert pdf_text(newer.file.read()).count("Chuyển xử lý") == 1
     # The first printed copy still verifies, marked as superseded.
     html = client.get(f"/xac-thuc/{first.token}/").content.decode()
     assert first.sha256 in html and "phiên bản mới hơn" in html
@@ -125,10 +133,10 @@ def test_every_kind_has_its_words_with_diacritics(
     done = run(make_submitted(citizen, generated_procedure), reception, "receive")
     apologize(done, leader, "Phải xác minh thêm tại địa phương")
     texts["apology"] = (done, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ")
-    run(done, leader, "assign")
+    to_appraised(done, reception=reception, specialist=specialist)
     run(done, leader, "approve")
     run(done, clerk, "issue_result")
-    run(done, clerk, "return_result")
+    settle_and_return(done, clerk)
     texts["receipt"] = (done, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
     texts["control-slip"] = (done, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ")
     texts["result"] = (done, "GIẤY XÁC NHẬN")
@@ -190,10 +198,12 @@ def test_html_routes_and_links_on_both_dossier_pages(client, citizen, procedure,
 
 
 def test_issue_result_without_a_result_is_refused_and_nothing_changes(
-    citizen, uploaded_result_procedure, reception, leader, clerk
+    citizen, uploaded_result_procedure, reception, specialist, leader, clerk
 ):
     procedure = uploaded_result_procedure
-    dossier = to_approved(citizen, procedure, reception=reception, leader=leader)
+    dossier = to_approved(
+        citizen, procedure, reception=reception, specialist=specialist, leader=leader
+    )
     r = api_for(clerk).post(f"/api/v1/dossiers/{dossier.pk}/actions/issue_result/")
     assert r.status_code == 400, r.content
     assert r.json()["code"] == "invalid" and "file" in r.json()["fields"]
@@ -210,10 +220,12 @@ def test_issue_result_without_a_result_is_refused_and_nothing_changes(
 
 
 def test_issued_result_file_is_stored_and_reaches_the_citizen_once_returned(
-    client, citizen, uploaded_result_procedure, reception, leader, clerk
+    client, citizen, uploaded_result_procedure, reception, specialist, leader, clerk
 ):
     procedure = uploaded_result_procedure
-    dossier = to_approved(citizen, procedure, reception=reception, leader=leader)
+    dossier = to_approved(
+        citizen, procedure, reception=reception, specialist=specialist, leader=leader
+    )
     result = PDF + b"% ket qua giai quyet\n"
     r = api_for(clerk).post(
         f"/api/v1/dossiers/{dossier.pk}/actions/issue_result/",
@@ -231,7 +243,7 @@ def test_issued_result_file_is_stored_and_reaches_the_citizen_once_returned(
         api_for(citizen).get(f"/api/v1/dossiers/{dossier.pk}/documents/result/").status_code == 404
     )
 
-    run(dossier, clerk, "return_result")
+    settle_and_return(dossier, clerk)
     client.force_login(citizen)
     page = client.get(f"/ho-so-cua-toi/{dossier.pk}/").content.decode()
     assert f"/ho-so-cua-toi/{dossier.pk}/giay-to/result/" in page
@@ -242,10 +254,12 @@ def test_issued_result_file_is_stored_and_reaches_the_citizen_once_returned(
 
 
 def test_official_issues_result_from_the_html_page(
-    client, citizen, uploaded_result_procedure, reception, leader, clerk
+    client, citizen, uploaded_result_procedure, reception, specialist, leader, clerk
 ):
     procedure = uploaded_result_procedure
-    dossier = to_approved(citizen, procedure, reception=reception, leader=leader)
+    dossier = to_approved(
+        citizen, procedure, reception=reception, specialist=specialist, leader=leader
+    )
     client.force_login(clerk)
     page = client.get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
     assert 'enctype="multipart/form-data"' in page and 'name="file"' in page
@@ -289,7 +303,7 @@ def test_actions_schedule_rendering_after_commit_and_an_enqueue_failure_is_only_
         "dossiers.tasks.documents_render.apply_async", side_effect=ConnectionError("redis down")
     )
     with broken, caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
-        dossier = run(dossier, reception, "assign")
+        dossier = run(dossier, reception, "forward")
     assert Dossier.objects.get(pk=dossier.pk).status == "in_progress"
     assert "could not enqueue" in caplog.text
 

@@ -16,7 +16,14 @@ from dossiers import documents, services
 from dossiers.models import Dossier, DossierDocument
 from dvctt.celery import app as celery_app
 from tests.dossiers.conftest import make_submitted, upload
-from tests.dossiers.papers import apologize, pdf_qr_texts, pdf_text, run
+from tests.dossiers.papers import (
+    apologize,
+    pdf_qr_texts,
+    pdf_text,
+    run,
+    settle_and_return,
+    to_appraised,
+)
 from tests.platform.test_worker import _database_url
 from tests.procedures.factories import ProcedureFactory
 
@@ -92,10 +99,10 @@ def test_worker_renders_every_kind_once_after_the_commit(
     done = make_submitted(citizen, procedure)
     run(done, reception, "receive")
     apologize(done, leader, "Chờ ý kiến của cơ quan phối hợp")
-    run(done, leader, "assign")
+    to_appraised(done, reception=reception, specialist=specialist)
     run(done, leader, "approve")
     run(done, clerk, "issue_result")
-    run(done, clerk, "return_result")
+    settle_and_return(done, clerk)
     refused = make_submitted(citizen, procedure)
     run(refused, reception, "request_supplement", "Thiếu tờ khai có chữ ký")
     services.attachment_add(

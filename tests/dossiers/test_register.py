@@ -40,7 +40,7 @@ def period_dossiers(citizen, procedure, reception, leader, agency):
         dossier = run(make_submitted(citizen, procedure), reception, "receive")
         _received_on(dossier, dt.date(2026, 3, day))
         march.append(dossier)
-    run(march[0], leader, "assign")
+    run(march[0], reception, "forward")
     april = run(make_submitted(citizen, procedure), reception, "receive")
     _received_on(april, dt.date(2026, 4, 1))
     other_agency = AgencyFactory()

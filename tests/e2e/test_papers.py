@@ -15,7 +15,7 @@ from dossiers import services
 from dossiers.demo import _sample
 from dossiers.models import Dossier, DossierDocument
 from tests.dossiers.conftest import PDF
-from tests.dossiers.papers import pdf_text, run
+from tests.dossiers.papers import pdf_text, run, settle_and_return, to_appraised
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = os.environ.get("PAPER_SCREENSHOTS")  # a folder: save pages at 1280 and 390 px
@@ -111,10 +111,12 @@ def test_desk_prints_control_slip_citizen_downloads_receipt_and_result(
         # Processing, approval, the generated result and its return.
         leader = User.objects.get(email="lanhdao@demo.vn")
         clerk = User.objects.get(email="vanthu@demo.vn")
-        run(dossier, leader, "assign")
+        specialist = User.objects.get(email="chuyenvien@demo.vn")
+        reception = User.objects.get(email="motcua@demo.vn")
+        to_appraised(dossier, reception=reception, specialist=specialist)
         run(dossier, leader, "approve")
         run(dossier, clerk, "issue_result")
-        run(dossier, clerk, "return_result")
+        settle_and_return(dossier, clerk)
 
         citizen_page.reload()
         result = citizen_page.get_by_role("link", name="Kết quả giải quyết thủ tục hành chính")

@@ -145,9 +145,9 @@ def test_result_cannot_be_returned_while_fee_unpaid(citizen, agency):
 def test_catalogue_page_shows_the_full_rate_once_the_online_reduction_lapsed(client, agency):
     procedure = ProcedureFactory(agencies=[agency])
     page = client.get(f"/thu-tuc/{procedure.code}/").content.decode()
-    assert "40.000 đ" in page and "giảm khi nộp trực tuyến" in page
+    assert "40.000\xa0đ" in page and "giảm khi nộp trực tuyến" in page
     FeeItem.objects.filter(procedure=procedure).update(
         online_until=timezone.localdate() - dt.timedelta(days=1)
     )
     page = client.get(f"/thu-tuc/{procedure.code}/").content.decode()
-    assert "40.000 đ" not in page and "giảm khi nộp trực tuyến" not in page
+    assert "40.000\xa0đ" not in page and "giảm khi nộp trực tuyến" not in page

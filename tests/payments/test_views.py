@@ -37,14 +37,14 @@ def test_pay_through_the_sandbox_then_download_the_receipt(
     _route_ipn_to_django()
     client.force_login(citizen)
     page = client.get(f"/ho-so-cua-toi/{owing.pk}/").content.decode()
-    assert "Thanh toán trực tuyến" in page and "40.000 đ" in page
+    assert "Thanh toán trực tuyến" in page and "40.000\xa0đ" in page
     response = client.post(f"/thanh-toan/ho-so/{owing.pk}/")
     assert response.status_code == 302
     gateway_url = response["Location"]
     assert gateway_url.startswith(f"{settings.PUBLIC_BASE_URL}/payments/sandbox/?")
     sandbox_path = "/payments/sandbox/?" + urlsplit(gateway_url).query
     page = client.get(sandbox_path)
-    assert page.status_code == 200 and "40.000 đ" in page.content.decode()
+    assert page.status_code == 200 and "40.000\xa0đ" in page.content.decode()
     fields = dict(page.context["fields"])
     with django_capture_on_commit_callbacks(execute=True):
         back = client.post("/payments/sandbox/", {**fields, "outcome": "pay"})
@@ -164,7 +164,7 @@ def test_review_page_shows_the_fee_summary_before_submission(client, citizen, ag
     client.force_login(citizen)
     draft = make_draft(citizen, ProcedureFactory(agencies=[agency]))
     page = client.get(f"/ho-so/{draft.pk}/buoc/5/").content.decode()
-    assert "40.000 đ" in page and "mức nộp trực tuyến" in page
+    assert "40.000\xa0đ" in page and "mức nộp trực tuyến" in page
     assert "thanh toán trực tuyến ngay sau khi nộp hồ sơ" in page
     council = make_draft(
         citizen,
@@ -197,7 +197,7 @@ def test_official_requests_payment_with_an_amount_and_sees_why_return_waits(
     assert dossier.status == "awaiting_payment" and dossier.fee_amount == 25_000
     client.force_login(citizen)
     page = client.get(f"/ho-so-cua-toi/{dossier.pk}/").content.decode()
-    assert "Thanh toán trực tuyến" in page and "25.000 đ" in page
+    assert "Thanh toán trực tuyến" in page and "25.000\xa0đ" in page
 
 
 @pytest.mark.django_db
