@@ -181,14 +181,11 @@ def register_xlsx(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date
     return output
 
 
-def register_link_context(*, user: User) -> dict:
-    """Return what the workspace needs to offer the register: may the user read it, and the
-    default period (the current month, Vietnam time)."""
-    readable = (
-        user.is_authenticated
-        and user.is_official
-        and StaffRole.objects.filter(user=user, role__in=REGISTER_ROLES).exists()
-    )
+def register_link_context(*, roles: list[tuple[int, str]]) -> dict:
+    """Return what the workspace needs to offer the register: may the user read it (from the
+    (agency id, role) pairs the workspace already loaded), and the default period (the current
+    month, Vietnam time)."""
+    readable = any(role in REGISTER_ROLES for _agency, role in roles)
     today = dt.datetime.now(workdays.VN_TZ).date()
     return {
         "can_read_register": readable,

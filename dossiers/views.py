@@ -676,7 +676,7 @@ def official_home(request: HttpRequest) -> HttpResponse:
             "can_file": any(role == StaffRoleName.RECEPTION for _agency, role in roles),
             "now": timezone.now(),
         }
-        | register.register_link_context(user=request.user),
+        | register.register_link_context(roles=roles),
     )
 
 

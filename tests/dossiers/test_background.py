@@ -46,8 +46,9 @@ def test_each_status_change_of_a_submitted_dossier_writes_one_contract_event(
     assert not HubOutboxEvent.objects.exists()  # drafts are never synced
     dossier = services.dossier_submit(actor=citizen, dossier_id=draft.pk)
     _run(dossier, reception, "receive")
-    _run(dossier, specialist, "forward")  # received → in_progress
-    _run(dossier, specialist, "forward")  # in_progress → in_progress: no status change
+    _run(dossier, reception, "forward")  # received → in_progress
+    # in_progress → in_progress (the appraisal's hand-over): no status change, no event
+    _run(dossier, specialist, "forward", note="Đủ điều kiện", proposal="approve")
     events = list(HubOutboxEvent.objects.filter(stream=str(dossier.pk)).order_by("sequence"))
     assert [e.payload["status"] for e in events] == ["submitted", "received", "in_progress"]
     assert [e.payload["national_status"] for e in events] == [1, 2, 4]
@@ -101,7 +102,7 @@ def test_every_change_that_matters_tells_the_citizen(
     _run(dossier, reception, "receive")
     dossier.refresh_from_db()
     due = timezone.localtime(dossier.due_at).strftime("%d/%m/%Y")
-    _run(dossier, specialist, "request_payment")
+    _run(dossier, reception, "request_payment")
     _run(dossier, reception, "confirm_payment")
     new_due = workdays.add_working_hours(dossier.due_at, 8)
     _run(
@@ -111,6 +112,8 @@ def test_every_change_that_matters_tells_the_citizen(
         note="Chờ ý kiến cơ quan phối hợp",
         data={"new_due_at": new_due.isoformat()},
     )
+    _run(dossier, reception, "forward")
+    _run(dossier, specialist, "forward", note="Đủ điều kiện", proposal="approve")
     _run(dossier, leader, "approve")
     _run(dossier, clerk, "issue_result")
     texts = _texts(dossier)

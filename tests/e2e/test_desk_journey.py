@@ -8,7 +8,9 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from dossiers import services
 from dossiers.models import Dossier
+from tests.dossiers.conftest import PDF
 
 from .conftest import ARTIFACTS
 
@@ -77,7 +79,19 @@ def test_desk_runs_a_dossier_from_reception_to_return(page, demo_data, login, ax
 
     # Clerk: "Chờ trả kết quả", issue and return the result.
     _open(page, login, "vanthu@demo.vn", "result", code)
+    issue = page.locator("form.action-form").filter(
+        has=page.get_by_role("button", name="Ban hành kết quả", exact=True)
+    )
+    issue.get_by_label("Tệp kết quả (PDF)").set_input_files(
+        files=[{"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     _run(page, "Ban hành kết quả")
+    # The online fee was paid through the gateway meanwhile (the IPN's own service): until
+    # then the result is held back.
+    expect(page.get_by_role("button", name="Trả kết quả", exact=True)).to_have_count(0)
+    fee = Dossier.objects.get(pk=dossier.pk).fee_amount
+    services.dossier_settle_fee(dossier_id=dossier.pk, amount=fee, reference="E2E-DESK")
+    page.reload()
     _run(page, "Trả kết quả")
     _both_widths(page, axe_check, "returned")
 

@@ -70,7 +70,11 @@ def test_desk_prints_control_slip_citizen_downloads_receipt_and_result(
     # The one-stop desk receives the dossier and prints its control slip.
     login(page, "motcua@demo.vn")
     page.goto(f"/can-bo/ho-so/{dossier.pk}/")
-    page.get_by_role("button", name="Tiếp nhận", exact=True).click()
+    form = page.locator("form.action-form").filter(
+        has=page.get_by_role("button", name="Tiếp nhận", exact=True)
+    )
+    form.get_by_label("Tôi xác nhận thực hiện “Tiếp nhận”").check()
+    form.get_by_role("button", name="Tiếp nhận", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Đã thực hiện: Tiếp nhận")
     papers = page.get_by_role("region", name="Giấy tờ của hồ sơ")
     slip = papers.get_by_role("link", name="Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)")
@@ -87,7 +91,7 @@ def test_desk_prints_control_slip_citizen_downloads_receipt_and_result(
     page.emulate_media(media="screen")
     page.goto("/can-bo/")
     page.get_by_text("Sổ theo dõi hồ sơ (Mẫu 06)").click()
-    expect(page.get_by_label("Từ ngày")).to_be_visible()
+    expect(page.get_by_label("Từ ngày", exact=True)).to_be_visible()
     axe_check(page)
     _shoot(page, "official-home")
 
