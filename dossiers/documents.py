@@ -204,27 +204,46 @@ def step_outcome(at: dt.datetime, due: dt.datetime | None) -> str:
 
 
 def control_slip_rows(dossier: Dossier, events: list[DossierEvent] | None = None) -> list[dict]:
-    """Return the rows of Mẫu 05: one per hand-over, derived from the dossier's history."""
-    # Mẫu 05 (Thông tư 01/2018/TT-VPCP): a step finishing after the due time is "Quá hạn".
+    """Return the rows of Mẫu 05: one per step of the history, hand-overs with their units."""
+    # Mẫu 05 (Thông tư 01/2018/TT-VPCP): from unit → to unit, giver → receiver, and the step's
+    # outcome against its own due time (a step finishing after it is "Quá hạn"). Hand-overs
+    # carry those in their Handover row (written with the event, at the same instant); the
+    # other steps (reception, supplement, payment…) are measured against the dossier's due time.
+    from .selectors import dossier_handovers
+
     events = _events(dossier) if events is None else events
-    due = dossier.due_at
+    handovers = {(h.action, h.at): h for h in dossier_handovers(dossier=dossier)}
     rows = []
     for event in events:
         if event.action not in CONTROL_SLIP_ACTIONS:
             continue
-        outcome = step_outcome(event.at, due)
-        rows.append(
-            {
-                "at": _when(event.at),
-                "action": str(A(event.action).label),
-                "from": str(DossierStatus(event.from_status).label) if event.from_status else "",
-                "to": str(DossierStatus(event.to_status).label) if event.to_status else "",
-                "actor": event.actor_name,
-                "outcome": outcome,
-                "note": event.note[:500],
+        row = {
+            "at": _when(event.at),
+            "action": str(A(event.action).label),
+            "from": str(DossierStatus(event.from_status).label) if event.from_status else "",
+            "to": str(DossierStatus(event.to_status).label) if event.to_status else "",
+            "actor": event.actor_name,
+            "outcome": step_outcome(event.at, dossier.due_at),
+            "note": event.note[:500],
+        }
+        handover = handovers.get((event.action, event.at))
+        if handover is not None:
+            people = [handover.from_user_name, handover.to_user_name]
+            row |= {
+                "from": _unit(handover.from_unit, handover.from_agency, dossier),
+                "to": _unit(handover.to_unit, handover.to_agency, dossier),
+                "actor": " → ".join(name for name in people if name) or event.actor_name,
+                "outcome": handover.get_outcome_display() or row["outcome"],
             }
-        )
+        rows.append(row)
     return rows
+
+
+def _unit(unit: str, agency, dossier: Dossier) -> str:
+    # Another agency's unit (liên thông) is named with its agency.
+    if agency is not None and agency.pk != dossier.agency_id:
+        return f"{unit} ({agency.name})" if unit else agency.name
+    return unit
 
 
 def _form_answers(dossier: Dossier) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import unicodedata
 from datetime import UTC
 from unittest import mock
 
@@ -97,6 +98,22 @@ def test_rendering_twice_stores_once_and_new_data_makes_a_new_version(
     # The first printed copy still verifies, marked as superseded.
     html = client.get(f"/xac-thuc/{first.token}/").content.decode()
     assert first.sha256 in html and "phiên bản mới hơn" in html
+
+
+def test_control_slip_rows_are_the_handover_rows(citizen, procedure, reception, specialist):
+    dossier = run(make_submitted(citizen, procedure), reception, "receive")
+    run(dossier, reception, "forward", to_user=specialist.pk)
+    handover = dossier.handovers.get()
+    rows = documents.control_slip_rows(dossier)
+    forward = next(row for row in rows if row["action"] == "Chuyển xử lý")
+    # Mẫu 05: from unit → to unit, giver → receiver, the step's own outcome.
+    assert (forward["from"], forward["to"]) == (handover.from_unit, handover.to_unit)
+    assert forward["actor"] == f"{reception.get_full_name()} → {specialist.get_full_name()}"
+    assert forward["outcome"] == handover.get_outcome_display() != ""
+    paper = documents.document_render(dossier_id=dossier.pk, kind="control-slip")
+    # The table's narrow cells wrap names over lines: compare with the white space folded.
+    text = " ".join(unicodedata.normalize("NFC", pdf_text(paper.file.read())).split())
+    assert handover.to_unit in text and specialist.get_full_name() in text
 
 
 def test_a_lost_file_is_rendered_again(citizen, procedure, reception):
