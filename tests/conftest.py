@@ -29,6 +29,15 @@ def _missing_services(item: pytest.Item) -> list[str]:
     return missing
 
 
+# Counts the proofs report (URL × user tries, fuzzing examples): printed in pytest's summary.
+PROOF_LINES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in PROOF_LINES:
+        terminalreporter.write_line(line)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     missing = _missing_services(item)
     if not missing:

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from accounts.constants import StaffRoleName
 from dossiers.models import Attachment, Dossier, DossierEvent
+from tests.conftest import PROOF_LINES
 from tests.dossiers.conftest import make_draft, make_submitted
 from tests.factories import AgencyFactory, CitizenFactory, make_official
 
@@ -70,7 +71,7 @@ def _refused(response) -> bool:
 
 
 @pytest.mark.django_db
-def test_no_outsider_reaches_any_dossier_or_file_url(agency, procedure, capsys):
+def test_no_outsider_reaches_any_dossier_or_file_url(agency, procedure):
     owner = CitizenFactory()
     draft = make_draft(owner, procedure)
     submitted = make_submitted(owner, procedure)
@@ -111,5 +112,6 @@ def test_no_outsider_reaches_any_dossier_or_file_url(agency, procedure, capsys):
                         leaks.append((who, method.upper(), path, response.status_code))
     assert leaks == []
     assert _state() == before
-    with capsys.disabled():
-        print(f"\naccess matrix: {len(routes)} dossier URLs, {tried} URL × user × method tries")
+    PROOF_LINES.append(
+        f"access matrix: {len(routes)} dossier URLs, {tried} URL × user × method tries"
+    )

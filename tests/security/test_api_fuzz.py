@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, settings
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from tests.conftest import PROOF_LINES
 from tests.factories import CitizenFactory
 
 EXAMPLES_PER_OPERATION = 30
@@ -29,15 +30,13 @@ TOTALS: Counter = Counter()
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _report_totals(request):
+def _report_totals():
     yield
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(
-            f"\nschemathesis: {TOTALS['examples']} examples over {TOTALS['operations']} "
-            f"operations, {TOTALS['5xx']} responses 5xx, {TOTALS['4xx']} errors in the "
-            "contract shape"
-        )
+    PROOF_LINES.append(
+        f"schemathesis: {TOTALS['examples']} examples over {TOTALS['operations']} "
+        f"operations, {TOTALS['5xx']} responses 5xx, {TOTALS['4xx']} errors in the "
+        "contract shape"
+    )
 
 
 @pytest.fixture
