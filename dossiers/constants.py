@@ -36,6 +36,11 @@ WAITING_STATUSES = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.AWAITING_P
 # The agency's clock runs only here; only these dossiers can be overdue (never one waiting for
 # the citizen, a finished one or one not yet received).
 CLOCK_RUNNING_STATUSES = (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.APPROVED)
+# The agency has work on the dossier: filed, or received and its clock running (the officials'
+# queues; paused time is not the agency's, NĐ 61/2018 Điều 19.4).
+ACTIVE_STATUSES = (DossierStatus.SUBMITTED, *CLOCK_RUNNING_STATUSES)
+# Decided, waiting for the clerk to issue or hand over the result.
+RESULT_STATUSES = (DossierStatus.APPROVED, DossierStatus.RESULT_ISSUED)
 
 # Status codes of the national portal (DOMAIN.md "Statuses and their national codes"); kept
 # as data because newer texts (Thông tư 03/2025/TT-VPCP) may renumber them. Drafts are never

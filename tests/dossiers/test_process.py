@@ -226,6 +226,10 @@ def test_inter_agency_path_through_agency_b(citizen, agency, shared_procedure):
     seen = selectors.dossier_get_for_official(user=b_specialist, dossier_id=d.pk)
     assert seen.pk == d.pk
     assert list(selectors.dossiers_for_official_queue(user=b_leader, queue="incoming")) == [d]
+    # "All" lists what was filed at B; a search from it also finds what A handed over.
+    assert d not in selectors.dossiers_for_official_queue(user=b_leader, queue="all")
+    assert list(selectors.dossiers_for_official_queue(user=b_leader, queue="all", q=d.code)) == [d]
+    assert selectors.official_queue_counts(user=b_leader)["incoming"] == 1
     with pytest.raises(NotFound):
         selectors.dossier_get_for_official(user=other_specialist, dossier_id=d.pk)
     with pytest.raises(NotFound):
