@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.constants import StaffRoleName
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, html_errors
+from dvctt.pagination import CappedPaginator
 from procedures.constants import OnceOnly
 from procedures.fees import fee_payment_stage
 from procedures.models import Procedure
@@ -652,15 +653,13 @@ def official_home(request: HttpRequest) -> HttpResponse:
     queue = filters.pop("queue", "") or selectors.official_default_queue(roles=roles)
     if queue not in selectors.QUEUES:
         queue = "all"
-    page = _page(
-        request,
-        selectors.dossiers_for_official_queue(
-            user=request.user,
-            queue=queue,
-            agency_ids=ids,
-            **{k: v for k, v in filters.items() if v not in (None, "")},
-        ),
+    dossiers = selectors.dossiers_for_official_queue(
+        user=request.user,
+        queue=queue,
+        agency_ids=ids,
+        **{k: v for k, v in filters.items() if v not in (None, "")},
     )
+    page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.official_queue_counts(user=request.user, agency_ids=ids)
     query = request.GET.copy()
     query.pop("page", None)

@@ -223,3 +223,18 @@ def test_each_queue_reads_its_page_and_counts_from_an_index_in_queue_order(
     for node in count_scans:
         assert node["Node Type"] in ("Index Scan", "Index Only Scan")
         assert node["Index Name"].startswith("dossier_queue_")
+
+
+def test_a_queue_longer_than_the_count_cap_says_more_than(
+    client, agency, procedure, staff, monkeypatch
+):
+    from dvctt.pagination import CappedPaginator
+
+    for _ in range(3):
+        dossier_in(DossierStatus.SUBMITTED, agency=agency, procedure=procedure)
+    client.force_login(staff[StaffRoleName.RECEPTION])
+    html = client.get("/can-bo/?queue=reception").content.decode()
+    assert "(3 hồ sơ," in html
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    html = client.get("/can-bo/?queue=reception").content.decode()
+    assert "(hơn 2 hồ sơ," in html
