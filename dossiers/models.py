@@ -170,7 +170,12 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_created"),
-            models.Index(fields=["agency", "-created_at"], name="dossier_agency_created"),
+            # The officials' list API, newest first; its count is an index-only scan.
+            models.Index(
+                fields=["agency", "-created_at"],
+                include=["status", "created_by"],
+                name="dossier_agency_created",
+            ),
             # The officials' queues (/can-bo/), one index per queue in the queue's own order
             # (soonest due first), so that a page and its count stay index scans at 1,000,000
             # dossiers (bench/queue.py). Partial on the statuses the queue shows.

@@ -134,8 +134,18 @@ def dossiers_for_citizen(
 def dossiers_for_official(
     *, user: User, status: str | None = None, procedure: str | None = None, overdue=None
 ) -> QuerySet[Dossier]:
-    """Return the dossiers of the official's agencies (no citizens' drafts), newest first."""
-    qs = _base().filter(_official_visibility(user)).order_by("-created_at")
+    """Return the dossiers filed at the official's agencies (API.md §4), newest first.
+
+    With the counter drafts the official started; no citizen's draft. (The ones another
+    agency hands over for a step are in the "incoming" queue.) One range of the
+    (agency, -created_at) index, where the wider visibility rule's OR would sort them all.
+    """
+    ids = _official_agency_ids(user)
+    qs = (
+        _base()
+        .filter(Q(agency_id__in=ids) & (~Q(status=DossierStatus.DRAFT) | Q(created_by=user)))
+        .order_by("-created_at")
+    )
     return _filtered(qs, status=status, procedure=procedure, overdue=overdue)
 
 
