@@ -222,25 +222,9 @@ class VnpayGateway:
         params["vnp_SecureHash"] = sign(params, self.hash_secret)
         return params
 
-    def redirect_url(
-        self,
-        *,
-        txn_ref: str,
-        amount: int,
-        order_info: str,
-        return_url: str,
-        ip: str,
-        created_at: dt.datetime,
-    ) -> str:
-        """Return the gateway URL the payer's browser is sent to."""
-        params = self.payment_params(
-            txn_ref=txn_ref,
-            amount=amount,
-            order_info=order_info,
-            return_url=return_url,
-            ip=ip,
-            created_at=created_at,
-        )
+    def redirect_url(self, **order: Any) -> str:
+        """Return the gateway URL the payer's browser is sent to (`order` as payment_params)."""
+        params = self.payment_params(**order)
         query = hash_data(params) + "&vnp_SecureHash=" + params["vnp_SecureHash"]
         return f"{self.payment_url}?{query}"
 

@@ -51,14 +51,18 @@ def test_known_answer_signature():
     assert vnpay.verify({**signed, "vnp_SecureHash": EXPECTED_HASH.upper()}, SECRET)
 
 
-def test_redirect_url_carries_every_parameter_of_api_md():
-    gateway = vnpay.VnpayGateway(
+def _gateway(api_url: str = "") -> vnpay.VnpayGateway:
+    return vnpay.VnpayGateway(
         tmn_code="DVCTT001",
         hash_secret=SECRET,
         payment_url="https://pay.example/vpcpay.html",
-        api_url="",
+        api_url=api_url,
         timeout=1,
     )
+
+
+def test_redirect_url_carries_every_parameter_of_api_md():
+    gateway = _gateway()
     import datetime as dt
     from urllib.parse import parse_qsl, urlsplit
 
@@ -109,13 +113,9 @@ def test_any_signed_query_verifies_and_any_change_breaks_it(params, key, tamper)
 def test_merchant_api_answering_json_that_is_not_an_object_is_unavailable(body):
     # Valid JSON, but not VNPay's object: a gateway we cannot trust, not a crash (the return
     # page and reconciliation catch GatewayUnavailable only).
-    responses.post("https://api.example/merchant_webapi/api/transaction", json=body)
-    gateway = vnpay.VnpayGateway(
-        tmn_code="DVCTT001",
-        hash_secret=SECRET,
-        payment_url="https://pay.example/vpcpay.html",
-        api_url="https://api.example/merchant_webapi/api/transaction",
-        timeout=1,
-    )
+    api_url = "https://api.example/merchant_webapi/api/transaction"
+    responses.post(api_url, json=body)
     with pytest.raises(vnpay.GatewayUnavailable):
-        gateway.query(txn_ref="261201ABC123", created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+        _gateway(api_url).query(
+            txn_ref="261201ABC123", created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+        )
