@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -15,7 +16,18 @@ DEMO_PASSWORD = "DemoPass#2025"
 AGENCY_A = "000.00.01.H99"
 AGENCY_B = "000.00.02.H99"
 
-AGENCIES = [
+
+class DemoAgency(TypedDict):
+    code: str
+    name: str
+    level: str
+    parent: NotRequired[str]
+    address: str
+    phone: str
+    units: list[tuple[str, str, bool]]  # code, name, is the reception desk
+
+
+AGENCIES: list[DemoAgency] = [
     {
         "code": AGENCY_A,
         "name": "Trung tâm Phục vụ hành chính công tỉnh Demo",
@@ -148,31 +160,31 @@ def seed_demo_accounts() -> dict[str, int]:
                 agency=agency, code=code, defaults={"name": name, "is_reception": is_reception}
             )
 
-    for spec in USERS:
-        user = User.objects.filter(email=spec.email).first()
+    for demo in USERS:
+        user = User.objects.filter(email=demo.email).first()
         if user is None:
-            user = User(email=spec.email)
+            user = User(email=demo.email)
             user.set_password(DEMO_PASSWORD)
             created["users"] += 1
-        user.full_name = spec.full_name
-        user.kind = spec.kind
-        user.id_number = spec.id_number
-        user.phone = spec.phone
-        user.address = spec.address
-        if spec.kind == UserKind.CITIZEN and spec.id_number and not user.identity_verified_at:
+        user.full_name = demo.full_name
+        user.kind = demo.kind
+        user.id_number = demo.id_number
+        user.phone = demo.phone
+        user.address = demo.address
+        if demo.kind == UserKind.CITIZEN and demo.id_number and not user.identity_verified_at:
             # The demo people are in the registry stand-in: verified as a registry match would.
             user.identity_verified_at = timezone.now()
             user.identity_verified_via = IdentitySource.REGISTRY
-        user.is_staff = spec.superuser
-        user.is_superuser = spec.superuser
+        user.is_staff = demo.superuser
+        user.is_superuser = demo.superuser
         user.save()
-        if spec.role:
-            agency = agencies[spec.agency]
+        if demo.role and demo.agency:
+            agency = agencies[demo.agency]
             StaffRole.objects.get_or_create(
                 user=user,
                 agency=agency,
-                unit=Unit.objects.get(agency=agency, code=spec.unit),
-                role=spec.role,
+                unit=Unit.objects.get(agency=agency, code=demo.unit),
+                role=demo.role,
             )
     _verify_demo_emails()
     return created

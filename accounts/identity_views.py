@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError
 
+from .http import AuthenticatedHttpRequest
 from .identity import user_verify_identity_by_registry
 from .validators import validate_id_number
 
@@ -40,7 +41,7 @@ class IdentityVerifyForm(forms.Form):
 
 
 @login_required
-def identity_verify(request: HttpRequest) -> HttpResponse:
+def identity_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Verify the account's identity by the citizen registry (number + name + date of birth)."""
     user = request.user
     initial = {"id_number": user.id_number, "full_name": user.full_name}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -9,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .constants import AgencyLevel, IdentitySource, StaffRoleName, UserKind
 from .validators import validate_agency_code, validate_id_number, validate_phone
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class UserManager(BaseUserManager["User"]):
@@ -68,7 +73,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    # Declared for mypy only: django-stubs omits AbstractBaseUser._password (the raw password
+    # set since the last save), and knox's AuthToken (untyped) is the reverse side of this.
+    _password: str | None
+    auth_token_set: RelatedManager[Any]
 
     class Meta:
         verbose_name = _("người dùng")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from . import services
 from .forms import ContactForm
+from .http import AuthenticatedHttpRequest
 from .models import User
 
 
@@ -26,7 +27,7 @@ def identity_state(user: User) -> dict:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show the user's personal data and identity state; let them change contact details."""
     user = request.user
     form = ContactForm(request.POST or None, initial={"phone": user.phone, "address": user.address})

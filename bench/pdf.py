@@ -157,14 +157,11 @@ def _export(kind: str, agency_id: int) -> int:
     """Consume one export as the response would; return the bytes produced."""
     from dossiers import register
 
-    period = {
-        "agency_ids": [agency_id],
-        "date_from": dt.date(2025, 1, 1),
-        "date_to": dt.date(2025, 12, 31),
-    }
+    agency_ids, date_from, date_to = [agency_id], dt.date(2025, 1, 1), dt.date(2025, 12, 31)
     if kind == "csv":
-        return sum(len(chunk.encode()) for chunk in register.register_csv(**period))
-    output = register.register_xlsx(**period)
+        chunks = register.register_csv(agency_ids=agency_ids, date_from=date_from, date_to=date_to)
+        return sum(len(chunk.encode()) for chunk in chunks)
+    output = register.register_xlsx(agency_ids=agency_ids, date_from=date_from, date_to=date_to)
     try:
         return len(output.read())
     finally:

@@ -29,13 +29,14 @@ def translate_third_party_labels() -> None:
             continue
         config.verbose_name = app_name
         for model in config.get_models(include_auto_created=False):
-            names = models.get(model._meta.model_name)
+            names = models.get(model._meta.model_name or "")
             if names:
                 model._meta.verbose_name = names[0]
                 model._meta.verbose_name_plural = names[1] or names[0]
         # DRF's proxy model (TokenProxy) is the one its admin registers.
         for model in config.get_models():
-            if model._meta.proxy and model._meta.concrete_model._meta.model_name in models:
-                names = models[model._meta.concrete_model._meta.model_name]
+            concrete = model._meta.concrete_model
+            if model._meta.proxy and concrete and concrete._meta.model_name in models:
+                names = models[concrete._meta.model_name]
                 model._meta.verbose_name = names[0]
                 model._meta.verbose_name_plural = names[1] or names[0]

@@ -7,7 +7,7 @@ the same Vietnamese message.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,16 +17,19 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class ApplicationError(Exception):
     """A business rule refused the action; `code` is stable, `message` is for people."""
 
     code = "application_error"
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_message = _("Yêu cầu không hợp lệ.")
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    default_message: StrOrPromise = _("Yêu cầu không hợp lệ.")
 
     def __init__(
-        self, message: str | None = None, *, fields: dict[str, list[str]] | None = None
+        self, message: StrOrPromise | None = None, *, fields: dict[str, list[str]] | None = None
     ) -> None:
         self.message = str(message or self.default_message)
         self.fields = fields or {}
@@ -56,7 +59,7 @@ class Conflict(ApplicationError):
     default_message = _("Thao tác xung đột với trạng thái hiện tại.")
 
 
-_DRF_CODES: dict[type, tuple[str, str]] = {
+_DRF_CODES: dict[type, tuple[str, StrOrPromise]] = {
     exceptions.NotAuthenticated: ("not_authenticated", _("Bạn cần đăng nhập.")),
     exceptions.AuthenticationFailed: ("authentication_failed", _("Xác thực không thành công.")),
     exceptions.PermissionDenied: ("permission_denied", Forbidden.default_message),
@@ -80,7 +83,9 @@ def _flatten(detail: Any) -> list[str]:
     return [str(detail)]
 
 
-def error_body(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: StrOrPromise, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     """Build the API error body of API.md §4."""
     return {"code": code, "message": str(message), "fields": fields or {}}
 
@@ -126,12 +131,12 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         ((c, m) for cls, (c, m) in _DRF_CODES.items() if isinstance(exc, cls)),
         (getattr(exc, "default_code", "error"), str(getattr(exc, "detail", exc))),
     )
-    detail = getattr(exc, "detail", None)
+    reason = getattr(exc, "detail", None)
     if isinstance(exc, exceptions.PermissionDenied | exceptions.ParseError) and (
-        detail and str(detail) != str(exc.default_detail)
+        reason and str(reason) != str(exc.default_detail)
     ):
         # A refusal that names its reason keeps it: each 403 says what was refused.
-        message = str(detail)
+        message = str(reason)
     response.data = error_body(code, message)
     return response
 

@@ -1,7 +1,7 @@
 """URL map of the portal (API.md §3–4)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import TokenListApi, TokenObtainApi, TokenRevokeApi
@@ -12,7 +12,7 @@ from . import views
 admin.site.site_header = "Quản trị DVCTT"
 admin.site.site_title = "Quản trị DVCTT"
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-auth-token"),
     path("auth/tokens/", TokenListApi.as_view(), name="api-auth-tokens"),
     path("auth/tokens/<str:key>/", TokenRevokeApi.as_view(), name="api-auth-token-revoke"),

@@ -50,7 +50,7 @@ def hours_per_day() -> float:
 
 @lru_cache(maxsize=64)
 def _holidays_for(year: int) -> holidays.HolidayBase:
-    return holidays.Vietnam(years=year)
+    return holidays.country_holidays("VN", years=year)
 
 
 def is_working_day(day: dt.date) -> bool:

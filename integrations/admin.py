@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -33,16 +35,18 @@ class HubOutboxEventAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("trạng thái hồ sơ"))
     def event_status(self, obj: HubOutboxEvent) -> str:
-        return obj.payload.get("status", "")
+        return str(obj.payload.get("status") or "")
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(
+        self, request: HttpRequest, obj: HubOutboxEvent | None = None
+    ) -> bool:
         return False
 
     @admin.action(description=_("Gửi lại các sự kiện lỗi đã chọn"))
-    def retry_events(self, request, queryset) -> None:
+    def retry_events(self, request: HttpRequest, queryset: QuerySet[HubOutboxEvent]) -> None:
         count = hub_event_retry(
             event_ids=list(queryset.filter(status=OutboxStatus.DEAD).values_list("pk", flat=True))
         )
@@ -65,5 +69,5 @@ class HubReceivedEventAdmin(admin.ModelAdmin):
     search_fields = ["dossier_code", "event_id"]
     readonly_fields = [f.name for f in HubReceivedEvent._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import requests
 from django.conf import settings
@@ -27,7 +27,7 @@ class DeliveryResult:
 
 
 class NationalHub(Protocol):
-    def deliver(self, events: list[dict]) -> list[DeliveryResult]:
+    def deliver(self, events: list[dict[str, Any]]) -> list[DeliveryResult]:
         """Deliver events in the given order; return one result per event."""
 
 
@@ -53,7 +53,7 @@ class HttpNationalHub:
         self.session = requests.Session()  # keep-alive: one connection for the whole batch
         self.session.headers["Authorization"] = f"Bearer {token}"
 
-    def deliver(self, events: list[dict]) -> list[DeliveryResult]:
+    def deliver(self, events: list[dict[str, Any]]) -> list[DeliveryResult]:
         """Deliver events one by one; a failed one stops later events of the same dossier."""
         results: list[DeliveryResult] = []
         blocked: set[str] = set()
@@ -67,7 +67,7 @@ class HttpNationalHub:
             results.append(result)
         return results
 
-    def _post(self, event: dict) -> DeliveryResult:
+    def _post(self, event: dict[str, Any]) -> DeliveryResult:
         try:
             response = self.session.post(
                 self.url,
@@ -83,7 +83,7 @@ class HttpNationalHub:
 class StandInNationalHub:
     """The built-in hub: stores each event once by its id and accepts repeats (2xx)."""
 
-    def deliver(self, events: list[dict]) -> list[DeliveryResult]:
+    def deliver(self, events: list[dict[str, Any]]) -> list[DeliveryResult]:
         """Record the events in one insert; a repeated event id is accepted and ignored."""
         from .models import HubReceivedEvent
 

@@ -14,10 +14,11 @@ import datetime as dt
 import logging
 import time
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.utils import timezone
 
 from dvctt.background import enqueue_on_commit
@@ -29,7 +30,7 @@ from .models import HubOutboxEvent
 log = logging.getLogger(__name__)
 
 
-def hub_event_record(*, stream: str, dossier_code: str, payload: dict) -> HubOutboxEvent:
+def hub_event_record(*, stream: str, dossier_code: str, payload: dict[str, Any]) -> HubOutboxEvent:
     """Add the next event of a dossier to the outbox, in the caller's transaction."""
     # The caller holds the dossier's row lock, so Max()+1 cannot race; the unique constraint
     # on (stream, sequence) is the guard should a caller ever forget.
@@ -53,7 +54,7 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.HUB_RETRY_MAX_SECONDS))
 
 
-def _deliverable(now: dt.datetime):
+def _deliverable(now: dt.datetime) -> QuerySet[HubOutboxEvent]:
     """Pending, due events that are the first undelivered event of their dossier."""
     earlier_undelivered = HubOutboxEvent.objects.filter(
         stream=OuterRef("stream"), sequence__lt=OuterRef("sequence")

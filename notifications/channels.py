@@ -33,7 +33,7 @@ class Channel(Protocol):
 class EmailChannel:
     """Send one notification by e-mail: a text part and an HTML part."""
 
-    code = NotificationChannel.EMAIL
+    code: str = NotificationChannel.EMAIL
 
     def send(self, notification: Notification) -> None:
         """Send the message through Django's mail backend; raise on failure."""
@@ -99,7 +99,7 @@ def get_sms_gateway() -> SmsGateway:
 class SmsChannel:
     """Send the short form of a notification by SMS, without diacritics, in 160 characters."""
 
-    code = NotificationChannel.SMS
+    code: str = NotificationChannel.SMS
 
     def send(self, notification: Notification) -> None:
         """Send the SMS through the configured gateway; raise on failure."""
@@ -110,7 +110,7 @@ class SmsChannel:
 class InAppChannel:
     """The portal inbox: a stored notification is a delivered one."""
 
-    code = NotificationChannel.IN_APP
+    code: str = NotificationChannel.IN_APP
 
     def send(self, notification: Notification) -> None:
         """Nothing to send: the inbox reads the stored row."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -37,7 +38,7 @@ def notification_send(
     link: str = "",
     channel: str = NotificationChannel.EMAIL,
     template: str = "",
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
 ) -> Notification:
     """Record a notification once per `key` and deliver it after the transaction commits."""
     context = context or {}
@@ -103,7 +104,7 @@ def notification_send_to_person(
     email: str = "",
     phone: str = "",
     template: str = "",
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
     subject: str = "",
     body: str = "",
     link: str = "",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from accounts.http import AuthenticatedHttpRequest
 
 from .forms import PreferenceForm
 from .selectors import notification_inbox
@@ -23,7 +25,7 @@ INBOX_PAGE_SIZE = 20
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show and store which channels the person wants besides the inbox."""
     has_phone = bool(getattr(request.user, "phone", ""))
     current = notification_preference_get(user_id=request.user.pk)
@@ -48,7 +50,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the person's in-app messages, newest first, 20 a page."""
     page = Paginator(notification_inbox(user_id=request.user.pk), INBOX_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -58,7 +60,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest, notification_id: int | None = None) -> HttpResponse:
+def mark_read(
+    request: AuthenticatedHttpRequest, notification_id: int | None = None
+) -> HttpResponse:
     """Mark one message (then open its link) or all messages as read."""
     notification_mark_read(user_id=request.user.pk, notification_id=notification_id)
     target = request.POST.get("next") or ""

@@ -40,12 +40,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+REFUND_FIELDS = ("amount", "status", "reason", "created_by", "created_at", "done_at")
+
+
 class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ["amount", "status", "reason", "created_by", "created_at", "done_at"]
-    readonly_fields = fields
+    fields = REFUND_FIELDS
+    readonly_fields = REFUND_FIELDS
 
     def has_add_permission(self, request, obj=None):
         return False

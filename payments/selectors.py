@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,7 @@ def payments_of_dossier(*, dossier: Dossier) -> QuerySet[Payment]:
     )
 
 
-def payment_get_for_user(*, user: User, payment_id) -> Payment:
+def payment_get_for_user(*, user: User, payment_id: uuid.UUID | str) -> Payment:
     """Return a payment of a dossier the user owns or handles, or raise NotFound."""
     payment = Payment.objects.select_related("dossier").filter(pk=payment_id).first()
     if payment is None:

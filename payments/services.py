@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,7 +63,9 @@ def _order_info(dossier: Dossier) -> str:
     return f"Thanh toan phi le phi ho so {dossier.code}"
 
 
-def payment_start(*, actor: User, dossier_id, ip: str, return_url: str) -> tuple[Payment, str]:
+def payment_start(
+    *, actor: User, dossier_id: uuid.UUID | str, ip: str, return_url: str
+) -> tuple[Payment, str]:
     """Open a payment of the dossier's fee and return it with the gateway URL to send the payer."""
     dossier = dossier_selectors.dossier_get_for_citizen(user=actor, dossier_id=dossier_id)
     gateway = get_gateway()
@@ -109,7 +112,12 @@ def payment_start(*, actor: User, dossier_id, ip: str, return_url: str) -> tuple
 
 
 def payment_apply_result(
-    *, payment_id=None, txn_ref: str = "", result: GatewayResult, via: str, expect_amount=True
+    *,
+    payment_id: uuid.UUID | str | None = None,
+    txn_ref: str = "",
+    result: GatewayResult,
+    via: str,
+    expect_amount: bool = True,
 ) -> str:
     """Record what the gateway reported about an open payment; return an IpnCode value."""
     try:
@@ -172,7 +180,7 @@ def payment_confirm_from_ipn(*, params: Mapping[str, Any]) -> tuple[str, str]:
         return IpnCode.OTHER, IpnCode.OTHER.label
 
 
-def payment_reconcile(*, payment_id, now: dt.datetime | None = None) -> str:
+def payment_reconcile(*, payment_id: uuid.UUID | str, now: dt.datetime | None = None) -> str:
     """Ask the gateway about one open payment and record the answer; return what happened."""
     payment = Payment.objects.get(pk=payment_id)
     if payment.status != PaymentStatus.PENDING:
@@ -202,7 +210,9 @@ def payment_reconcile(*, payment_id, now: dt.datetime | None = None) -> str:
     return "pending"
 
 
-def payments_reconcile_pending(*, now: dt.datetime | None = None, limit: int = 500) -> dict:
+def payments_reconcile_pending(
+    *, now: dt.datetime | None = None, limit: int = 500
+) -> dict[str, int]:
     """Reconcile payments left pending for more than 15 minutes; return counts by outcome."""
     now = now or timezone.now()
     ids = list(
@@ -266,7 +276,7 @@ def reconciliation_report_build(*, day: dt.date) -> ReconciliationReport:
     return report
 
 
-def _mismatch(payment: Payment, kind: str, detail: str) -> dict:
+def _mismatch(payment: Payment, kind: str, detail: str) -> dict[str, Any]:
     return {
         "txn_ref": payment.txn_ref,
         "dossier": payment.dossier.code,
@@ -289,7 +299,7 @@ def _parse_amount(value: Any) -> int:
         return -1
 
 
-def payment_refund(*, actor: User, payment_id, amount: Any, reason: str) -> Refund:
+def payment_refund(*, actor: User, payment_id: uuid.UUID | str, amount: Any, reason: str) -> Refund:
     """Give back all or part of a paid fee of a rejected, stopped or withdrawn dossier."""
     payment = selectors.payment_get_for_user(user=actor, payment_id=payment_id)
     if not (workflow.actor_roles(payment.dossier, actor) & REFUND_ROLES):

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from dvctt.client_ip import client_ip as portal_client_ip
 from dvctt.errors import ApplicationError, NotFound
 
@@ -64,7 +65,7 @@ def not_found_as_404(view: Callable) -> Callable:
 @login_required
 @require_POST
 @not_found_as_404
-def payment_start(request: HttpRequest, dossier_id) -> HttpResponse:
+def payment_start(request: AuthenticatedHttpRequest, dossier_id) -> HttpResponse:
     """Open a payment of the dossier's fee and send the browser to the gateway."""
     try:
         _payment, url = services.payment_start(
@@ -117,7 +118,7 @@ def payment_return(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @not_found_as_404
-def payment_receipt(request: HttpRequest, payment_id) -> HttpResponse:
+def payment_receipt(request: AuthenticatedHttpRequest, payment_id) -> HttpResponse:
     """Download the e-receipt (biên lai điện tử) of a paid payment."""
     payment = selectors.payment_get_for_user(user=request.user, payment_id=payment_id)
     if payment.paid_at is None:
@@ -134,7 +135,7 @@ def payment_receipt(request: HttpRequest, payment_id) -> HttpResponse:
 @login_required
 @require_POST
 @not_found_as_404
-def payment_refund(request: HttpRequest, payment_id) -> HttpResponse:
+def payment_refund(request: AuthenticatedHttpRequest, payment_id) -> HttpResponse:
     """Refund all or part of a paid fee from the official's dossier page."""
     payment = selectors.payment_get_for_user(user=request.user, payment_id=payment_id)
     try:

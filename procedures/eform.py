@@ -279,7 +279,7 @@ class SchemaForm(forms.Form):
                 value = value.isoformat()
             elif "enum" in spec.schema:
                 value = next((v for v in spec.schema["enum"] if str(v) == value), value)
-            node = data
+            node: Any = data
             for part, nxt in zip(spec.path, spec.path[1:], strict=False):
                 default: Any = [] if isinstance(nxt, int) else {}
                 if isinstance(part, int):

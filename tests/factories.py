@@ -80,6 +80,6 @@ def make_official(
     *, agency: Agency, role: str = StaffRoleName.RECEPTION, unit: Unit | None = None, **kwargs
 ) -> User:
     """Create an official holding `role` in `agency` (and `unit`)."""
-    user = OfficialFactory(**kwargs)
+    user = OfficialFactory.create(**kwargs)
     StaffRole.objects.create(user=user, agency=agency, unit=unit, role=role)
     return user

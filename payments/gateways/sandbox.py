@@ -32,7 +32,7 @@ class SandboxGateway(vnpay.VnpayGateway):
 
     name = "sandbox"
 
-    def _post_api(self, payload: dict) -> dict:
+    def _post_api(self, payload: dict[str, str]) -> dict[str, Any]:
         return merchant_api_answer(payload)
 
 
@@ -99,7 +99,7 @@ def callback_params(txn: SandboxTransaction) -> dict[str, str]:
     return params
 
 
-def _answer(payload: dict, fields: tuple[str, ...], **values: str) -> dict:
+def _answer(payload: Mapping[str, Any], fields: tuple[str, ...], **values: str) -> dict[str, Any]:
     answer = {
         "vnp_ResponseId": secrets.token_hex(16),
         "vnp_Command": payload.get("vnp_Command", ""),
@@ -112,7 +112,7 @@ def _answer(payload: dict, fields: tuple[str, ...], **values: str) -> dict:
     return answer
 
 
-def merchant_api_answer(payload: dict) -> dict:
+def merchant_api_answer(payload: Mapping[str, Any]) -> dict[str, Any]:
     """Answer a querydr or refund request as VNPay's merchant API does."""
     command = payload.get("vnp_Command")
     order = vnpay.QUERY_REQUEST_FIELDS if command == "querydr" else vnpay.REFUND_REQUEST_FIELDS

@@ -116,7 +116,7 @@ class GatewayResult:
     bank_code: str = ""
     pay_date: str = ""
     found: bool = True
-    raw: dict = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
 
     @property
     def succeeded(self) -> bool:
@@ -161,7 +161,7 @@ class RefundResult:
     response_code: str
     transaction_no: str = ""
     message: str = ""
-    raw: dict = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
 
 
 class GatewayUnavailable(Exception):
@@ -222,9 +222,9 @@ class VnpayGateway:
         params["vnp_SecureHash"] = sign(params, self.hash_secret)
         return params
 
-    def redirect_url(self, **kwargs) -> str:
-        """Return the gateway URL the payer's browser is sent to."""
-        params = self.payment_params(**kwargs)
+    def redirect_url(self, **order: Any) -> str:
+        """Return the gateway URL the payer's browser is sent to (`order` as payment_params)."""
+        params = self.payment_params(**order)
         query = hash_data(params) + "&vnp_SecureHash=" + params["vnp_SecureHash"]
         return f"{self.payment_url}?{query}"
 
@@ -234,13 +234,16 @@ class VnpayGateway:
 
     # The merchant API ------------------------------------------------------------------------
 
-    def _post_api(self, payload: dict) -> dict:
+    def _post_api(self, payload: dict[str, str]) -> dict[str, Any]:
         try:
             resp = requests.post(self.api_url, json=payload, timeout=self.timeout)
             resp.raise_for_status()
-            return resp.json()
+            answer = resp.json()
         except (requests.RequestException, ValueError) as exc:
             raise GatewayUnavailable(str(exc)) from exc
+        if not isinstance(answer, dict):  # JSON, but not the object VNPay answers with
+            raise GatewayUnavailable(f"merchant API answered a {type(answer).__name__}")
+        return answer
 
     def _base(self, command: str, ip: str) -> dict[str, str]:
         return {

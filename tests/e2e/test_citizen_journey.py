@@ -21,7 +21,7 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 200 + b"\xff\xd9"
 
 def test_citizen_files_birth_registration_online(
     page, demo_data, login, axe_check, tmp_path, record_property
-):
+) -> None:
     files = {
         "can-cuoc.jpg": JPEG,
         "to-khai-khai-sinh.pdf": PDF,

@@ -8,6 +8,8 @@ dossier, repeats only of the same event id, and nothing committed is lost.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -44,9 +46,9 @@ def redis_server():
 
 
 @pytest.fixture
-def drill(redis_server, tmp_path):
+def drill(redis_server, tmp_path) -> Iterator[dict[str, Any]]:
     """The drill's parts, torn down whatever happens."""
-    parts: dict = {"workers": [], "hubs": [], "smtp": []}
+    parts: dict[str, Any] = {"workers": [], "hubs": [], "smtp": []}
 
     def worker(**env) -> Worker:
         w = Worker(redis_url=redis_server.url, tmp_path=tmp_path, **env)

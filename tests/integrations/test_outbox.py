@@ -207,7 +207,9 @@ ANSWERS = st.sampled_from(
     streams=st.lists(st.sampled_from("abc"), min_size=1, max_size=12),
     answers=st.lists(ANSWERS, max_size=30),
 )
-def test_whatever_the_hub_answers_every_event_arrives_once_in_order(streams, answers):
+def test_whatever_the_hub_answers_every_event_arrives_once_in_order(
+    streams: list[str], answers: list[DeliveryResult]
+) -> None:
     HubOutboxEvent.objects.all().delete()
     for stream in streams:
         _record(stream)

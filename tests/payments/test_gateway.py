@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+import responses
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,14 +51,18 @@ def test_known_answer_signature():
     assert vnpay.verify({**signed, "vnp_SecureHash": EXPECTED_HASH.upper()}, SECRET)
 
 
-def test_redirect_url_carries_every_parameter_of_api_md():
-    gateway = vnpay.VnpayGateway(
+def _gateway(api_url: str = "") -> vnpay.VnpayGateway:
+    return vnpay.VnpayGateway(
         tmn_code="DVCTT001",
         hash_secret=SECRET,
         payment_url="https://pay.example/vpcpay.html",
-        api_url="",
+        api_url=api_url,
         timeout=1,
     )
+
+
+def test_redirect_url_carries_every_parameter_of_api_md():
+    gateway = _gateway()
     import datetime as dt
     from urllib.parse import parse_qsl, urlsplit
 
@@ -77,7 +85,7 @@ def test_redirect_url_carries_every_parameter_of_api_md():
 
 
 values = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
     min_size=1,
     max_size=30,
 )
@@ -98,3 +106,16 @@ def test_any_signed_query_verifies_and_any_change_breaks_it(params, key, tamper)
     changed = {**signed, key: tamper}
     if changed.get(key) != signed.get(key):
         assert not vnpay.verify(changed, SECRET)
+
+
+@responses.activate
+@pytest.mark.parametrize("body", [[], ["vnp_ResponseCode", "00"], "00", 42])
+def test_merchant_api_answering_json_that_is_not_an_object_is_unavailable(body):
+    # Valid JSON, but not VNPay's object: a gateway we cannot trust, not a crash (the return
+    # page and reconciliation catch GatewayUnavailable only).
+    api_url = "https://api.example/merchant_webapi/api/transaction"
+    responses.post(api_url, json=body)
+    with pytest.raises(vnpay.GatewayUnavailable):
+        _gateway(api_url).query(
+            txn_ref="261201ABC123", created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+        )

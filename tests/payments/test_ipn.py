@@ -111,7 +111,7 @@ def test_cancelled_or_failed_payment_is_not_marked_paid(client, owing, citizen):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_ten_concurrent_replays_confirm_exactly_once(owing, citizen):
+def test_ten_concurrent_replays_confirm_exactly_once(owing, citizen) -> None:
     from payments.services import payment_confirm_from_ipn
 
     payment, _url = start(owing, citizen)

@@ -12,8 +12,10 @@ from dvctt import workdays
 from dvctt.workdays import VN_TZ
 
 
-def vn(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=VN_TZ)
+def vn(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=VN_TZ)
 
 
 def in_working_time(moment: dt.datetime) -> bool:
