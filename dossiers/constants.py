@@ -37,6 +37,16 @@ WAITING_STATUSES = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.AWAITING_P
 # the citizen, a finished one or one not yet received).
 CLOCK_RUNNING_STATUSES = (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.APPROVED)
 
+# The applicant's data a dossier carries (its model fields, the wizard's and the desk's forms,
+# the API's "applicant" object and the papers): one list, in the order they are shown.
+APPLICANT_FIELDS = (
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+)
+
 # Status codes of the national portal (DOMAIN.md "Statuses and their national codes"); kept
 # as data because newer texts (Thông tư 03/2025/TT-VPCP) may renumber them. Drafts are never
 # synced.

@@ -16,6 +16,7 @@ from procedures.models import Component, Procedure, ProcedureVersion
 
 from . import deadlines
 from .constants import (
+    APPLICANT_FIELDS,
     CLOCK_RUNNING_STATUSES,
     TERMINAL_STATUSES,
     Channel,
@@ -201,6 +202,16 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
     def case_components(self) -> list[dict]:
         """Return the snapshot's components of the chosen case."""
         return [c for c in self.snapshot.get("components", []) if c.get("case") == self.case_id]
+
+    def applicant_data(self) -> dict[str, str]:
+        """Return the applicant's data by field name (APPLICANT_FIELDS)."""
+        return {key: getattr(self, key) for key in APPLICANT_FIELDS}
+
+    def applicant_card(self) -> dict[str, str]:
+        """Return the applicant's data under short names (name, id_number, …) for the API."""
+        return {
+            key.removeprefix("applicant_"): value for key, value in self.applicant_data().items()
+        }
 
 
 class Attachment(models.Model):

@@ -18,7 +18,8 @@ from procedures.models import Procedure
 from procedures.services import procedure_snapshot
 from procedures.text import fold
 
-from .constants import DossierStatus
+from . import workflow
+from .constants import ActorRole, Channel, DossierAction, DossierStatus, EventAction
 from .models import Attachment, Dossier, DossierEvent, DossierQuerySet, Handover
 
 
@@ -199,6 +200,81 @@ def dossier_handovers(*, dossier: Dossier) -> list[Handover]:
         .select_related("from_agency", "to_agency")
         .order_by("at", "id")
     )
+
+
+def dossier_is_editor(*, dossier: Dossier, user: User) -> bool:
+    """Tell whether `user` may change the dossier's applicant data, e-form and files.
+
+    The one rule (services check it on every write, pages ask it before showing a form): the
+    applicant, or the desk officer who filed it at the counter and still works at that desk.
+    Whether the status allows an edit is the services' to say (a draft or a supplement).
+    """
+    roles = workflow.actor_roles(dossier, user)
+    if ActorRole.OWNER in roles:
+        return True
+    return (
+        dossier.channel == Channel.COUNTER
+        and dossier.created_by_id == user.pk
+        and ActorRole.RECEPTION in roles
+    )
+
+
+def dossier_get_for_editor(*, user: User, dossier_id: object) -> Dossier:
+    """Return a dossier the user may edit (dossier_is_editor), or raise NotFound."""
+    dossier = dossier_get_for_user(user=user, dossier_id=dossier_id)
+    if not dossier_is_editor(dossier=dossier, user=user):
+        raise _not_found()
+    return dossier
+
+
+def dossier_drafts_for_citizen(*, user: User, procedure_code: str) -> QuerySet[Dossier]:
+    """Return the citizen's drafts of one procedure (none for an official), newest first."""
+    if not (user.is_authenticated and user.is_citizen):
+        return Dossier.objects.none()
+    return dossiers_for_citizen(user=user, status=DossierStatus.DRAFT, procedure=procedure_code)
+
+
+def dossier_current_attachments(*, dossier: Dossier) -> list[Attachment]:
+    """Return the dossier's current files, oldest first."""
+    return list(dossier.attachments.filter(is_current=True).order_by("uploaded_at"))
+
+
+def dossier_supplement_request(*, dossier: Dossier) -> DossierEvent | None:
+    """Return the latest request for a supplement of the dossier (loaded events are reused)."""
+    requests = [e for e in dossier.events.all() if e.action == DossierAction.REQUEST_SUPPLEMENT]
+    return max(requests, key=lambda e: (e.at, e.pk)) if requests else None
+
+
+def dossier_public_events(*, dossier: Dossier) -> list[DossierEvent]:
+    """Return the history the public tracking shows: every event but the draft's creation."""
+    return [e for e in dossier.events.all() if e.action != EventAction.CREATE]
+
+
+def procedure_get_for_filing(*, code: str) -> Procedure:
+    """Return the published procedure a citizen starts a dossier of, or raise NotFound."""
+    procedure = Procedure.objects.filter(code=code, is_published=True).first()
+    if procedure is None:
+        raise NotFound(_("Không tìm thấy thủ tục."))
+    return procedure
+
+
+def procedures_for_counter(*, agencies: list[Agency]) -> QuerySet[Procedure]:
+    """Return the published procedures the desk's agencies take in, by code, with cases."""
+    return (
+        Procedure.objects.filter(agencies__in=agencies, is_published=True)
+        .distinct()
+        .order_by("code")
+        .prefetch_related("cases")
+    )
+
+
+def counter_procedure_agency(*, agencies: list[Agency], case_id: int) -> tuple[Procedure, Agency]:
+    """Return the procedure of the chosen case and the first of the desk's agencies doing it."""
+    procedure = procedures_for_counter(agencies=agencies).get(cases__pk=case_id)
+    doing = set(
+        procedure.agencies.filter(pk__in=[a.pk for a in agencies]).values_list("pk", flat=True)
+    )
+    return procedure, next(a for a in agencies if a.pk in doing)
 
 
 # --- the officials' queues (/can-bo/) --------------------------------------------------------
