@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
 from accounts.models import Agency
 from procedures.models import Component, Procedure, ProcedureVersion
@@ -27,21 +29,34 @@ from .constants import (
 )
 from .workflow import DossierWorkflow
 
+if TYPE_CHECKING:
+    # django-fsm's mixin is a Model subclass the django-stubs plugin cannot resolve: with it
+    # as a base, mypy would see the whole Dossier model as Any.
+    class ConcurrentTransitionMixin:
+        pass
 
-class DossierQuerySet(models.QuerySet):
-    def overdue(self, now=None) -> DossierQuerySet:
+else:
+    from django_fsm import ConcurrentTransitionMixin
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def overdue(self, now: dt.datetime | None = None) -> DossierQuerySet:
         """Return the dossiers whose agency clock has run out (the one overdue rule)."""
         return self.filter(self.overdue_q(now))
 
-    def not_overdue(self, now=None) -> DossierQuerySet:
+    def not_overdue(self, now: dt.datetime | None = None) -> DossierQuerySet:
         """Return the dossiers that are not overdue."""
         return self.exclude(self.overdue_q(now))
 
     @staticmethod
-    def overdue_q(now=None) -> models.Q:
+    def overdue_q(now: dt.datetime | None = None) -> models.Q:
         # Same rule as dossiers.deadlines.is_overdue (Dossier.is_overdue): due time passed
         # while the agency's clock runs — never while waiting for the citizen.
         return models.Q(status__in=CLOCK_RUNNING_STATUSES, due_at__lt=now or timezone.now())
+
+
+# A dossier's primary key as URLs, forms and callers carry it.
+DossierId = uuid.UUID | str
 
 
 class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
