@@ -5,6 +5,9 @@ A user who may not see a dossier gets NotFound, exactly like for one that does n
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,14 +23,14 @@ from procedures.text import fold
 
 from . import workflow
 from .constants import ActorRole, Channel, DossierAction, DossierStatus, EventAction
-from .models import Attachment, Dossier, DossierEvent, DossierQuerySet, Handover
+from .models import Attachment, Dossier, DossierEvent, DossierId, DossierQuerySet, Handover
 
 
 def _not_found() -> NotFound:
     return NotFound(_("Không tìm thấy hồ sơ."))
 
 
-def _base() -> QuerySet[Dossier]:
+def _base() -> DossierQuerySet:
     return Dossier.objects.select_related("procedure", "agency", "procedure_version")
 
 
@@ -46,7 +49,7 @@ def _official_visibility(user: User, agency_ids: list[int] | None = None) -> Q:
     ) | Q(created_by=user, status=DossierStatus.DRAFT)
 
 
-def dossier_get_for_citizen(*, user: User, dossier_id) -> Dossier:
+def dossier_get_for_citizen(*, user: User, dossier_id: DossierId) -> Dossier:
     """Return the user's own dossier, or raise NotFound."""
     if not user.is_authenticated:
         raise _not_found()
@@ -56,7 +59,7 @@ def dossier_get_for_citizen(*, user: User, dossier_id) -> Dossier:
     return dossier
 
 
-def dossier_get_for_official(*, user: User, dossier_id) -> Dossier:
+def dossier_get_for_official(*, user: User, dossier_id: DossierId) -> Dossier:
     """Return a dossier of one of the official's agencies, or raise NotFound."""
     if not (user.is_authenticated and user.is_official):
         raise _not_found()
@@ -66,12 +69,12 @@ def dossier_get_for_official(*, user: User, dossier_id) -> Dossier:
     return dossier
 
 
-def dossier_visible_to_official(*, user: User, dossier_id) -> bool:
+def dossier_visible_to_official(*, user: User, dossier_id: DossierId) -> bool:
     """Tell whether the official may still see the dossier (after handing it on)."""
     return _base().filter(_official_visibility(user), pk=dossier_id).exists()
 
 
-def dossier_get_for_user(*, user: User, dossier_id) -> Dossier:
+def dossier_get_for_user(*, user: User, dossier_id: DossierId) -> Dossier:
     """Return a dossier the user owns or handles, or raise NotFound."""
     try:
         return dossier_get_for_citizen(user=user, dossier_id=dossier_id)
@@ -80,12 +83,12 @@ def dossier_get_for_user(*, user: User, dossier_id) -> Dossier:
 
 
 def _filtered(
-    qs: QuerySet[Dossier],
+    qs: DossierQuerySet,
     *,
     status: str | None = None,
     procedure: str | None = None,
     overdue: bool | None = None,
-) -> QuerySet[Dossier]:
+) -> DossierQuerySet:
     if status:
         qs = qs.filter(status=status)
     if procedure:
@@ -102,7 +105,7 @@ def dossiers_for_citizen(
     user: User,
     status: str | None = None,
     procedure: str | None = None,
-    overdue=None,
+    overdue: bool | None = None,
     q: str = "",
 ) -> QuerySet[Dossier]:
     """Return the citizen's own dossiers, newest first; `q` matches the code or procedure."""
@@ -118,14 +121,18 @@ def dossiers_for_citizen(
 
 
 def dossiers_for_official(
-    *, user: User, status: str | None = None, procedure: str | None = None, overdue=None
+    *,
+    user: User,
+    status: str | None = None,
+    procedure: str | None = None,
+    overdue: bool | None = None,
 ) -> QuerySet[Dossier]:
     """Return the dossiers of the official's agencies (no citizens' drafts), newest first."""
     qs = _base().filter(_official_visibility(user)).order_by("-created_at")
     return _filtered(qs, status=status, procedure=procedure, overdue=overdue)
 
 
-def dossiers_for_user(*, user: User, **filters) -> QuerySet[Dossier]:
+def dossiers_for_user(*, user: User, **filters: Any) -> QuerySet[Dossier]:
     """Return what the list API shows: officials their agencies', citizens their own."""
     if user.is_official:
         return dossiers_for_official(user=user, **filters)
@@ -169,7 +176,9 @@ def dossier_track(*, code: str, id_last4: str) -> Dossier:
     return dossier
 
 
-def attachment_get_for_user(*, user: User, dossier_id, attachment_id) -> Attachment:
+def attachment_get_for_user(
+    *, user: User, dossier_id: DossierId, attachment_id: uuid.UUID | str
+) -> Attachment:
     """Return an attachment of a dossier the user may see, or raise NotFound."""
     dossier = dossier_get_for_user(user=user, dossier_id=dossier_id)
     attachment = Attachment.objects.filter(pk=attachment_id, dossier=dossier).first()
@@ -178,7 +187,7 @@ def attachment_get_for_user(*, user: User, dossier_id, attachment_id) -> Attachm
     return attachment
 
 
-def reception_agencies(*, user: User) -> QuerySet:
+def reception_agencies(*, user: User) -> QuerySet[Agency]:
     """Return the agencies where the user works at the one-stop desk."""
     if not (user.is_authenticated and user.is_official):
         return Agency.objects.none()
@@ -187,7 +196,7 @@ def reception_agencies(*, user: User) -> QuerySet:
     ).distinct()
 
 
-def procedure_snapshot_for_display(*, procedure: Procedure) -> dict:
+def procedure_snapshot_for_display(*, procedure: Procedure) -> dict[str, Any]:
     """Return the latest published version's snapshot, or the catalogue as it stands (no write)."""
     latest = procedure.versions.order_by("-number").first()
     return latest.snapshot if latest is not None else procedure_snapshot(procedure=procedure)
@@ -219,7 +228,7 @@ def dossier_is_editor(*, dossier: Dossier, user: User) -> bool:
     )
 
 
-def dossier_get_for_editor(*, user: User, dossier_id: object) -> Dossier:
+def dossier_get_for_editor(*, user: User, dossier_id: DossierId) -> Dossier:
     """Return a dossier the user may edit (dossier_is_editor), or raise NotFound."""
     dossier = dossier_get_for_user(user=user, dossier_id=dossier_id)
     if not dossier_is_editor(dossier=dossier, user=user):
