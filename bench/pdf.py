@@ -140,7 +140,7 @@ def _fill_register(template, reception, rows: int) -> None:
                     to_status="received",
                     actor=reception,
                     actor_name=reception.full_name,
-                    at=d.received_at,
+                    at=d.received_at or d.created_at,
                 )
                 for d in created
             ],

@@ -103,13 +103,7 @@ class DossierDetailSerializer(DossierListItemSerializer):
         return obj.handling_agency.code if obj.handling_agency_id else None
 
     def get_applicant(self, obj) -> dict:
-        return {
-            "name": obj.applicant_name,
-            "id_number": obj.applicant_id_number,
-            "phone": obj.applicant_phone,
-            "email": obj.applicant_email,
-            "address": obj.applicant_address,
-        }
+        return obj.applicant_card()
 
     def get_payments(self, obj) -> list[dict]:
         return [
@@ -377,8 +371,7 @@ def tracking_payload(dossier) -> dict:
                 "to_status": e.to_status,
                 "at": _iso(e.at),
             }
-            for e in dossier.events.all()
-            if e.action != "create"
+            for e in selectors.dossier_public_events(dossier=dossier)
         ],
     }
 

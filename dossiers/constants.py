@@ -42,6 +42,16 @@ ACTIVE_STATUSES = (DossierStatus.SUBMITTED, *CLOCK_RUNNING_STATUSES)
 # Decided, waiting for the clerk to issue or hand over the result.
 RESULT_STATUSES = (DossierStatus.APPROVED, DossierStatus.RESULT_ISSUED)
 
+# The applicant's data a dossier carries (its model fields, the wizard's and the desk's forms,
+# the API's "applicant" object and the papers): one list, in the order they are shown.
+APPLICANT_FIELDS = (
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+)
+
 # Status codes of the national portal (DOMAIN.md "Statuses and their national codes"); kept
 # as data because newer texts (Thông tư 03/2025/TT-VPCP) may renumber them. Drafts are never
 # synced.

@@ -164,13 +164,7 @@ def _common(dossier: Dossier) -> dict:
         "case": dossier.case_name,
         "channel": str(Channel(dossier.channel).label),
         "online": dossier.channel == Channel.ONLINE,
-        "applicant": {
-            "name": dossier.applicant_name,
-            "id_number": dossier.applicant_id_number,
-            "address": dossier.applicant_address,
-            "phone": dossier.applicant_phone,
-            "email": dossier.applicant_email,
-        },
+        "applicant": dossier.applicant_card(),
     }
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
 from accounts.models import Agency
 from procedures.models import Component, Procedure, ProcedureVersion
@@ -17,6 +19,7 @@ from procedures.models import Component, Procedure, ProcedureVersion
 from . import deadlines
 from .constants import (
     ACTIVE_STATUSES,
+    APPLICANT_FIELDS,
     CLOCK_RUNNING_STATUSES,
     RESULT_STATUSES,
     TERMINAL_STATUSES,
@@ -28,6 +31,16 @@ from .constants import (
 )
 from .workflow import DossierWorkflow
 
+if TYPE_CHECKING:
+    # django-fsm's mixin is a Model subclass the django-stubs plugin cannot resolve: with it
+    # as a base, mypy would see the whole Dossier model as Any.
+    class ConcurrentTransitionMixin:
+        pass
+
+else:
+    from django_fsm import ConcurrentTransitionMixin
+
+
 # The officials' queues list soonest due first; their indexes end with the same columns.
 QUEUE_ORDER = ("due_at", "-submitted_at", "id")
 # Liên thông (NĐ 61/2018 Điều 19.5): another agency holds the dossier for a step of its
@@ -38,20 +51,24 @@ INTER_AGENCY_Q = models.Q(status__in=ACTIVE_STATUSES) & ~models.Q(
 )
 
 
-class DossierQuerySet(models.QuerySet):
-    def overdue(self, now=None) -> DossierQuerySet:
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def overdue(self, now: dt.datetime | None = None) -> DossierQuerySet:
         """Return the dossiers whose agency clock has run out (the one overdue rule)."""
         return self.filter(self.overdue_q(now))
 
-    def not_overdue(self, now=None) -> DossierQuerySet:
+    def not_overdue(self, now: dt.datetime | None = None) -> DossierQuerySet:
         """Return the dossiers that are not overdue."""
         return self.exclude(self.overdue_q(now))
 
     @staticmethod
-    def overdue_q(now=None) -> models.Q:
+    def overdue_q(now: dt.datetime | None = None) -> models.Q:
         # Same rule as dossiers.deadlines.is_overdue (Dossier.is_overdue): due time passed
         # while the agency's clock runs — never while waiting for the citizen.
         return models.Q(status__in=CLOCK_RUNNING_STATUSES, due_at__lt=now or timezone.now())
+
+
+# A dossier's primary key as URLs, forms and callers carry it.
+DossierId = uuid.UUID | str
 
 
 class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
@@ -242,6 +259,16 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
     def case_components(self) -> list[dict]:
         """Return the snapshot's components of the chosen case."""
         return [c for c in self.snapshot.get("components", []) if c.get("case") == self.case_id]
+
+    def applicant_data(self) -> dict[str, str]:
+        """Return the applicant's data by field name (APPLICANT_FIELDS)."""
+        return {key: getattr(self, key) for key in APPLICANT_FIELDS}
+
+    def applicant_card(self) -> dict[str, str]:
+        """Return the applicant's data under short names (name, id_number, …) for the API."""
+        return {
+            key.removeprefix("applicant_"): value for key, value in self.applicant_data().items()
+        }
 
 
 class Attachment(models.Model):

@@ -5,7 +5,9 @@ A user who may not see a dossier gets NotFound, exactly like for one that does n
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Value
@@ -21,17 +23,23 @@ from procedures.models import Procedure
 from procedures.services import procedure_snapshot
 from procedures.text import fold
 
+from . import workflow
 from .constants import (
     ACTIVE_STATUSES,
     CLOCK_RUNNING_STATUSES,
     RESULT_STATUSES,
+    ActorRole,
+    Channel,
+    DossierAction,
     DossierStatus,
+    EventAction,
 )
 from .models import (
     INTER_AGENCY_Q,
     Attachment,
     Dossier,
     DossierEvent,
+    DossierId,
     DossierQuerySet,
     Handover,
 )
@@ -41,7 +49,7 @@ def _not_found() -> NotFound:
     return NotFound(_("Không tìm thấy hồ sơ."))
 
 
-def _base() -> QuerySet[Dossier]:
+def _base() -> DossierQuerySet:
     return Dossier.objects.select_related("procedure", "agency", "procedure_version")
 
 
@@ -60,7 +68,7 @@ def _official_visibility(user: User, agency_ids: list[int] | None = None) -> Q:
     ) | Q(created_by=user, status=DossierStatus.DRAFT)
 
 
-def dossier_get_for_citizen(*, user: User, dossier_id) -> Dossier:
+def dossier_get_for_citizen(*, user: User, dossier_id: DossierId) -> Dossier:
     """Return the user's own dossier, or raise NotFound."""
     if not user.is_authenticated:
         raise _not_found()
@@ -70,7 +78,7 @@ def dossier_get_for_citizen(*, user: User, dossier_id) -> Dossier:
     return dossier
 
 
-def dossier_get_for_official(*, user: User, dossier_id) -> Dossier:
+def dossier_get_for_official(*, user: User, dossier_id: DossierId) -> Dossier:
     """Return a dossier of one of the official's agencies, or raise NotFound."""
     if not (user.is_authenticated and user.is_official):
         raise _not_found()
@@ -80,12 +88,12 @@ def dossier_get_for_official(*, user: User, dossier_id) -> Dossier:
     return dossier
 
 
-def dossier_visible_to_official(*, user: User, dossier_id) -> bool:
+def dossier_visible_to_official(*, user: User, dossier_id: DossierId) -> bool:
     """Tell whether the official may still see the dossier (after handing it on)."""
     return _base().filter(_official_visibility(user), pk=dossier_id).exists()
 
 
-def dossier_get_for_user(*, user: User, dossier_id) -> Dossier:
+def dossier_get_for_user(*, user: User, dossier_id: DossierId) -> Dossier:
     """Return a dossier the user owns or handles, or raise NotFound."""
     try:
         return dossier_get_for_citizen(user=user, dossier_id=dossier_id)
@@ -94,12 +102,12 @@ def dossier_get_for_user(*, user: User, dossier_id) -> Dossier:
 
 
 def _filtered(
-    qs: QuerySet[Dossier],
+    qs: DossierQuerySet,
     *,
     status: str | None = None,
     procedure: str | None = None,
     overdue: bool | None = None,
-) -> QuerySet[Dossier]:
+) -> DossierQuerySet:
     if status:
         qs = qs.filter(status=status)
     if procedure:
@@ -116,7 +124,7 @@ def dossiers_for_citizen(
     user: User,
     status: str | None = None,
     procedure: str | None = None,
-    overdue=None,
+    overdue: bool | None = None,
     q: str = "",
 ) -> QuerySet[Dossier]:
     """Return the citizen's own dossiers, newest first; `q` matches the code or procedure."""
@@ -132,7 +140,11 @@ def dossiers_for_citizen(
 
 
 def dossiers_for_official(
-    *, user: User, status: str | None = None, procedure: str | None = None, overdue=None
+    *,
+    user: User,
+    status: str | None = None,
+    procedure: str | None = None,
+    overdue: bool | None = None,
 ) -> QuerySet[Dossier]:
     """Return the dossiers filed at the official's agencies (API.md §4), newest first.
 
@@ -149,7 +161,7 @@ def dossiers_for_official(
     return _filtered(qs, status=status, procedure=procedure, overdue=overdue)
 
 
-def dossiers_for_user(*, user: User, **filters) -> QuerySet[Dossier]:
+def dossiers_for_user(*, user: User, **filters: Any) -> QuerySet[Dossier]:
     """Return what the list API shows: officials their agencies', citizens their own."""
     if user.is_official:
         return dossiers_for_official(user=user, **filters)
@@ -193,7 +205,9 @@ def dossier_track(*, code: str, id_last4: str) -> Dossier:
     return dossier
 
 
-def attachment_get_for_user(*, user: User, dossier_id, attachment_id) -> Attachment:
+def attachment_get_for_user(
+    *, user: User, dossier_id: DossierId, attachment_id: uuid.UUID | str
+) -> Attachment:
     """Return an attachment of a dossier the user may see, or raise NotFound."""
     dossier = dossier_get_for_user(user=user, dossier_id=dossier_id)
     attachment = Attachment.objects.filter(pk=attachment_id, dossier=dossier).first()
@@ -202,7 +216,7 @@ def attachment_get_for_user(*, user: User, dossier_id, attachment_id) -> Attachm
     return attachment
 
 
-def reception_agencies(*, user: User) -> QuerySet:
+def reception_agencies(*, user: User) -> QuerySet[Agency]:
     """Return the agencies where the user works at the one-stop desk."""
     if not (user.is_authenticated and user.is_official):
         return Agency.objects.none()
@@ -211,7 +225,7 @@ def reception_agencies(*, user: User) -> QuerySet:
     ).distinct()
 
 
-def procedure_snapshot_for_display(*, procedure: Procedure) -> dict:
+def procedure_snapshot_for_display(*, procedure: Procedure) -> dict[str, Any]:
     """Return the latest published version's snapshot, or the catalogue as it stands (no write)."""
     latest = procedure.versions.order_by("-number").first()
     return latest.snapshot if latest is not None else procedure_snapshot(procedure=procedure)
@@ -224,6 +238,81 @@ def dossier_handovers(*, dossier: Dossier) -> list[Handover]:
         .select_related("from_agency", "to_agency")
         .order_by("at", "id")
     )
+
+
+def dossier_is_editor(*, dossier: Dossier, user: User) -> bool:
+    """Tell whether `user` may change the dossier's applicant data, e-form and files.
+
+    The one rule (services check it on every write, pages ask it before showing a form): the
+    applicant, or the desk officer who filed it at the counter and still works at that desk.
+    Whether the status allows an edit is the services' to say (a draft or a supplement).
+    """
+    roles = workflow.actor_roles(dossier, user)
+    if ActorRole.OWNER in roles:
+        return True
+    return (
+        dossier.channel == Channel.COUNTER
+        and dossier.created_by_id == user.pk
+        and ActorRole.RECEPTION in roles
+    )
+
+
+def dossier_get_for_editor(*, user: User, dossier_id: DossierId) -> Dossier:
+    """Return a dossier the user may edit (dossier_is_editor), or raise NotFound."""
+    dossier = dossier_get_for_user(user=user, dossier_id=dossier_id)
+    if not dossier_is_editor(dossier=dossier, user=user):
+        raise _not_found()
+    return dossier
+
+
+def dossier_drafts_for_citizen(*, user: User, procedure_code: str) -> QuerySet[Dossier]:
+    """Return the citizen's drafts of one procedure (none for an official), newest first."""
+    if not (user.is_authenticated and user.is_citizen):
+        return Dossier.objects.none()
+    return dossiers_for_citizen(user=user, status=DossierStatus.DRAFT, procedure=procedure_code)
+
+
+def dossier_current_attachments(*, dossier: Dossier) -> list[Attachment]:
+    """Return the dossier's current files, oldest first."""
+    return list(dossier.attachments.filter(is_current=True).order_by("uploaded_at"))
+
+
+def dossier_supplement_request(*, dossier: Dossier) -> DossierEvent | None:
+    """Return the latest request for a supplement of the dossier (loaded events are reused)."""
+    requests = [e for e in dossier.events.all() if e.action == DossierAction.REQUEST_SUPPLEMENT]
+    return max(requests, key=lambda e: (e.at, e.pk)) if requests else None
+
+
+def dossier_public_events(*, dossier: Dossier) -> list[DossierEvent]:
+    """Return the history the public tracking shows: every event but the draft's creation."""
+    return [e for e in dossier.events.all() if e.action != EventAction.CREATE]
+
+
+def procedure_get_for_filing(*, code: str) -> Procedure:
+    """Return the published procedure a citizen starts a dossier of, or raise NotFound."""
+    procedure = Procedure.objects.filter(code=code, is_published=True).first()
+    if procedure is None:
+        raise NotFound(_("Không tìm thấy thủ tục."))
+    return procedure
+
+
+def procedures_for_counter(*, agencies: list[Agency]) -> QuerySet[Procedure]:
+    """Return the published procedures the desk's agencies take in, by code, with cases."""
+    return (
+        Procedure.objects.filter(agencies__in=agencies, is_published=True)
+        .distinct()
+        .order_by("code")
+        .prefetch_related("cases")
+    )
+
+
+def counter_procedure_agency(*, agencies: list[Agency], case_id: int) -> tuple[Procedure, Agency]:
+    """Return the procedure of the chosen case and the first of the desk's agencies doing it."""
+    procedure = procedures_for_counter(agencies=agencies).get(cases__pk=case_id)
+    doing = set(
+        procedure.agencies.filter(pk__in=[a.pk for a in agencies]).values_list("pk", flat=True)
+    )
+    return procedure, next(a for a in agencies if a.pk in doing)
 
 
 # --- the officials' queues (/can-bo/) --------------------------------------------------------

@@ -34,9 +34,16 @@ from procedures.forms_schema import validate_form_data
 from procedures.models import Component, Procedure
 from procedures.services import procedure_current_version
 
-from . import action_rules, deadlines, documents, process, workflow
+from . import action_rules, deadlines, documents, process, selectors, workflow
 from .completeness import check_component_editable, check_details_editable, dossier_missing
-from .constants import DEFAULT_MAX_UPLOAD_MB, Channel, DossierAction, DossierStatus, EventAction
+from .constants import (
+    APPLICANT_FIELDS,
+    DEFAULT_MAX_UPLOAD_MB,
+    Channel,
+    DossierAction,
+    DossierStatus,
+    EventAction,
+)
 from .errors import InvalidTransition
 from .hub_sync import dossier_hub_event
 from .models import Attachment, Dossier, DossierCodeSequence, DossierEvent
@@ -49,13 +56,6 @@ from .notify import (
 from .uploads import check_upload
 
 EDITABLE_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
-APPLICANT_FIELDS = (
-    "applicant_name",
-    "applicant_id_number",
-    "applicant_phone",
-    "applicant_email",
-    "applicant_address",
-)
 MAX_FORM_BYTES = 64 * 1024
 
 
@@ -103,13 +103,7 @@ def _lock(dossier_id) -> Dossier:
 
 
 def _require_editor(dossier: Dossier, actor: User) -> None:
-    roles = workflow.actor_roles(dossier, actor)
-    is_counter_officer = (
-        dossier.channel == Channel.COUNTER
-        and dossier.created_by_id == actor.pk
-        and workflow.ActorRole.RECEPTION in roles
-    )
-    if workflow.ActorRole.OWNER not in roles and not is_counter_officer:
+    if not selectors.dossier_is_editor(dossier=dossier, user=actor):
         raise NotFound(_("Không tìm thấy hồ sơ."))
     if dossier.status not in EDITABLE_STATUSES:
         raise InvalidTransition(_("Hồ sơ đã nộp, không sửa được nữa."))
@@ -202,13 +196,8 @@ def registry_record_for(*, user: User) -> CitizenRecord | None:
 
 def applicant_defaults(*, user: User, record: CitizenRecord | None = None) -> dict[str, str]:
     """Return the applicant data known from the profile, completed by a registry record."""
-    data = {
-        "applicant_name": user.full_name,
-        "applicant_id_number": user.id_number,
-        "applicant_phone": user.phone,
-        "applicant_email": user.email,
-        "applicant_address": user.address,
-    }
+    profile = (user.full_name, user.id_number, user.phone, user.email, user.address)
+    data = dict(zip(APPLICANT_FIELDS, profile, strict=True))
     # Once-only (Nghị định 42/2022/NĐ-CP): fill the gaps from the population database, for the
     # record of this very person only.
     dob = user.date_of_birth.isoformat() if user.date_of_birth else ""
@@ -500,7 +489,7 @@ def dossier_update_applicant(*, actor: User, dossier_id, data: dict[str, str]) -
         errors["applicant_id_number"] = [str(m) for m in exc.messages]
     if errors:
         raise InvalidInput(_("Thông tin người nộp chưa hợp lệ."), fields=errors)
-    before = {key: getattr(dossier, key) for key in APPLICANT_FIELDS}
+    before = dossier.applicant_data()
     for key in APPLICANT_FIELDS:
         if key in data:
             setattr(dossier, key, (data.get(key) or "").strip()[:300])
@@ -510,7 +499,7 @@ def dossier_update_applicant(*, actor: User, dossier_id, data: dict[str, str]) -
     dossier.form_data = prefill_form(
         schema=dossier.snapshot.get("form_schema", {}),
         form_data=dossier.form_data,
-        applicant={k: getattr(dossier, k) for k in FORM_PREFILL.values() if hasattr(dossier, k)},
+        applicant=dossier.applicant_data(),
     )
     dossier.save()
     if changed and dossier.status != DossierStatus.DRAFT:

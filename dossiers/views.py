@@ -27,7 +27,6 @@ from dvctt.errors import ApplicationError, NotFound, html_errors
 from dvctt.pagination import CappedPaginator
 from procedures.constants import OnceOnly
 from procedures.fees import fee_payment_stage
-from procedures.models import Procedure
 
 from . import (
     action_rules,
@@ -39,7 +38,7 @@ from . import (
     services,
     workflow,
 )
-from .constants import Channel, DossierAction, DossierStatus, EventAction
+from .constants import APPLICANT_FIELDS, Channel, DossierAction, DossierStatus
 from .forms import (
     ApplicantForm,
     CounterLookupForm,
@@ -71,11 +70,6 @@ def _steps(current: int) -> dict:
     return {"steps": STEPS, "current_step": current, "total_steps": len(STEPS)}
 
 
-def _get_or_404(getter, **kwargs) -> Dossier:
-    # Kept for the views' readability: NotFound itself becomes a 404 through html_errors.
-    return getter(**kwargs)
-
-
 def _apply_errors(form, exc: ApplicationError) -> None:
     # The service's message leads the error summary; per-field messages sit by their fields.
     form.add_error(None, exc.message)
@@ -89,11 +83,10 @@ def _apply_errors(form, exc: ApplicationError) -> None:
 
 
 @login_required
+@html_errors()
 def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     """Step 1: choose the agency and the case, then create the draft."""
-    procedure = Procedure.objects.filter(code=code, is_published=True).first()
-    if procedure is None:
-        raise Http404(_("Không tìm thấy thủ tục."))
+    procedure = selectors.procedure_get_for_filing(code=code)
     # GET never writes: show the latest published version, or the catalogue as it stands;
     # the POST that creates the draft publishes a version if none exists yet.
     snapshot = selectors.procedure_snapshot_for_display(procedure=procedure)
@@ -115,13 +108,7 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 return redirect("dossiers:step", dossier_id=dossier.pk, step=2)
         status = 400
-    drafts = (
-        selectors.dossiers_for_citizen(
-            user=request.user, status=DossierStatus.DRAFT, procedure=code
-        )
-        if request.user.is_citizen
-        else Dossier.objects.none()
-    )
+    drafts = selectors.dossier_drafts_for_citizen(user=request.user, procedure_code=code)
     return render(
         request,
         "dossiers/wizard_start.html",
@@ -139,16 +126,6 @@ def _submission_id(request: HttpRequest) -> str | None:
     return value if re.fullmatch(r"[0-9a-f]{32}", value) else None
 
 
-def _editable(request: HttpRequest, dossier_id) -> Dossier:
-    dossier = _get_or_404(selectors.dossier_get_for_user, user=request.user, dossier_id=dossier_id)
-    is_editor = dossier.applicant_id == request.user.pk or (
-        dossier.channel == Channel.COUNTER and dossier.created_by_id == request.user.pk
-    )
-    if not is_editor:
-        raise Http404
-    return dossier
-
-
 def _after_submit_url(dossier: Dossier, user) -> str:
     if dossier.channel == Channel.COUNTER and dossier.applicant_id != user.pk:
         return reverse("dossiers:official_detail", args=[dossier.pk])
@@ -159,7 +136,7 @@ def _after_submit_url(dossier: Dossier, user) -> str:
 @html_errors()
 def wizard_step(request: HttpRequest, dossier_id, step: int) -> HttpResponse:
     """Steps 2–5 of filing: applicant, e-form, attachments, review and submit."""
-    dossier = _editable(request, dossier_id)
+    dossier = selectors.dossier_get_for_editor(user=request.user, dossier_id=dossier_id)
     if dossier.status != DossierStatus.DRAFT:
         return redirect(_after_submit_url(dossier, request.user))
     if step not in (2, 3, 4, 5):
@@ -175,17 +152,7 @@ def _next(request, dossier, step):
 
 
 def _step_applicant(request, dossier):
-    initial = {
-        k: getattr(dossier, k)
-        for k in (
-            "applicant_name",
-            "applicant_id_number",
-            "applicant_phone",
-            "applicant_email",
-            "applicant_address",
-        )
-    }
-    form = ApplicantForm(request.POST or None, initial=initial)
+    form = ApplicantForm(request.POST or None, initial=dossier.applicant_data())
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -257,7 +224,7 @@ def _render_form(request, dossier, form, *, status=200, focus=""):
 
 def _components_with_files(dossier: Dossier) -> list[dict]:
     current = {}
-    for attachment in dossier.attachments.filter(is_current=True).order_by("uploaded_at"):
+    for attachment in selectors.dossier_current_attachments(dossier=dossier):
         current.setdefault(attachment.component_id_snapshot, []).append(attachment)
     max_default = settings.DOSSIER_UPLOAD_MAX_MB
     return [
@@ -342,7 +309,7 @@ def _step_review(request, dossier):
 @require_POST
 def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
     """Attach a file to one component (draft step 4 or a supplement)."""
-    dossier = _editable(request, dossier_id)
+    dossier = selectors.dossier_get_for_editor(user=request.user, dossier_id=dossier_id)
     back = _attachments_page(dossier)
     try:
         ratelimit.check(request, "upload", account=str(request.user.pk))
@@ -402,7 +369,7 @@ def _attachments_page(dossier: Dossier) -> str:
 @html_errors(back="dossiers:my_detail")
 def attachment_remove(request: HttpRequest, dossier_id, attachment_id) -> HttpResponse:
     """Take a file off a draft (or a dossier being supplemented)."""
-    dossier = _editable(request, dossier_id)
+    dossier = selectors.dossier_get_for_editor(user=request.user, dossier_id=dossier_id)
     services.attachment_remove(
         actor=request.user, dossier_id=dossier.pk, attachment_id=attachment_id
     )
@@ -470,9 +437,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 @html_errors()
 def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
     """Show one of the citizen's dossiers: status in words, history, files and open actions."""
-    dossier = _get_or_404(
-        selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
-    )
+    dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     dossier = selectors.dossier_detail(dossier=dossier)
     actions = workflow.available_actions(dossier, request.user)
     return render(
@@ -482,7 +447,9 @@ def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
             "dossier": dossier,
             "actions": actions,
             "guide": citizen_guide(dossier, actions),
-            "request_event": _supplement_request(dossier),
+            "request_event": selectors.dossier_supplement_request(dossier=dossier)
+            if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
+            else None,
             "answers": SchemaForm(
                 dossier.snapshot.get("form_schema") or {}, dossier.form_data
             ).answer_sections(),
@@ -492,20 +459,11 @@ def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
     )
 
 
-def _supplement_request(dossier: Dossier):
-    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
-        return None
-    events = [e for e in dossier.events.all() if e.action == DossierAction.REQUEST_SUPPLEMENT]
-    return events[-1] if events else None
-
-
 @login_required
 @html_errors(back="dossiers:my_detail")
 def my_dossier_withdraw(request: HttpRequest, dossier_id) -> HttpResponse:
     """Ask for confirmation (GET), then withdraw the citizen's dossier with an optional reason."""
-    dossier = _get_or_404(
-        selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
-    )
+    dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     if DossierAction.WITHDRAW not in workflow.available_actions(dossier, request.user):
         messages.error(request, _("Hồ sơ này không thể rút ở trạng thái hiện tại."))
         return redirect("dossiers:my_detail", dossier_id=dossier.pk)
@@ -532,9 +490,7 @@ def my_dossier_withdraw(request: HttpRequest, dossier_id) -> HttpResponse:
 @html_errors(back="dossiers:my_detail")
 def my_draft_delete(request: HttpRequest, dossier_id) -> HttpResponse:
     """Ask for confirmation (GET), then delete the citizen's draft."""
-    dossier = _get_or_404(
-        selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
-    )
+    dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     if dossier.status != DossierStatus.DRAFT:
         return redirect("dossiers:my_detail", dossier_id=dossier.pk)
     if request.method == "POST":
@@ -552,9 +508,7 @@ def my_draft_delete(request: HttpRequest, dossier_id) -> HttpResponse:
 @html_errors()
 def my_dossier_supplement(request: HttpRequest, dossier_id) -> HttpResponse:
     """Re-upload what the agency asked for, then send the supplement."""
-    dossier = _get_or_404(
-        selectors.dossier_get_for_citizen, user=request.user, dossier_id=dossier_id
-    )
+    dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
         return redirect("dossiers:my_detail", dossier_id=dossier.pk)
     if request.method == "POST":
@@ -579,7 +533,7 @@ def _supplement_context(dossier: Dossier) -> dict:
     requested = completeness.requested_component_ids(dossier)
     components = _components_with_files(dossier)
     return {
-        "request_event": dossier.events.filter(action=DossierAction.REQUEST_SUPPLEMENT).last(),
+        "request_event": selectors.dossier_supplement_request(dossier=dossier),
         # Only what the request names may change (NĐ 61/2018 Điều 15: guidance once).
         "components": [c for c in components if c["id"] in requested] if requested else components,
     }
@@ -617,9 +571,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
                 not_found, status = True, 404
         else:
             status = 400
-    public_events = (
-        [e for e in dossier.events.all() if e.action != EventAction.CREATE] if dossier else []
-    )
+    public_events = selectors.dossier_public_events(dossier=dossier) if dossier else []
     return render(
         request,
         "dossiers/tracking.html",
@@ -685,9 +637,7 @@ def official_home(request: HttpRequest) -> HttpResponse:
 def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
     """Show a dossier of the official's agency with the actions the official may run."""
     _require_official(request)
-    dossier = _get_or_404(
-        selectors.dossier_get_for_official, user=request.user, dossier_id=dossier_id
-    )
+    dossier = selectors.dossier_get_for_official(user=request.user, dossier_id=dossier_id)
     dossier = selectors.dossier_detail(dossier=dossier)
     return render(
         request,
@@ -731,9 +681,7 @@ def official_action_forms(dossier: Dossier, user) -> list[dict]:
 def official_action(request: HttpRequest, dossier_id, action: str) -> HttpResponse:
     """Run one workflow action from the official's dossier page."""
     _require_official(request)
-    dossier = _get_or_404(
-        selectors.dossier_get_for_official, user=request.user, dossier_id=dossier_id
-    )
+    dossier = selectors.dossier_get_for_official(user=request.user, dossier_id=dossier_id)
     post = request.POST
     try:
         services.dossier_run_action(
@@ -768,19 +716,15 @@ def counter_filing(request: HttpRequest) -> HttpResponse:
     agencies = list(selectors.reception_agencies(user=request.user))
     if not agencies:
         raise PermissionDenied(_("Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp."))
-    procedures = (
-        Procedure.objects.filter(agencies__in=agencies, is_published=True)
-        .distinct()
-        .order_by("code")
-        .prefetch_related("cases")
-    )
+    procedures = selectors.procedures_for_counter(agencies=agencies)
     form = CounterLookupForm(procedures, request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            procedure = procedures.get(cases__pk=data["case"])
-            agency = next(a for a in agencies if procedure.agencies.filter(pk=a.pk).exists())
+            procedure, agency = selectors.counter_procedure_agency(
+                agencies=agencies, case_id=data["case"]
+            )
             try:
                 dossier = services.dossier_file_at_counter(
                     actor=request.user,
@@ -789,7 +733,7 @@ def counter_filing(request: HttpRequest) -> HttpResponse:
                     case_id=data["case"],
                     id_number=data["applicant_id_number"],
                     identity_checked=data["identity_checked"],
-                    applicant_data={k: v for k, v in data.items() if k.startswith("applicant_")},
+                    applicant_data={k: data[k] for k in APPLICANT_FIELDS},
                     submission_id=_submission_id(request),
                 )
             except ApplicationError as exc:

@@ -8,14 +8,16 @@ services lock the row, call `fire()`, save and write the event.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import GET_STATE, can_proceed, transition
+from django_fsm import GET_STATE, State, can_proceed, transition
 
-from accounts.models import StaffRole
+from accounts.models import Agency, StaffRole, User
 
 from . import deadlines
 from .constants import (
@@ -25,6 +27,12 @@ from .constants import (
     DossierAction,
     DossierStatus,
 )
+
+if TYPE_CHECKING:  # the model inherits DossierWorkflow from this module
+    from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrOrPromise
+
+    from .models import Dossier
 
 S = DossierStatus
 A = DossierAction
@@ -36,46 +44,50 @@ PROCESSING = (S.RECEIVED, S.IN_PROGRESS, S.APPROVED)
 WITHDRAWABLE = (S.SUBMITTED, *PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT)
 
 
-def _supplement_target(dossier, *args, **kwargs) -> str:
+def _supplement_target(dossier: Dossier, *args: Any, **kwargs: Any) -> str:
     # Supplement asked at reception (Mẫu 02, NĐ 61/2018 Điều 17) goes back to the desk;
     # asked during appraisal (Điều 19.4) it goes back to processing, the clock restarting.
     return S.IN_PROGRESS if dossier.received_at else S.SUBMITTED
 
 
-def _no_supplement_yet(dossier) -> bool:
+def _no_supplement_yet(dossier: Dossier) -> bool:
     # NĐ 61/2018 Điều 15: guidance is given once, complete and exact — at most one request.
-    return dossier.supplement_count == 0
+    return bool(dossier.supplement_count == 0)
 
 
-def _has_next_step(dossier) -> bool:
+def _has_next_step(dossier: Dossier) -> bool:
     # No process (older versions): forward only moves the status, as before.
     if dossier.current_step is None:
         return True
     return dossier.current_step < len(dossier.snapshot.get("steps") or [])
 
 
-def _has_previous_step(dossier) -> bool:
+def _has_previous_step(dossier: Dossier) -> bool:
     return dossier.current_step is None or dossier.current_step > 1
 
 
-def _appraised(dossier) -> bool:
+def _appraised(dossier: Dossier) -> bool:
     # A leader approves on a recorded appraisal: the specialist's proposal and opinion
     # (NĐ 61/2018 Điều 19.1–19.3); dossiers without a process keep the old rule.
     return dossier.current_step is None or bool(dossier.appraisal_proposal)
 
 
-def _no_apology_yet(dossier) -> bool:
+def _no_apology_yet(dossier: Dossier) -> bool:
     # NĐ 61/2018 Điều 19.9 / 12.5: the return date may be rescheduled at most once.
-    return dossier.apology_count == 0
+    return bool(dossier.apology_count == 0)
 
 
-def _fee_settled(dossier) -> bool:
+def _fee_settled(dossier: Dossier) -> bool:
     # Luật Phí và lệ phí 2015 Điều 6 / NĐ 61/2018 Điều 22: the result is handed over only once
     # the fee due has been paid (online, or in cash at the desk through confirm_payment).
     return not dossier.payment_due
 
 
-_fee_settled.reason = _("Chưa thể trả kết quả: phí, lệ phí của hồ sơ chưa được nộp.")
+Guard = Callable[["Dossier"], bool]
+# What a refused action tells the user, for the guards whose refusal needs words.
+GUARD_REASONS: dict[Guard, StrOrPromise] = {
+    _fee_settled: _("Chưa thể trả kết quả: phí, lệ phí của hồ sơ chưa được nộp."),
+}
 
 
 @dataclass(frozen=True)
@@ -84,9 +96,9 @@ class ActionSpec:
 
     name: str
     sources: tuple[str, ...]
-    target: object  # a status, None (status unchanged) or a django-fsm GET_STATE
+    target: str | State | None  # a status, None (status unchanged) or a django-fsm GET_STATE
     roles: frozenset[str]
-    conditions: tuple[Callable, ...] = ()
+    conditions: tuple[Guard, ...] = ()
     note_required: bool = False  # a `reason` is required (the event's note carries it)
     targets: tuple[str, ...] = field(default=())  # every status the action can lead to
     # Once the dossier is on a process step, only the holder of that step's role may fire it.
@@ -95,7 +107,7 @@ class ActionSpec:
     def possible_targets(self) -> tuple[str, ...]:
         if self.targets:
             return self.targets
-        return (self.target,) if self.target else self.sources
+        return (self.target,) if isinstance(self.target, str) else self.sources
 
 
 ACTIONS: dict[str, ActionSpec] = {
@@ -206,7 +218,7 @@ ACTIONS: dict[str, ActionSpec] = {
 # --- what each action changes besides the status (no I/O) ----------------------------------
 
 
-def _effects(name: str, dossier, now) -> None:
+def _effects(name: str, dossier: Dossier, now: dt.datetime) -> None:
     if name == A.SUBMIT:
         dossier.submitted_at = now
     elif name == A.RECEIVE:
@@ -233,8 +245,8 @@ def _effects(name: str, dossier, now) -> None:
         dossier.payment_due = False
 
 
-def _make_transition(spec: ActionSpec):
-    def method(self, *, now=None):
+def _make_transition(spec: ActionSpec) -> Callable[..., None]:
+    def method(self: Dossier, *, now: dt.datetime | None = None) -> None:
         now = now or timezone.now()
         if self.status in WAITING_STATUSES and spec.target is not None:
             # Leaving the wait for the citizen (supplied, paid, withdrawn or stopped): the time
@@ -247,21 +259,22 @@ def _make_transition(spec: ActionSpec):
     method.__name__ = str(spec.name)
     method.__qualname__ = f"DossierWorkflow.{spec.name}"
     method.__doc__ = f"Fire the '{spec.name}' action."
-    return transition(
+    decorated: Callable[..., None] = transition(
         field="status",
         source=list(spec.sources),
         target=spec.target,
-        conditions=list(spec.conditions),
+        conditions=list[Any](spec.conditions),
     )(method)
+    return decorated
+
+
+class DossierWorkflow:
+    """Transitions of the dossier status (see ACTIONS)."""
 
 
 # The model inherits this: one transition method per action, named like the action.
-DossierWorkflow = type(
-    "DossierWorkflow",
-    (),
-    {name: _make_transition(spec) for name, spec in ACTIONS.items()}
-    | {"__module__": __name__, "__doc__": "Transitions of the dossier status (see ACTIONS)."},
-)
+for _name, _spec in ACTIONS.items():
+    setattr(DossierWorkflow, _name, _make_transition(_spec))
 
 
 # --- who may do what -----------------------------------------------------------------------
@@ -273,17 +286,17 @@ GUEST = "guest"
 GUEST_ACTIONS = frozenset({A.ASSIGN, A.FORWARD, A.SEND_BACK})
 
 
-def actor_roles(dossier, user) -> frozenset[str]:
+def actor_roles(dossier: Dossier, user: User | AnonymousUser | None) -> frozenset[str]:
     """Return the roles `user` holds towards `dossier` (owner, reception, ...)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # nobody signed in
         return frozenset()
-    cache = dossier.__dict__.setdefault("_actor_roles", {})
+    cache: dict[tuple[Any, ...], frozenset[str]] = dossier.__dict__.setdefault("_actor_roles", {})
     key = (user.pk, dossier.handling_agency_id, dossier.current_role)
     if key not in cache:
         roles: set[str] = set()
         if dossier.applicant_id == user.pk:
             roles.add(R.OWNER)
-        if getattr(user, "is_official", False):
+        if user.is_official:
             agencies = {dossier.agency_id, dossier.handling_agency_id} - {None}
             held = StaffRole.objects.filter(user=user, agency_id__in=agencies).values_list(
                 "agency_id", "role"
@@ -299,7 +312,7 @@ def actor_roles(dossier, user) -> frozenset[str]:
     return cache[key]
 
 
-def roles_may_fire(dossier, action: str, roles: Iterable[str]) -> bool:
+def roles_may_fire(dossier: Dossier, action: str, roles: Iterable[str]) -> bool:
     """Tell whether an actor with `roles` may fire `action` at the dossier's current step."""
     spec = ACTIONS[action]
     held = spec.roles & set(roles)
@@ -315,23 +328,25 @@ def roles_may_fire(dossier, action: str, roles: Iterable[str]) -> bool:
     return dossier.current_role in held
 
 
-def user_is_reception(user, agency) -> bool:
+def user_is_reception(user: User | AnonymousUser, agency: Agency) -> bool:
     """Tell whether `user` works at the one-stop desk (reception) of `agency`."""
     return bool(
-        getattr(user, "is_official", False)
+        isinstance(user, User)
+        and user.is_official
         and StaffRole.objects.filter(user=user, agency=agency, role=R.RECEPTION).exists()
     )
 
 
-def user_is_reception_anywhere(user) -> bool:
+def user_is_reception_anywhere(user: User | AnonymousUser) -> bool:
     """Tell whether `user` works at the one-stop desk of any agency."""
     return bool(
-        getattr(user, "is_official", False)
+        isinstance(user, User)
+        and user.is_official
         and StaffRole.objects.filter(user=user, role=R.RECEPTION).exists()
     )
 
 
-def actions_for_roles(dossier, roles: Iterable[str]) -> list[str]:
+def actions_for_roles(dossier: Dossier, roles: Iterable[str]) -> list[str]:
     """Return the actions that may run now on `dossier` for an actor with `roles`."""
     roles = set(roles)
     return [
@@ -341,28 +356,28 @@ def actions_for_roles(dossier, roles: Iterable[str]) -> list[str]:
     ]
 
 
-def available_actions(dossier, user) -> list[str]:
+def available_actions(dossier: Dossier, user: User | AnonymousUser | None) -> list[str]:
     """Return the action names `user` may run now on `dossier`."""
     return actions_for_roles(dossier, actor_roles(dossier, user))
 
 
-def is_legal_now(dossier, action: str) -> bool:
+def is_legal_now(dossier: Dossier, action: str) -> bool:
     """Tell whether `action` may run in the dossier's current status (guards included)."""
     return action in ACTIONS and can_proceed(getattr(dossier, action))
 
 
-def refusal_reason(dossier, action: str) -> str | None:
+def refusal_reason(dossier: Dossier, action: str) -> str | None:
     """Return why a guard of `action` refuses it now (a guard's `reason`), if one says so."""
     spec = ACTIONS.get(action)
     if spec is None or dossier.status not in spec.sources:
         return None
     for condition in spec.conditions:
-        if not condition(dossier) and getattr(condition, "reason", None):
-            return str(condition.reason)
+        if not condition(dossier) and condition in GUARD_REASONS:
+            return str(GUARD_REASONS[condition])
     return None
 
 
-def fire(dossier, action: str, *, now=None) -> None:
+def fire(dossier: Dossier, action: str, *, now: dt.datetime | None = None) -> None:
     """Run `action`'s transition on the in-memory dossier (the caller saves)."""
     getattr(dossier, action)(now=now)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -16,15 +19,18 @@ class CappedPaginator(Paginator):
 
     cap = 10_000
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs) -> None:
+    def __init__(
+        self, object_list: QuerySet[Any], per_page: int, *, cap: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(object_list, per_page, **kwargs)
+        self.rows = object_list
         if cap is not None:
             self.cap = cap
 
     @cached_property
     def _counted(self) -> int:
         # A sliced queryset counts as SELECT COUNT(*) FROM (... LIMIT cap + 1).
-        return self.object_list[: self.cap + 1].count()
+        return self.rows[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:

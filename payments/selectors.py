@@ -27,6 +27,11 @@ def payments_of_dossier(*, dossier: Dossier) -> QuerySet[Payment]:
     )
 
 
+def payment_get_by_txn_ref(*, txn_ref: str) -> Payment | None:
+    """Return the payment a gateway's return names by its transaction reference, if any."""
+    return Payment.objects.select_related("dossier").filter(txn_ref=txn_ref).first()
+
+
 def payment_get_for_user(*, user: User, payment_id: uuid.UUID | str) -> Payment:
     """Return a payment of a dossier the user owns or handles, or raise NotFound."""
     payment = Payment.objects.select_related("dossier").filter(pk=payment_id).first()

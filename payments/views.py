@@ -27,7 +27,6 @@ from . import receipts, selectors, services, tasks
 from .constants import PaymentStatus
 from .gateways import GatewayUnavailable, get_gateway, sandbox
 from .gateways.vnpay import GatewayResult, hash_data
-from .models import Payment
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +87,7 @@ def payment_return(request: HttpRequest) -> HttpResponse:
     """Show the payer how the payment ended; the IPN (or querydr) is what records it."""
     params = request.GET
     gateway = get_gateway()
-    payment = (
-        Payment.objects.select_related("dossier")
-        .filter(txn_ref=params.get("vnp_TxnRef", ""))
-        .first()
-    )
+    payment = selectors.payment_get_by_txn_ref(txn_ref=params.get("vnp_TxnRef", ""))
     if payment is None or not gateway.verify_callback(params):
         return render(request, "payments/return.html", {"outcome": "invalid"}, status=400)
     outcome = payment.status

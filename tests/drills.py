@@ -17,6 +17,8 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -245,6 +247,47 @@ class Worker:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
+
+
+@contextmanager
+def queue_worker(
+    prefix: str, *, loglevel: str = "INFO", stop_timeout: float = 20, **env: str
+) -> Iterator[str]:
+    """Run `celery worker` on a queue of its own, on the test database; yield the queue's name.
+
+    This process's tasks stop being eager meanwhile, so `apply_async(queue=…)` reaches the
+    worker. A worker that died on its own (not by our SIGTERM) fails with its log.
+    """
+    queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("celery")),
+            *("-A", "dvctt", "worker", "-Q", queue, "--pool=solo", "-n", f"{queue}@%h"),
+            *("--without-gossip", "--without-mingle", f"--loglevel={loglevel}"),
+        ],
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DJANGO_SETTINGS_MODULE": "dvctt.settings.test",
+            **env,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_always_eager = previous
+        proc.terminate()
+        try:
+            output, _ = proc.communicate(timeout=stop_timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+        assert proc.returncode in (0, -15), output
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from dossiers import services
-from tests.dossiers.conftest import make_submitted
+from tests.dossiers.conftest import make_submitted, upload
 
 
 def pdf_text(content: bytes) -> str:
@@ -70,3 +70,16 @@ def apologize(dossier, actor, reason: str):
     due = Dossier.objects.get(pk=dossier.pk).due_at
     new_due = workdays.add_working_hours(due, workdays.hours_per_day())
     return run(dossier, actor, "apologize", reason, data={"new_due_at": new_due.isoformat()})
+
+
+def supplement_then_reject(dossier, *, reception, citizen, request: str, refusal: str):
+    """Ask for a supplement, let the citizen re-upload the first component, then refuse it."""
+    run(dossier, reception, "request_supplement", request)
+    services.attachment_add(
+        actor=citizen,
+        dossier_id=dossier.pk,
+        component_id=dossier.case_components()[0]["id"],
+        upload=upload(),
+    )
+    run(dossier, citizen, "supplement")
+    return run(dossier, reception, "reject", refusal)

@@ -23,6 +23,7 @@ from tests.dossiers.papers import (
     pdf_text,
     run,
     settle_and_return,
+    supplement_then_reject,
     to_appraised,
     to_approved,
 )
@@ -130,18 +131,14 @@ def test_every_kind_has_its_words_with_diacritics(
     texts = {}
     # Supplement request at reception, then refusal at reception (Mẫu 02, Mẫu 03).
     refused = make_submitted(citizen, procedure)
-    run(refused, reception, "request_supplement", "Thiếu bản sao giấy khai sinh")
-    texts["supplement-request"] = (refused, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ")
-    from dossiers import services
-
-    services.attachment_add(
-        actor=citizen,
-        dossier_id=refused.pk,
-        component_id=refused.case_components()[0]["id"],
-        upload=upload(),
+    supplement_then_reject(
+        refused,
+        reception=reception,
+        citizen=citizen,
+        request="Thiếu bản sao giấy khai sinh",
+        refusal="Không thuộc thẩm quyền giải quyết",
     )
-    run(refused, citizen, "supplement")
-    run(refused, reception, "reject", "Không thuộc thẩm quyền giải quyết")
+    texts["supplement-request"] = (refused, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ")
     texts["rejection"] = (refused, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ")
     # Stopped during processing: the refusal notice (NĐ 61/2018 Điều 19.8).
     stopped = run(make_submitted(citizen, procedure), reception, "receive")

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 
-from dossiers import documents, services
+from dossiers import documents
 from dossiers.models import Dossier, DossierDocument
-from dvctt.celery import app as celery_app
-from tests.dossiers.conftest import make_submitted, upload
+from tests.dossiers.conftest import make_submitted
 from tests.dossiers.papers import (
     apologize,
     pdf_qr_texts,
     pdf_text,
     run,
     settle_and_return,
+    supplement_then_reject,
     to_appraised,
 )
-from tests.platform.test_worker import _database_url
+from tests.drills import queue_worker
 from tests.procedures.factories import ProcedureFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -33,48 +28,15 @@ pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(tr
 @pytest.fixture
 def pdf_worker(settings):
     """Start `celery worker` on a pdf queue of its own, sharing the test's database and media."""
-    queue = f"pytest-pdf-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DJANGO_SETTINGS_MODULE": "dvctt.settings.test",
-        "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-    }
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("celery")),
-            "-A",
-            "dvctt",
-            "worker",
-            "-Q",
-            queue,
-            "--pool=solo",
-            "-n",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    settings.DOCUMENTS_RENDER_AHEAD = True
-    settings.PDF_QUEUE = queue
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
+    with queue_worker(
+        "pytest-pdf",
+        loglevel="WARNING",
+        stop_timeout=30,
+        MEDIA_ROOT=str(django_settings.MEDIA_ROOT),
+    ) as queue:
+        settings.DOCUMENTS_RENDER_AHEAD = True
+        settings.PDF_QUEUE = queue
         yield queue
-    finally:
-        celery_app.conf.task_always_eager = previous
-        proc.terminate()
-        try:
-            output, _ = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output, _ = proc.communicate()
-        assert proc.returncode in (0, -15), output
 
 
 def _wait_for(kinds_by_dossier: dict, timeout: float = 120) -> None:
@@ -104,15 +66,13 @@ def test_worker_renders_every_kind_once_after_the_commit(
     run(done, clerk, "issue_result")
     settle_and_return(done, clerk)
     refused = make_submitted(citizen, procedure)
-    run(refused, reception, "request_supplement", "Thiếu tờ khai có chữ ký")
-    services.attachment_add(
-        actor=citizen,
-        dossier_id=refused.pk,
-        component_id=refused.case_components()[0]["id"],
-        upload=upload(),
+    supplement_then_reject(
+        refused,
+        reception=reception,
+        citizen=citizen,
+        request="Thiếu tờ khai có chữ ký",
+        refusal="Hồ sơ không thuộc thẩm quyền",
     )
-    run(refused, citizen, "supplement")
-    run(refused, reception, "reject", "Hồ sơ không thuộc thẩm quyền")
 
     _wait_for(
         {

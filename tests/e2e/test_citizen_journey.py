@@ -116,7 +116,7 @@ def test_citizen_files_birth_registration_online(
 
     dossier = Dossier.objects.get(applicant__email="congdan@demo.vn")
     assert dossier.status == "submitted"
-    assert re.fullmatch(r"000\.00\.02\.H99-\d{6}-0001", dossier.code)
+    assert dossier.code and re.fullmatch(r"000\.00\.02\.H99-\d{6}-0001", dossier.code)
     expect(page.get_by_role("status")).to_contain_text(dossier.code)
     axe_check(page)
 
