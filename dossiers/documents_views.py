@@ -7,18 +7,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from dvctt.errors import ApplicationError, NotFound
 
 from . import documents, selectors
 from .documents_api import document_filename, document_response
+from .models import Dossier, DossierId
 from .uploads import check_upload
 
 
-def _send(request: HttpRequest, dossier, kind: str, *, for_citizen: bool) -> HttpResponse:
+def _send(request: HttpRequest, dossier: Dossier, kind: str, *, for_citizen: bool) -> FileResponse:
     try:
         document = documents.document_get(dossier=dossier, kind=kind, for_citizen=for_citizen)
     except NotFound as exc:
@@ -27,7 +29,9 @@ def _send(request: HttpRequest, dossier, kind: str, *, for_citizen: bool) -> Htt
 
 
 @login_required
-def my_document(request: HttpRequest, dossier_id, kind: str) -> HttpResponse:
+def my_document(
+    request: AuthenticatedHttpRequest, dossier_id: DossierId, kind: str
+) -> FileResponse:
     """Send a paper of the citizen's own dossier (receipt, requests, result…) as PDF."""
     try:
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
@@ -37,7 +41,9 @@ def my_document(request: HttpRequest, dossier_id, kind: str) -> HttpResponse:
 
 
 @login_required
-def official_document(request: HttpRequest, dossier_id, kind: str) -> HttpResponse:
+def official_document(
+    request: AuthenticatedHttpRequest, dossier_id: DossierId, kind: str
+) -> FileResponse:
     """Send a paper of a dossier of the official's agency as PDF (to print or hand over)."""
     if not request.user.is_official:
         raise PermissionDenied

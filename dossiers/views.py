@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.constants import StaffRoleName
+from accounts.http import AuthenticatedHttpRequest
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, html_errors
 from dvctt.pagination import CappedPaginator
@@ -52,7 +54,7 @@ from .forms import (
     WithdrawForm,
     apply_row_command,
 )
-from .models import Dossier
+from .models import Attachment, Dossier, DossierId
 from .status_texts import citizen_guide
 from .uploads import download_name
 
@@ -84,7 +86,7 @@ def _apply_errors(form, exc: ApplicationError) -> None:
 
 @login_required
 @html_errors()
-def submit_start(request: HttpRequest, code: str) -> HttpResponse:
+def submit_start(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Step 1: choose the agency and the case, then create the draft."""
     procedure = selectors.procedure_get_for_filing(code=code)
     # GET never writes: show the latest published version, or the catalogue as it stands;
@@ -134,7 +136,9 @@ def _after_submit_url(dossier: Dossier, user) -> str:
 
 @login_required
 @html_errors()
-def wizard_step(request: HttpRequest, dossier_id, step: int) -> HttpResponse:
+def wizard_step(
+    request: AuthenticatedHttpRequest, dossier_id: DossierId, step: int
+) -> HttpResponse:
     """Steps 2–5 of filing: applicant, e-form, attachments, review and submit."""
     dossier = selectors.dossier_get_for_editor(user=request.user, dossier_id=dossier_id)
     if dossier.status != DossierStatus.DRAFT:
@@ -222,8 +226,8 @@ def _render_form(request, dossier, form, *, status=200, focus=""):
     )
 
 
-def _components_with_files(dossier: Dossier) -> list[dict]:
-    current = {}
+def _components_with_files(dossier: Dossier) -> list[dict[str, Any]]:
+    current: dict[int, list[Attachment]] = {}
     for attachment in selectors.dossier_current_attachments(dossier=dossier):
         current.setdefault(attachment.component_id_snapshot, []).append(attachment)
     max_default = settings.DOSSIER_UPLOAD_MAX_MB
@@ -273,7 +277,7 @@ def _review_context(dossier: Dossier) -> dict:
     return {
         "answers": _form_answers(dossier),
         "components": _components_with_files(dossier),
-        "missing": services.dossier_missing(dossier=dossier),
+        "missing": completeness.dossier_missing(dossier=dossier),
         "fee": services.dossier_fee_quote(dossier),
         "fee_stage": fee_payment_stage(dossier.snapshot),
         "processing_days": services.processing_days(dossier),
@@ -307,7 +311,7 @@ def _step_review(request, dossier):
 @login_required
 @html_errors()
 @require_POST
-def attachment_upload(request: HttpRequest, dossier_id) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Attach a file to one component (draft step 4 or a supplement)."""
     dossier = selectors.dossier_get_for_editor(user=request.user, dossier_id=dossier_id)
     back = _attachments_page(dossier)
@@ -367,7 +371,9 @@ def _attachments_page(dossier: Dossier) -> str:
 @login_required
 @require_POST
 @html_errors(back="dossiers:my_detail")
-def attachment_remove(request: HttpRequest, dossier_id, attachment_id) -> HttpResponse:
+def attachment_remove(
+    request: AuthenticatedHttpRequest, dossier_id: DossierId, attachment_id: uuid.UUID
+) -> HttpResponse:
     """Take a file off a draft (or a dossier being supplemented)."""
     dossier = selectors.dossier_get_for_editor(user=request.user, dossier_id=dossier_id)
     services.attachment_remove(
@@ -380,7 +386,9 @@ def attachment_remove(request: HttpRequest, dossier_id, attachment_id) -> HttpRe
 @login_required
 @require_safe
 @html_errors()
-def attachment_download(request: HttpRequest, dossier_id, attachment_id) -> FileResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, dossier_id: DossierId, attachment_id: uuid.UUID
+) -> FileResponse:
     """Send an attachment to someone who may see its dossier."""
     attachment = selectors.attachment_get_for_user(
         user=request.user, dossier_id=dossier_id, attachment_id=attachment_id
@@ -408,7 +416,7 @@ def _page(request, qs):
 
 @login_required
 @require_safe
-def my_dossiers(request: HttpRequest) -> HttpResponse:
+def my_dossiers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the citizen's dossiers, filtered by status and searched by code or procedure."""
     form = MyDossiersFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -435,7 +443,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 @html_errors()
-def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
+def my_dossier_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Show one of the citizen's dossiers: status in words, history, files and open actions."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     dossier = selectors.dossier_detail(dossier=dossier)
@@ -461,7 +469,7 @@ def my_dossier_detail(request: HttpRequest, dossier_id) -> HttpResponse:
 
 @login_required
 @html_errors(back="dossiers:my_detail")
-def my_dossier_withdraw(request: HttpRequest, dossier_id) -> HttpResponse:
+def my_dossier_withdraw(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Ask for confirmation (GET), then withdraw the citizen's dossier with an optional reason."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     if DossierAction.WITHDRAW not in workflow.available_actions(dossier, request.user):
@@ -488,7 +496,7 @@ def my_dossier_withdraw(request: HttpRequest, dossier_id) -> HttpResponse:
 
 @login_required
 @html_errors(back="dossiers:my_detail")
-def my_draft_delete(request: HttpRequest, dossier_id) -> HttpResponse:
+def my_draft_delete(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Ask for confirmation (GET), then delete the citizen's draft."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     if dossier.status != DossierStatus.DRAFT:
@@ -506,7 +514,7 @@ def my_draft_delete(request: HttpRequest, dossier_id) -> HttpResponse:
 
 @login_required
 @html_errors()
-def my_dossier_supplement(request: HttpRequest, dossier_id) -> HttpResponse:
+def my_dossier_supplement(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Re-upload what the agency asked for, then send the supplement."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
@@ -588,14 +596,14 @@ def tracking(request: HttpRequest) -> HttpResponse:
 # --- officials' workspace ------------------------------------------------------------------------
 
 
-def _require_official(request: HttpRequest) -> None:
+def _require_official(request: AuthenticatedHttpRequest) -> None:
     if not request.user.is_official:
         raise PermissionDenied(_("Khu vực làm việc này chỉ dành cho cán bộ, công chức."))
 
 
 @login_required
 @require_safe
-def official_home(request: HttpRequest) -> HttpResponse:
+def official_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show the official's queues with counts, search and filters, soonest due first."""
     _require_official(request)
     roles = selectors.official_roles(user=request.user)
@@ -634,7 +642,7 @@ def official_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 @html_errors()
-def official_detail(request: HttpRequest, dossier_id) -> HttpResponse:
+def official_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Show a dossier of the official's agency with the actions the official may run."""
     _require_official(request)
     dossier = selectors.dossier_get_for_official(user=request.user, dossier_id=dossier_id)
@@ -678,7 +686,9 @@ def official_action_forms(dossier: Dossier, user) -> list[dict]:
 @login_required
 @require_POST
 @html_errors(back="dossiers:official_detail")
-def official_action(request: HttpRequest, dossier_id, action: str) -> HttpResponse:
+def official_action(
+    request: AuthenticatedHttpRequest, dossier_id: DossierId, action: str
+) -> HttpResponse:
     """Run one workflow action from the official's dossier page."""
     _require_official(request)
     dossier = selectors.dossier_get_for_official(user=request.user, dossier_id=dossier_id)
@@ -710,7 +720,7 @@ def official_action(request: HttpRequest, dossier_id, action: str) -> HttpRespon
 
 
 @login_required
-def counter_filing(request: HttpRequest) -> HttpResponse:
+def counter_filing(request: AuthenticatedHttpRequest) -> HttpResponse:
     """File a dossier at the desk for a citizen who came in person (channel counter)."""
     _require_official(request)
     agencies = list(selectors.reception_agencies(user=request.user))
