@@ -6,7 +6,7 @@ A user who may not see a dossier gets NotFound, exactly like for one that does n
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
@@ -381,8 +381,8 @@ def dossiers_for_official_queue(
     q: str = "",
     procedure: str | None = None,
     status: str | None = None,
-    date_from=None,
-    date_to=None,
+    date_from: date | None = None,
+    date_to: date | None = None,
     agency_ids: list[int] | None = None,
 ) -> QuerySet[Dossier]:
     """Return one queue of the official's agencies, searched and filtered, soonest due first."""
@@ -426,7 +426,8 @@ def official_queue_counts(*, user: User, agency_ids: list[int] | None = None) ->
     # One scalar subquery per queue in a single statement: each counts over its own index
     # (an index-only scan), where one aggregate with a FILTER per queue would read every open
     # dossier of the agency from the table.
-    columns, params = [], []
+    columns: list[str] = []
+    params: list[Any] = []
     for name in names:
         rows = Dossier.objects.filter(_queue_filter(name, user=user, ids=ids, now=now))
         sql, sql_params = rows.order_by().values_list(Value(1)).query.sql_with_params()

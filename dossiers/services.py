@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,7 @@ from .completeness import check_component_editable, check_details_editable, doss
 from .constants import (
     APPLICANT_FIELDS,
     DEFAULT_MAX_UPLOAD_MB,
+    ActorRole,
     Channel,
     DossierAction,
     DossierStatus,
@@ -46,7 +48,7 @@ from .constants import (
 )
 from .errors import InvalidTransition
 from .hub_sync import dossier_hub_event
-from .models import Attachment, Dossier, DossierCodeSequence, DossierEvent
+from .models import Attachment, Dossier, DossierCodeSequence, DossierEvent, DossierId
 from .notify import (
     applicant_context,
     dossier_notify_applicant,
@@ -70,7 +72,7 @@ def _event(
     from_status: str = "",
     to_status: str = "",
     note: str = "",
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> DossierEvent:
     event = DossierEvent.objects.create(
@@ -88,7 +90,7 @@ def _event(
     return event
 
 
-def _lock(dossier_id) -> Dossier:
+def _lock(dossier_id: DossierId) -> Dossier:
     # Concurrent actions on one dossier: the row lock makes the second one wait and then see
     # the new status, so only one of two conflicting actions wins (DESIGN.md §3.2).
     dossier = (
@@ -102,6 +104,15 @@ def _lock(dossier_id) -> Dossier:
     return dossier
 
 
+def _pk_of(dossier_id: DossierId | None, dossier: Dossier | None) -> DossierId:
+    # Callers name the dossier by its id or hand over the instance they hold.
+    if dossier_id:
+        return dossier_id
+    if dossier is None:
+        raise TypeError("dossier_id or dossier is required")
+    return dossier.pk
+
+
 def _require_editor(dossier: Dossier, actor: User) -> None:
     if not selectors.dossier_is_editor(dossier=dossier, user=actor):
         raise NotFound(_("Không tìm thấy hồ sơ."))
@@ -109,7 +120,7 @@ def _require_editor(dossier: Dossier, actor: User) -> None:
         raise InvalidTransition(_("Hồ sơ đã nộp, không sửa được nữa."))
 
 
-def _validate_form(schema: dict, data: dict) -> dict[str, list[str]]:
+def _validate_form(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str]]:
     return validate_form_data(schema or {}, data or {})
 
 
@@ -123,8 +134,8 @@ def dossier_fee_quote(dossier: Dossier, *, at: dt.datetime | None = None) -> Fee
     )
 
 
-def _case_from_snapshot(snapshot: dict, case_id: Any) -> dict:
-    cases = snapshot.get("cases", [])
+def _case_from_snapshot(snapshot: dict[str, Any], case_id: Any) -> dict[str, Any]:
+    cases: list[dict[str, Any]] = snapshot.get("cases", [])
     if case_id in (None, "") and len(cases) == 1:
         return cases[0]
     for case in cases:
@@ -154,7 +165,7 @@ def next_dossier_code(*, agency: Agency, when: dt.datetime | None = None) -> str
 
 def processing_days(dossier: Dossier) -> int | float:
     """Return the legal processing time of the dossier's case and channel, in days."""
-    return days_value(deadlines.processing_time(dossier).days)
+    return days_value(deadlines.processing_time(dossier).days) or 0
 
 
 # E-form properties that hold the applicant's own data (the bundled catalogue uses these names);
@@ -169,7 +180,9 @@ FORM_PREFILL = {
 }
 
 
-def prefill_form(*, schema: dict, form_data: dict, applicant: dict[str, str]) -> dict:
+def prefill_form(
+    *, schema: dict[str, Any], form_data: dict[str, Any], applicant: dict[str, str]
+) -> dict[str, Any]:
     """Return form_data with the applicant's known data in the empty matching properties."""
     properties = (schema or {}).get("properties", {})
     data = dict(form_data or {})
@@ -363,7 +376,7 @@ def dossier_create_draft(
     procedure_code: str,
     agency_code: str | None = None,
     case_id: Any = None,
-    form_data: dict | None = None,
+    form_data: dict[str, Any] | None = None,
     channel: str = Channel.ONLINE,
     applicant: User | None = None,
     applicant_data: dict[str, str] | None = None,
@@ -397,7 +410,7 @@ def _create_draft(
     procedure_code: str,
     agency_code: str | None = None,
     case_id: Any = None,
-    form_data: dict | None = None,
+    form_data: dict[str, Any] | None = None,
     channel: str = Channel.ONLINE,
     applicant: User | None = None,
     applicant_data: dict[str, str] | None = None,
@@ -473,8 +486,16 @@ def _create_draft(
     return dossier
 
 
+def _field_label(name: str) -> str:
+    field = Dossier._meta.get_field(name)
+    assert isinstance(field, Field)  # the applicant fields are the model's own columns
+    return str(field.verbose_name)
+
+
 @transaction.atomic
-def dossier_update_applicant(*, actor: User, dossier_id, data: dict[str, str]) -> Dossier:
+def dossier_update_applicant(
+    *, actor: User, dossier_id: DossierId, data: dict[str, str]
+) -> Dossier:
     """Update the applicant data of a draft (name, id number, phone, e-mail, address)."""
     dossier = _lock(dossier_id)
     _require_editor(dossier, actor)
@@ -503,7 +524,7 @@ def dossier_update_applicant(*, actor: User, dossier_id, data: dict[str, str]) -
     )
     dossier.save()
     if changed and dossier.status != DossierStatus.DRAFT:
-        labels = [str(Dossier._meta.get_field(key).verbose_name) for key in changed]
+        labels = [_field_label(key) for key in changed]
         _event(
             dossier,
             action=EventAction.EDIT_APPLICANT,
@@ -515,7 +536,9 @@ def dossier_update_applicant(*, actor: User, dossier_id, data: dict[str, str]) -
 
 
 @transaction.atomic
-def dossier_update_form(*, actor: User, dossier_id, form_data: dict) -> dict[str, list[str]]:
+def dossier_update_form(
+    *, actor: User, dossier_id: DossierId, form_data: dict[str, Any]
+) -> dict[str, list[str]]:
     """Save the e-form of a draft as it is and return its validation errors (empty = valid)."""
     if not isinstance(form_data, dict):
         raise InvalidInput(
@@ -545,7 +568,7 @@ def dossier_update_form(*, actor: User, dossier_id, form_data: dict) -> dict[str
 
 
 @transaction.atomic
-def dossier_set_step(*, actor: User, dossier_id, step: int) -> None:
+def dossier_set_step(*, actor: User, dossier_id: DossierId, step: int) -> None:
     """Remember the wizard step the applicant reached, so the draft resumes there."""
     dossier = _lock(dossier_id)
     _require_editor(dossier, actor)
@@ -575,7 +598,7 @@ def refuse_oversized_request(*, dossier: Dossier, content_length: str | int | No
 
 @transaction.atomic
 def attachment_add(
-    *, actor: User, dossier_id, component_id: Any, upload: UploadedFile
+    *, actor: User, dossier_id: DossierId, component_id: Any, upload: UploadedFile
 ) -> Attachment:
     """Attach a checked file to a component of the dossier's case; it replaces the current one."""
     dossier = _lock(dossier_id)
@@ -629,7 +652,9 @@ def attachment_add(
 
 
 @transaction.atomic
-def attachment_remove(*, actor: User, dossier_id, attachment_id) -> None:
+def attachment_remove(
+    *, actor: User, dossier_id: DossierId, attachment_id: uuid.UUID | str
+) -> None:
     """Take a file off the dossier (it stays stored, no longer current)."""
     dossier = _lock(dossier_id)
     _require_editor(dossier, actor)
@@ -655,9 +680,11 @@ def attachment_remove(*, actor: User, dossier_id, attachment_id) -> None:
 
 
 @transaction.atomic
-def dossier_submit(*, actor: User, dossier_id=None, dossier: Dossier | None = None) -> Dossier:
+def dossier_submit(
+    *, actor: User, dossier_id: DossierId | None = None, dossier: Dossier | None = None
+) -> Dossier:
     """Check the draft is complete, give it its code and submit it to the agency."""
-    dossier = _lock(dossier_id or dossier.pk)
+    dossier = _lock(_pk_of(dossier_id, dossier))
     _require_editor(dossier, actor)
     if dossier.status != DossierStatus.DRAFT:
         raise InvalidTransition()
@@ -718,7 +745,7 @@ def _set_requested_fee(dossier: Dossier, amount: Any) -> None:
 
 
 @transaction.atomic
-def dossier_settle_fee(*, dossier_id, amount: int, reference: str) -> Dossier:
+def dossier_settle_fee(*, dossier_id: DossierId, amount: int, reference: str) -> Dossier:
     """Record, as the system, that the dossier's fee was paid through the payment gateway."""
     dossier = _lock(dossier_id)
     now = timezone.now()
@@ -754,7 +781,12 @@ def dossier_settle_fee(*, dossier_id, amount: int, reference: str) -> Dossier:
 
 
 def dossier_log_event(
-    *, dossier_id, action: str, actor: User | None, note: str = "", data: dict | None = None
+    *,
+    dossier_id: DossierId,
+    action: str,
+    actor: User | None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
 ) -> None:
     """Append a history entry that changes no status (a refund, for instance)."""
     dossier = Dossier.objects.only("pk", "status").get(pk=dossier_id)
@@ -776,7 +808,7 @@ def _notify_applicant(
     subject: str = "",
     body: str = "",
     template: str = "",
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
 ) -> None:
     # One seam for every message to the applicant (inbox, e-mail, SMS: dossiers/notify.py).
     dossier_notify_applicant(
@@ -788,10 +820,10 @@ def _notify_applicant(
 def dossier_run_action(
     *,
     actor: User,
-    dossier_id=None,
+    dossier_id: DossierId | None = None,
     action: str,
     note: str = "",
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     dossier: Dossier | None = None,
     result_file: UploadedFile | None = None,
     reason: str = "",
@@ -803,7 +835,7 @@ def dossier_run_action(
     """Run one workflow action on a dossier, if the actor's role and the status allow it."""
     if action not in workflow.ACTIONS or action == DossierAction.SUBMIT:
         raise NotFound(_("Thao tác không tồn tại."))
-    dossier = _lock(dossier_id or dossier.pk)
+    dossier = _lock(_pk_of(dossier_id, dossier))
     roles = workflow.actor_roles(dossier, actor)
     if not roles:
         raise NotFound(_("Không tìm thấy hồ sơ."))
@@ -873,7 +905,7 @@ def dossier_run_action(
 
 
 @transaction.atomic
-def dossier_delete_draft(*, actor: User, dossier_id) -> None:
+def dossier_delete_draft(*, actor: User, dossier_id: DossierId) -> None:
     """Delete the actor's own draft with its files (a filed dossier is never deleted)."""
     dossier = _lock(dossier_id)
     _require_editor(dossier, actor)
@@ -883,14 +915,19 @@ def dossier_delete_draft(*, actor: User, dossier_id) -> None:
     files = [a.file.name for a in dossier.attachments.all() if a.file]
     dossier.delete()
     storage = Attachment._meta.get_field("file").storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+    def delete_files() -> None:
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 def _notify_desk_of_withdrawal(dossier: Dossier, *, note: str) -> None:
     # DOMAIN.md 9a: a withdrawal after reception stops the dossier where it is; the one-stop
     # desk of the agency is told in its inbox so nobody keeps working on it.
     desk = StaffRole.objects.filter(
-        agency_id=dossier.agency_id, role=workflow.ActorRole.RECEPTION
+        agency_id=dossier.agency_id, role=ActorRole.RECEPTION
     ).values_list("user_id", flat=True)
     for user_id in sorted(set(desk)):
         notification_send(
@@ -905,7 +942,7 @@ def _notify_desk_of_withdrawal(dossier: Dossier, *, note: str) -> None:
         )
 
 
-def _plan_move(dossier: Dossier, action: str, *, note: str, **inputs) -> process.Move | None:
+def _plan_move(dossier: Dossier, action: str, *, note: str, **inputs: Any) -> process.Move | None:
     # Validate the hand-over before anything changes, so a bad input writes nothing.
     if action == DossierAction.FORWARD:
         return process.plan_forward(dossier, note=note, **inputs)
@@ -918,7 +955,7 @@ def _plan_move(dossier: Dossier, action: str, *, note: str, **inputs) -> process
     return None
 
 
-def dossier_withdraw(*, actor: User, dossier_id, note: str = "") -> Dossier:
+def dossier_withdraw(*, actor: User, dossier_id: DossierId, note: str = "") -> Dossier:
     """Withdraw the applicant's own dossier until its result is issued (reason optional)."""
     return dossier_run_action(
         actor=actor, dossier_id=dossier_id, action=DossierAction.WITHDRAW, note=note
