@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -22,6 +22,9 @@ from dvctt.errors import InvalidInput
 from . import workflow
 from .completeness import supplement_missing
 from .constants import DossierAction
+
+if TYPE_CHECKING:
+    from .models import Dossier
 
 A = DossierAction
 MAX_ITEMS = 30
@@ -37,10 +40,10 @@ class ActionBody:
     note: str
     data: dict[str, Any] = field(default_factory=dict)
     new_due_at: dt.datetime | None = None
-    items: list[dict] | None = None
+    items: list[dict[str, Any]] | None = None
 
 
-def body_from_request(data) -> dict:
+def body_from_request(data: Any) -> dict[str, Any]:
     """Return an action's body fields besides `note` from JSON or form data (lists kept)."""
     if not hasattr(data, "items"):
         return {}
@@ -59,7 +62,9 @@ def _text(value: Any) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def parse_action_body(dossier, action: str, *, note: str, data: dict, now) -> ActionBody:
+def parse_action_body(
+    dossier: Dossier, action: str, *, note: str, data: dict[str, Any], now: dt.datetime
+) -> ActionBody:
     """Return the checked body of `action` on `dossier`, or raise InvalidInput naming a field."""
     spec = workflow.ACTIONS[action]
     reason = _text(data.get("reason"))[:4000] or note
@@ -89,7 +94,7 @@ def parse_action_body(dossier, action: str, *, note: str, data: dict, now) -> Ac
     return body
 
 
-def apply_action_body(dossier, action: str, body: ActionBody) -> None:
+def apply_action_body(dossier: Dossier, action: str, body: ActionBody) -> None:
     """Apply what the body carries to the in-memory dossier (after the transition)."""
     if action == A.APOLOGIZE and body.new_due_at is not None:
         # Mẫu 04: the new date is the one the citizen sees; original_due_at stays for the
@@ -99,17 +104,15 @@ def apply_action_body(dossier, action: str, body: ActionBody) -> None:
         dossier.supplement_items = body.items or []
 
 
-def _parse_apology(dossier, body: ActionBody, raw: Any, *, now) -> None:
-    field_errors = {"new_due_at": []}
+def _parse_apology(dossier: Dossier, body: ActionBody, raw: Any, *, now: dt.datetime) -> None:
     value = parse_datetime(_text(raw)) if raw not in (None, "") else None
-    if raw in (None, ""):
-        field_errors["new_due_at"].append(_("Vui lòng nhập ngày hẹn trả mới."))
-    elif value is None:
-        field_errors["new_due_at"].append(
-            _("Ngày giờ không hợp lệ (định dạng ISO 8601, ví dụ 2026-12-01T09:00+07:00).")
+    if value is None:
+        problem = (
+            _("Vui lòng nhập ngày hẹn trả mới.")
+            if raw in (None, "")
+            else _("Ngày giờ không hợp lệ (định dạng ISO 8601, ví dụ 2026-12-01T09:00+07:00).")
         )
-    if field_errors["new_due_at"]:
-        raise InvalidInput(_("Ngày hẹn trả mới không hợp lệ."), fields=field_errors)
+        raise InvalidInput(_("Ngày hẹn trả mới không hợp lệ."), fields={"new_due_at": [problem]})
     if timezone.is_naive(value):
         value = value.replace(tzinfo=workdays.VN_TZ)
     if dossier.due_at is None:
@@ -143,7 +146,7 @@ def _parse_apology(dossier, body: ActionBody, raw: Any, *, now) -> None:
     )
 
 
-def _parse_items(dossier, raw: Any) -> list[dict]:
+def _parse_items(dossier: Dossier, raw: Any) -> list[dict[str, Any]]:
     """Return the request's items: components of the dossier's case and free texts."""
     if raw in (None, "", []):
         # Old clients send no items: the request names no document and stays a note.
@@ -156,7 +159,7 @@ def _parse_items(dossier, raw: Any) -> list[dict]:
             fields={"items": [_("Tối đa %(n)s mục.") % {"n": MAX_ITEMS}]},
         )
     components = {str(c["id"]): c for c in dossier.case_components()}
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     errors: list[str] = []
     for entry in raw:
         if isinstance(entry, dict):

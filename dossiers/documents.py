@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import uuid
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -23,14 +24,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Agency, User
 from dvctt import pdf, workdays
 from dvctt.errors import InvalidInput, NotFound
 
 from . import deadlines
 from .constants import Channel, DocumentKind, DossierAction, DossierStatus
-from .models import Dossier, DossierDocument, DossierEvent, _document_token
+from .models import Dossier, DossierDocument, DossierEvent, DossierId, _document_token
 from .uploads import check_upload
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +106,14 @@ def _last(events: list[DossierEvent], *actions: str) -> DossierEvent | None:
     return next((e for e in reversed(events) if e.action in actions), None)
 
 
+def _last_of(events: list[DossierEvent], *actions: str) -> DossierEvent:
+    # A paper is made from the event that issued it; without that event there is no paper.
+    event = _last(events, *actions)
+    if event is None:
+        raise NotFound(_("Hồ sơ chưa có giấy tờ này."))
+    return event
+
+
 def result_template(dossier: Dossier) -> str | None:
     """Return the result template the dossier's procedure names in the catalogue, if any."""
     name = (dossier.procedure.extra or {}).get("result_template")
@@ -120,7 +132,7 @@ def document_kinds(dossier: Dossier, *, for_citizen: bool = False) -> list[str]:
     """Return the kinds of paper the dossier has now, in the order of the process."""
     events = _events(dossier)
     actions = {e.action for e in events}
-    kinds = []
+    kinds: list[str] = []
     if dossier.received_at and A.RECEIVE in actions:
         kinds.append(K.RECEIPT)
     if A.REQUEST_SUPPLEMENT in actions:
@@ -150,13 +162,13 @@ def document_kinds(dossier: Dossier, *, for_citizen: bool = False) -> list[str]:
 # --- the data each paper shows ------------------------------------------------------------------
 
 
-def _common(dossier: Dossier) -> dict:
+def _common(dossier: Dossier) -> dict[str, Any]:
     agency = dossier.agency
     return {
         "code": dossier.code or "",
         "agency": agency.name,
         "agency_code": agency.code,
-        "agency_parent": agency.parent.name if agency.parent_id else "",
+        "agency_parent": agency.parent.name if agency.parent else "",
         "agency_address": agency.address,
         "agency_phone": agency.phone,
         "procedure": dossier.procedure.name,
@@ -168,7 +180,7 @@ def _common(dossier: Dossier) -> dict:
     }
 
 
-def _components(dossier: Dossier) -> list[dict]:
+def _components(dossier: Dossier) -> list[dict[str, Any]]:
     attached = set(
         dossier.attachments.filter(is_current=True).values_list("component_id_snapshot", flat=True)
     )
@@ -191,13 +203,15 @@ def step_outcome(at: dt.datetime, due: dt.datetime | None) -> str:
     """Return Mẫu 05's outcome of a step done at `at` against the due time (Vietnam days)."""
     if due is None:
         return ""
-    at, due = _local(at), _local(due)
+    at, due = timezone.localtime(at, workdays.VN_TZ), timezone.localtime(due, workdays.VN_TZ)
     if at.date() < due.date():
         return OUTCOMES[0]  # before the appointed day
     return OUTCOMES[1] if at <= due else OUTCOMES[2]
 
 
-def control_slip_rows(dossier: Dossier, events: list[DossierEvent] | None = None) -> list[dict]:
+def control_slip_rows(
+    dossier: Dossier, events: list[DossierEvent] | None = None
+) -> list[dict[str, str]]:
     """Return the rows of Mẫu 05: one per step of the history, hand-overs with their units."""
     # Mẫu 05 (Thông tư 01/2018/TT-VPCP): from unit → to unit, giver → receiver, and the step's
     # outcome against its own due time (a step finishing after it is "Quá hạn"). Hand-overs
@@ -207,7 +221,7 @@ def control_slip_rows(dossier: Dossier, events: list[DossierEvent] | None = None
 
     events = _events(dossier) if events is None else events
     handovers = {(h.action, h.at): h for h in dossier_handovers(dossier=dossier)}
-    rows = []
+    rows: list[dict[str, str]] = []
     for event in events:
         if event.action not in CONTROL_SLIP_ACTIONS:
             continue
@@ -233,14 +247,14 @@ def control_slip_rows(dossier: Dossier, events: list[DossierEvent] | None = None
     return rows
 
 
-def _unit(unit: str, agency, dossier: Dossier) -> str:
+def _unit(unit: str, agency: Agency | None, dossier: Dossier) -> str:
     # Another agency's unit (liên thông) is named with its agency.
     if agency is not None and agency.pk != dossier.agency_id:
         return f"{unit} ({agency.name})" if unit else agency.name
     return unit
 
 
-def _form_answers(dossier: Dossier) -> list[dict]:
+def _form_answers(dossier: Dossier) -> list[dict[str, str]]:
     schema = dossier.snapshot.get("form_schema") or {}
     props = schema.get("properties") or {}
     answers = []
@@ -254,7 +268,7 @@ def _form_answers(dossier: Dossier) -> list[dict]:
     return answers
 
 
-def _supplement_items(items) -> list[str]:
+def _supplement_items(items: Any) -> list[str]:
     # Mẫu 02 names each document to add: a component of the case or a free text (action_rules).
     if not isinstance(items, list):
         return [str(items)] if items else []
@@ -264,14 +278,14 @@ def _supplement_items(items) -> list[str]:
     ]
 
 
-def document_data(dossier: Dossier, kind: str) -> dict:
+def document_data(dossier: Dossier, kind: str) -> dict[str, Any]:
     """Return the data the paper of `kind` shows; NotFound when the dossier has no such paper."""
     if kind not in document_kinds(dossier):
         raise NotFound(_("Hồ sơ chưa có giấy tờ này."))
     events = _events(dossier)
-    data = {"kind": kind, "title": str(K(kind).label), **_common(dossier)}
+    data: dict[str, Any] = {"kind": kind, "title": str(K(kind).label), **_common(dossier)}
     if kind == K.RECEIPT:
-        event = _last(events, A.RECEIVE)
+        event = _last_of(events, A.RECEIVE)
         time = deadlines.processing_time(dossier)
         data |= {
             "components": _components(dossier),
@@ -284,7 +298,7 @@ def document_data(dossier: Dossier, kind: str) -> dict:
             "issued_at": event.at,
         }
     elif kind == K.SUPPLEMENT_REQUEST:
-        event = _last(events, A.REQUEST_SUPPLEMENT)
+        event = _last_of(events, A.REQUEST_SUPPLEMENT)
         items = event.data.get("items") if isinstance(event.data, dict) else None
         data |= {
             "reason": event.note,
@@ -295,7 +309,7 @@ def document_data(dossier: Dossier, kind: str) -> dict:
             "issued_at": event.at,
         }
     elif kind == K.REJECTION:
-        event = _last(events, A.REJECT, A.STOP)
+        event = _last_of(events, A.REJECT, A.STOP)
         data |= {
             # NĐ 61/2018 Điều 17 (refused at reception, Mẫu 03) or Điều 19.8 (refused after
             # appraisal: a notice with reasons).
@@ -307,7 +321,7 @@ def document_data(dossier: Dossier, kind: str) -> dict:
             "issued_at": event.at,
         }
     elif kind == K.APOLOGY:
-        event = _last(events, A.APOLOGIZE)
+        event = _last_of(events, A.APOLOGIZE)
         new_due = parse_datetime(str(event.data.get("new_due_at") or "")) if event.data else None
         data |= {
             "reason": event.note,
@@ -322,10 +336,10 @@ def document_data(dossier: Dossier, kind: str) -> dict:
             "rows": rows,
             "received_at": _when(dossier.received_at),
             "due_at": _when(dossier.due_at),
-            "issued_at": _last(events, *CONTROL_SLIP_ACTIONS).at,
+            "issued_at": _last_of(events, *CONTROL_SLIP_ACTIONS).at,
         }
     elif kind == K.RESULT:
-        issued = _last(events, A.ISSUE_RESULT)
+        issued = _last_of(events, A.ISSUE_RESULT)
         approved = _last(events, A.APPROVE)
         template = result_template(dossier) or ""
         data |= {
@@ -342,7 +356,7 @@ def document_data(dossier: Dossier, kind: str) -> dict:
     return data
 
 
-def _source_hash(data: dict) -> str:
+def _source_hash(data: dict[str, Any]) -> str:
     canonical = json.dumps(
         {"v": FORMAT_VERSION, "data": data}, sort_keys=True, ensure_ascii=False, default=str
     )
@@ -354,7 +368,7 @@ def verify_url(token: str) -> str:
     return f"{settings.PUBLIC_BASE_URL}/xac-thuc/{token}/"
 
 
-def render_pdf(kind: str, data: dict, *, token: str) -> bytes:
+def render_pdf(kind: str, data: dict[str, Any], *, token: str) -> bytes:
     """Render the paper of `kind` from its data, with its QR code and verification address."""
     url = verify_url(token)
     return pdf.template_to_pdf(
@@ -372,7 +386,7 @@ def _current(dossier: Dossier, kind: str) -> DossierDocument | None:
     )
 
 
-def _still_good(document: DossierDocument | None, source_hash: str) -> bool:
+def _still_good(document: DossierDocument | None, source_hash: str) -> TypeGuard[DossierDocument]:
     if document is None:
         return False
     if not (document.is_uploaded or document.source_hash == source_hash):
@@ -411,7 +425,7 @@ def _store(
     return document
 
 
-def document_render(*, dossier_id, kind: str) -> DossierDocument:
+def document_render(*, dossier_id: DossierId, kind: str) -> DossierDocument:
     """Render and store one paper of a dossier, unless the current one matches its data."""
     dossier = (
         Dossier.objects.select_related("agency__parent", "procedure", "procedure_version")
@@ -442,11 +456,11 @@ def document_render(*, dossier_id, kind: str) -> DossierDocument:
             content,
             token=token,
             source_hash=source_hash,
-            issued_at=parse_datetime(data["issued_at"]),
+            issued_at=dt.datetime.fromisoformat(data["issued_at"]),
         )
 
 
-def documents_render_all(*, dossier_id) -> list[DossierDocument]:
+def documents_render_all(*, dossier_id: DossierId) -> list[DossierDocument]:
     """Render every paper the dossier has now (each skipped when already up to date)."""
     dossier = Dossier.objects.filter(pk=dossier_id).select_related("procedure").first()
     if dossier is None:
@@ -523,6 +537,6 @@ def document_verify(*, token: str) -> DossierDocument:
     return document
 
 
-def document_links(dossier: Dossier, *, for_citizen: bool) -> list[tuple[str, str]]:
+def document_links(dossier: Dossier, *, for_citizen: bool) -> list[tuple[str, StrOrPromise]]:
     """Return (kind, label) of each paper the dossier page links to."""
     return [(kind, K(kind).label) for kind in document_kinds(dossier, for_citizen=for_citizen)]

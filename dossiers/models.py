@@ -412,6 +412,9 @@ class DossierDocument(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Set by documents.document_verify for the verification page; not a column.
+    superseded: bool
+
     class Meta:
         verbose_name = _("giấy tờ của hồ sơ")
         verbose_name_plural = _("giấy tờ của hồ sơ")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -44,7 +45,7 @@ def step_at(dossier: Dossier, number: int | None) -> dict | None:
 
 def is_appraisal(step: dict | None) -> bool:
     """Tell whether leaving `step` needs a recorded appraisal (the specialist's step)."""
-    return bool(step) and step.get("role") == StaffRoleName.SPECIALIST
+    return step is not None and step.get("role") == StaffRoleName.SPECIALIST
 
 
 def _agency_of(dossier: Dossier, step: dict) -> Agency:
@@ -92,7 +93,7 @@ def _field_error(field: str, message: str) -> InvalidInput:
     return InvalidInput(message, fields={field: [message]})
 
 
-def _resolve_user(dossier: Dossier, number: int, to_user) -> User | None:
+def _resolve_user(dossier: Dossier, number: int, to_user: Any) -> User | None:
     if to_user in (None, ""):
         return None
     try:
@@ -108,7 +109,13 @@ def _resolve_user(dossier: Dossier, number: int, to_user) -> User | None:
 
 
 def plan_forward(
-    dossier: Dossier, *, to_step=None, to_agency: str = "", to_user=None, proposal="", note=""
+    dossier: Dossier,
+    *,
+    to_step: Any = None,
+    to_agency: str = "",
+    to_user: Any = None,
+    proposal: str = "",
+    note: str = "",
 ) -> Move:
     """Validate a `forward`: the next step by default, a later one, or another agency's step."""
     steps = steps_of(dossier)
@@ -124,7 +131,7 @@ def plan_forward(
             raise _field_error("to_step", _("Chỉ chuyển được tới một bước sau bước hiện tại."))
     elif to_agency:
         # NĐ 61/2018 Điều 19.5: only an agency that takes part in the procedure's process.
-        target = next(
+        found = next(
             (
                 n
                 for n, step in enumerate(steps, start=1)
@@ -132,10 +139,11 @@ def plan_forward(
             ),
             None,
         )
-        if target is None:
+        if found is None:
             raise _field_error(
                 "to_agency", _("Cơ quan này không tham gia quy trình liên thông của thủ tục.")
             )
+        target = found
     else:
         target = current + 1
     # Approval (a leader's step) cannot be skipped by forwarding past it.
@@ -176,7 +184,7 @@ def plan_send_back(dossier: Dossier, *, note: str) -> Move:
     return Move(A.SEND_BACK, target, to_user=giver, note=note)
 
 
-def plan_assign(dossier: Dossier, *, to_user) -> Move:
+def plan_assign(dossier: Dossier, *, to_user: Any) -> Move:
     """Validate an `assign`: only to an official of the current step's unit."""
     if to_user in (None, ""):
         raise _field_error("to_user", _("Vui lòng chọn cán bộ được phân công."))
@@ -282,6 +290,8 @@ def apply_move(dossier: Dossier, move: Move, *, actor: User, now: dt.datetime) -
         # Sent back to the specialist: a new appraisal is needed before approval.
         dossier.appraisal_proposal, dossier.appraisal_note = "", ""
     step = step_at(dossier, move.to_step)
+    # Every plan_* validated `to_step` against the route, so the step exists.
+    assert step is not None
     dossier.current_step = move.to_step
     dossier.current_role = step["role"]
     dossier.handling_agency = to_agency
@@ -310,11 +320,11 @@ def record_return(dossier: Dossier, *, actor: User, now: dt.datetime) -> Handove
     )
 
 
-def move_summary(handover: Handover | None, move: Move | None) -> dict:
+def move_summary(handover: Handover | None, move: Move | None) -> dict[str, Any]:
     """Return what the history shows of a move: who → whom, which unit and agency."""
     if move is None:
         return {}
-    data = {"to_step": move.to_step}
+    data: dict[str, Any] = {"to_step": move.to_step}
     if move.to_user:
         data["to_user"] = move.to_user.pk
         data["to_user_name"] = move.to_user.get_full_name()
@@ -323,7 +333,7 @@ def move_summary(handover: Handover | None, move: Move | None) -> dict:
             from_step=handover.from_step,
             from_unit=handover.from_unit,
             to_unit=handover.to_unit,
-            to_agency=handover.to_agency.code if handover.to_agency_id else None,
+            to_agency=handover.to_agency.code if handover.to_agency else None,
             outcome=handover.outcome,
         )
     if move.proposal:
