@@ -18,16 +18,20 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+EVENT_FIELDS = ("at", "action", "from_status", "to_status", "actor_name", "note")
+ATTACHMENT_FIELDS = ("component_name", "original_name", "size", "content_type", "is_current")
+
+
 class EventInline(ReadOnlyInline):
     model = DossierEvent
-    fields = ["at", "action", "from_status", "to_status", "actor_name", "note"]
-    readonly_fields = fields
+    fields = EVENT_FIELDS
+    readonly_fields = EVENT_FIELDS
 
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ["component_name", "original_name", "size", "content_type", "is_current"]
-    readonly_fields = fields
+    fields = ATTACHMENT_FIELDS
+    readonly_fields = ATTACHMENT_FIELDS
 
 
 @admin.register(Dossier)

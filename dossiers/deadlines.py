@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from dvctt import workdays
 
@@ -31,7 +32,9 @@ class ProcessingTime:
 def processing_time(dossier) -> ProcessingTime:
     """Return the processing time of the dossier's case and channel, from its snapshot."""
     snapshot = dossier.snapshot
-    case = next((c for c in snapshot.get("cases", []) if c["id"] == dossier.case_id), {})
+    case: dict[str, Any] = next(
+        (c for c in snapshot.get("cases", []) if c["id"] == dossier.case_id), {}
+    )
     days = case.get("processing_days")
     if days is None and dossier.channel == Channel.ONLINE:
         days = snapshot.get("online_processing_days")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -18,8 +19,9 @@ from .models import Dossier
 log = logging.getLogger(__name__)
 DEMO_PDF = b"%PDF-1.4\n% DVCTT demo\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 # (procedure code, actions run after submission: (role e-mail, action, inputs))
-APPRAISAL = {"proposal": "approve", "note": "Hồ sơ đầy đủ, đề nghị giải quyết."}
-DEMO_DOSSIERS = [
+APPRAISAL: dict[str, str] = {"proposal": "approve", "note": "Hồ sơ đầy đủ, đề nghị giải quyết."}
+DemoAction = tuple[str, str, dict[str, Any]]
+DEMO_DOSSIERS: list[tuple[str, list[DemoAction]]] = [
     ("1.004194", []),  # Đăng ký tạm trú: waits at the desk of agency A
     # With the specialist of agency A, handed over by the desk.
     ("1.002755", [("motcua@demo.vn", "receive", {}), ("motcua@demo.vn", "forward", {})]),
@@ -66,7 +68,7 @@ def seed_demo_dossiers() -> int:
     return created
 
 
-def _file_one(citizen: User, code: str, actions: list[tuple[str, str, dict]]) -> None:
+def _file_one(citizen: User, code: str, actions: list[DemoAction]) -> None:
     first_case = ProcedureCase.objects.filter(procedure__code=code).order_by("position", "id")
     dossier = services.dossier_create_draft(
         actor=citizen,

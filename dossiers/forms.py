@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,18 +22,23 @@ class StartForm(forms.Form):
     agency = forms.ChoiceField(label=_("Cơ quan giải quyết"), widget=forms.RadioSelect)
     case = forms.ChoiceField(label=_("Trường hợp"), widget=forms.RadioSelect)
 
-    def __init__(self, snapshot: dict, *args, **kwargs):
+    def __init__(self, snapshot: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = snapshot.get("agencies", [])
         cases = snapshot.get("cases", [])
-        self.fields["agency"].choices = [(a["code"], a["name"]) for a in agencies]
-        self.fields["case"].choices = [(str(c["id"]), c["name"]) for c in cases]
+        self._choice_field("agency").choices = [(a["code"], a["name"]) for a in agencies]
+        self._choice_field("case").choices = [(str(c["id"]), c["name"]) for c in cases]
         if len(agencies) == 1:
             self.fields["agency"].initial = agencies[0]["code"]
             self.fields["agency"].widget = forms.HiddenInput()
         if len(cases) == 1:
             self.fields["case"].initial = str(cases[0]["id"])
             self.fields["case"].widget = forms.HiddenInput()
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # both are declared as such above
+        return field
 
 
 class ApplicantForm(forms.Form):

@@ -16,7 +16,7 @@ from .constants import DossierAction, DossierStatus
 from .models import Dossier
 
 # Thông tư 01/2018/TT-VPCP Điều 21: the applicant is told of every step that concerns them.
-TEMPLATE_BY_ACTION = {
+TEMPLATE_BY_ACTION: dict[str, str] = {
     DossierAction.APOLOGIZE: "dossier_apology",
     DossierAction.CONFIRM_PAYMENT: "payment_confirmed",
 }

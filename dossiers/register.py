@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -69,9 +70,27 @@ def _period(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datet
     return start, end
 
 
+# code, procedure, name, address, phone, registered, due, completed, status, handed over,
+# officer, agency: the values register_queryset reads for one row of Mẫu 06.
+RegisterValues = tuple[
+    str | None,
+    str,
+    str,
+    str,
+    str,
+    dt.datetime | None,
+    dt.datetime | None,
+    dt.datetime | None,
+    str,
+    dt.datetime | None,
+    str | None,
+    str,
+]
+
+
 def register_queryset(
     *, agency_ids: list[int], date_from: dt.date, date_to: dt.date
-) -> QuerySet[Dossier]:
+) -> QuerySet[Dossier, RegisterValues]:
     """Return the register's dossiers: filed at the agencies, received (or filed) in the period."""
     start, end = _period(date_from, date_to)
     events = DossierEvent.objects.filter(dossier=OuterRef("pk"))
@@ -114,7 +133,9 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(workdays.VN_TZ).replace(tzinfo=None) if value else None
 
 
-def register_rows(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> Iterator[list]:
+def register_rows(
+    *, agency_ids: list[int], date_from: dt.date, date_to: dt.date
+) -> Iterator[list[Any]]:
     """Yield the register's rows in Mẫu 06 column order (times naive, Vietnam time)."""
     qs = register_queryset(agency_ids=agency_ids, date_from=date_from, date_to=date_to)
     labels = dict(DossierStatus.choices)
@@ -140,7 +161,7 @@ def register_rows(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date
         ]
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     return "" if value is None else str(value)

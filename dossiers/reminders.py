@@ -48,7 +48,7 @@ def officials_daily_digest(*, now: dt.datetime | None = None) -> int:
     )
     by_agency: dict[int, dict[str, list[dict]]] = defaultdict(lambda: {"due": [], "overdue": []})
     for dossier in running:
-        bucket = "overdue" if dossier.due_at < now else "due"
+        bucket = "overdue" if dossier.due_at is not None and dossier.due_at < now else "due"
         by_agency[dossier.agency_id][bucket].append(_row(dossier))
     if not by_agency:
         return 0

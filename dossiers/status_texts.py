@@ -7,11 +7,15 @@ words; the button follows the workflow (available actions) and the payment flag.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .constants import TERMINAL_STATUSES, DossierAction, DossierStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 S = DossierStatus
 
@@ -88,7 +92,7 @@ TEXTS: dict[str, tuple] = {
 
 @dataclass(frozen=True)
 class Button:
-    label: str
+    label: StrOrPromise
     url: str
     method: str = "get"  # "post" renders a small form (payment start writes a Payment)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.forms import CheckboxInput, RadioSelect
 from django.utils import timezone
@@ -14,6 +16,9 @@ from dossiers.constants import (
     DossierStatus,
     EventAction,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -55,7 +60,7 @@ def is_checkbox(bound_field) -> bool:
 
 
 @register.filter
-def status_label(value: str) -> str:
+def status_label(value: str) -> StrOrPromise:
     try:
         return DossierStatus(value).label
     except ValueError:
@@ -63,7 +68,7 @@ def status_label(value: str) -> str:
 
 
 @register.filter
-def action_label(value: str) -> str:
+def action_label(value: str) -> StrOrPromise:
     for choices in (DossierAction, EventAction):
         try:
             return choices(value).label

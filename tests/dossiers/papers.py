@@ -68,6 +68,7 @@ def apologize(dossier, actor, reason: str):
     from dvctt import workdays
 
     due = Dossier.objects.get(pk=dossier.pk).due_at
+    assert due is not None, "only a received dossier has a due date to move"
     new_due = workdays.add_working_hours(due, workdays.hours_per_day())
     return run(dossier, actor, "apologize", reason, data={"new_due_at": new_due.isoformat()})
 

@@ -11,6 +11,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Agency, User
 from dossiers import services
 from dossiers.models import Dossier
 from dvctt.workdays import VN_TZ
@@ -51,7 +52,7 @@ def test_numbers_count_per_agency_and_day(agency):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_submissions_get_unique_codes(agency):
+def test_twenty_concurrent_submissions_get_unique_codes(agency: Agency) -> None:
     from tests.factories import CitizenFactory
     from tests.procedures.factories import ProcedureFactory
 
@@ -62,10 +63,12 @@ def test_twenty_concurrent_submissions_get_unique_codes(agency):
     codes: list[str] = []
     errors: list[Exception] = []
 
-    def submit(citizen, dossier):
+    def submit(citizen: User, dossier: Dossier) -> None:
         try:
             barrier.wait()
-            codes.append(services.dossier_submit(actor=citizen, dossier_id=dossier.pk).code)
+            code = services.dossier_submit(actor=citizen, dossier_id=dossier.pk).code
+            assert code is not None
+            codes.append(code)
         except Exception as exc:
             errors.append(exc)
         finally:

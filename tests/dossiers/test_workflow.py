@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from accounts.models import Agency, User
 from dossiers import deadlines, services, workflow
 from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
@@ -25,7 +26,7 @@ from dossiers.constants import (
 from dossiers.errors import InvalidTransition
 from dossiers.models import Dossier
 from dvctt.errors import Forbidden, InvalidInput
-from procedures.models import ProcedureVersion
+from procedures.models import Procedure, ProcedureVersion
 from tests.dossiers.conftest import make_submitted
 from tests.dossiers.factories import dossier_in
 
@@ -267,7 +268,9 @@ def test_random_service_calls_never_break_the_rules(steps, citizen, procedure, a
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_withdraw_and_issue_result_only_one_wins(citizen, procedure, agency, clerk):
+def test_concurrent_withdraw_and_issue_result_only_one_wins(
+    citizen: User, procedure: Procedure, agency: Agency, clerk: User
+) -> None:
     # The citizen may withdraw until the result is issued: the two race for the row lock.
     dossier = dossier_in(
         DossierStatus.APPROVED,
@@ -279,7 +282,7 @@ def test_concurrent_withdraw_and_issue_result_only_one_wins(citizen, procedure, 
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def attempt(actor, action):
+    def attempt(actor: User, action: str) -> None:
         try:
             barrier.wait()
             services.dossier_run_action(actor=actor, dossier_id=dossier.pk, action=action)
