@@ -9,24 +9,39 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_id_number, validate_phone
 
 
+class IdNumberField(forms.CharField):
+    """The 12-digit personal identification number of the ID card (căn cước), checked."""
+
+    default_validators = [validate_id_number]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Số định danh cá nhân"))
+        kwargs.setdefault("help_text", _("12 chữ số trên thẻ căn cước."))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        )
+        super().__init__(min_length=12, max_length=12, **kwargs)
+
+
+class PhoneField(forms.CharField):
+    """A Vietnamese phone number as the account stores it (User.phone), checked."""
+
+    default_validators = [validate_phone]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Số điện thoại"))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+        )
+        super().__init__(max_length=15, **kwargs)
+
+
 class CitizenSignupForm(SignupForm):
     """Sign-up for citizens: e-mail and password plus the data every dossier needs."""
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
-    id_number = forms.CharField(
-        label=_("Số định danh cá nhân"),
-        max_length=12,
-        min_length=12,
-        validators=[validate_id_number],
-        help_text=_("12 chữ số trên thẻ căn cước."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    phone = forms.CharField(
-        label=_("Số điện thoại"),
-        max_length=15,
-        validators=[validate_phone],
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
+    id_number = IdNumberField()
+    phone = PhoneField()
 
     field_order = ["full_name", "email", "id_number", "phone", "password1", "password2"]
 
@@ -44,13 +59,7 @@ class CitizenSignupForm(SignupForm):
 class ContactForm(forms.Form):
     """The contact details a citizen may change on the profile page."""
 
-    phone = forms.CharField(
-        label=_("Số điện thoại"),
-        max_length=15,
-        required=False,
-        validators=[validate_phone],
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
+    phone = PhoneField(required=False)
     address = forms.CharField(
         label=_("Địa chỉ liên hệ"),
         max_length=300,

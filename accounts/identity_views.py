@@ -13,20 +13,13 @@ from django.utils.translation import gettext_lazy
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError
 
+from .forms import IdNumberField
 from .http import AuthenticatedHttpRequest
 from .identity import user_verify_identity_by_registry
-from .validators import validate_id_number
 
 
 class IdentityVerifyForm(forms.Form):
-    id_number = forms.CharField(
-        label=gettext_lazy("Số định danh cá nhân"),
-        min_length=12,
-        max_length=12,
-        validators=[validate_id_number],
-        help_text=gettext_lazy("12 chữ số trên thẻ căn cước."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    id_number = IdNumberField()
     full_name = forms.CharField(
         label=gettext_lazy("Họ và tên (như trên thẻ)"),
         max_length=200,

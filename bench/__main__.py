@@ -12,12 +12,12 @@ Prints a table and one `BENCH <name> <value> <unit>` line per figure.
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.common import _emit, _percentile, bench_database
 
 SIZES = [("5k", 5_000), ("100k", 100_000)]
 QUERIES = [
@@ -122,35 +122,6 @@ FIELDS = [
     "Khoa học công nghệ",
     "Công thương",
 ]
-
-
-def _database_urls() -> tuple[str, str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "make bench cần PostgreSQL: đặt DATABASE_URL=postgres://user@host:5432/tên_csdl "
-            "(bench tạo và xóa cơ sở dữ liệu riêng <tên>_bench)."
-        )
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "dvctt"
-    bench = f"{name}_bench"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    return admin, urlunsplit(parts._replace(path=f"/{bench}")), bench
-
-
-def _recreate(admin_url: str, bench: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{bench}"')
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def _fill(target: int, rng: random.Random) -> None:
@@ -272,25 +243,11 @@ def _measure(label: str) -> dict[str, float]:
     }
 
 
-def _emit(line: str = "") -> None:
-    """Write one line of the report (the table for people, BENCH lines for tools)."""
-    sys.stdout.write(f"{line}\n")
-
-
 def main() -> int:
-    admin_url, bench_url, bench = _database_urls()
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvctt.settings.test")
-    _recreate(admin_url, bench)
-    try:
-        import django
-
-        django.setup()
+    with bench_database():
         from django.core.management import call_command
         from django.db import connection
-        from django.test.utils import setup_test_environment
 
-        setup_test_environment()
         began = time.perf_counter()
         call_command("migrate", verbosity=0)
         rng = random.Random(20251123)  # fixed seed: the same catalogue every run
@@ -302,11 +259,6 @@ def main() -> int:
             results.update(_measure(label))
         connection.close()
         results["total"] = time.perf_counter() - began
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _recreate(admin_url, bench, drop_only=True)
 
     units = {"build": "s", "total": "s", "list": "queries", "search_uses": "bool"}
     _emit()

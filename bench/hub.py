@@ -13,34 +13,12 @@ import os
 import sys
 import time
 import uuid
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.common import _emit, bench_database
 
 HUB_EVENTS = int(os.environ.get("BENCH_HUB_EVENTS", "20000"))
 NOTIFICATIONS = int(os.environ.get("BENCH_NOTIFICATIONS", "2000"))
 HUB_GOAL = 1000.0  # events/s
-
-
-def _emit(line: str = "") -> None:
-    sys.stdout.write(f"{line}\n")
-
-
-def _urls() -> tuple[str, str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("make bench cần PostgreSQL: đặt DATABASE_URL=postgres://user@host:5432/tên_csdl")
-    parts = urlsplit(url)
-    bench = f"{parts.path.lstrip('/') or 'dvctt'}_bench_hub"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    return admin, urlunsplit(parts._replace(path=f"/{bench}")), bench
-
-
-def _recreate(admin_url: str, bench: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{bench}"')
 
 
 def _fill_outbox(count: int) -> None:
@@ -121,25 +99,11 @@ def _bench_notifications() -> dict[str, float]:
 
 def main() -> int:
     """Run the hub group and print the table and BENCH lines."""
-    admin_url, bench_url, bench = _urls()
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvctt.settings.test")
-    _recreate(admin_url, bench)
-    try:
-        import django
-
-        django.setup()
+    with bench_database("_hub"):  # in the test environment: e-mail into memory
         from django.core.management import call_command
-        from django.test.utils import setup_test_environment
 
-        setup_test_environment()  # e-mail into memory, not out of the machine
         call_command("migrate", verbosity=0)
         results = {**_bench_hub(), **_bench_notifications()}
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _recreate(admin_url, bench, drop_only=True)
 
     _emit()
     _emit("Hub status sync and notification delivery (PostgreSQL, built-in stand-ins)")

@@ -9,13 +9,12 @@ Prints `BENCH ipn_p50|ipn_p95|ipn_max` (ms) and the replay figures.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import threading
 import time
 
-from bench.__main__ import _database_urls, _emit, _percentile, _recreate
+from bench.common import _emit, _percentile, bench_database
 
 CONCURRENCY = 20
 ROUNDS = 8
@@ -50,21 +49,10 @@ def _deliver_all(params_list: list[dict]) -> tuple[list[float], list[str]]:
 
 
 def main() -> int:
-    admin_url, bench_url, bench = _database_urls()
-    bench = f"{bench}_payments"
-    bench_url = bench_url.rsplit("/", 1)[0] + f"/{bench}"
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvctt.settings.test")
-    _recreate(admin_url, bench)
-    try:
-        import django
-
-        django.setup()
+    with bench_database("_payments"):
         from django.core.management import call_command
         from django.db import connections
-        from django.test.utils import setup_test_environment
 
-        setup_test_environment()
         call_command("migrate", verbosity=0)
         # As in production, the citizen's e-mail is queued, not sent inside the IPN request
         # (an in-memory broker stands in for Redis; nothing consumes it here).
@@ -117,11 +105,6 @@ def main() -> int:
         confirmations = DossierEvent.objects.filter(
             dossier=dossier, action=DossierAction.CONFIRM_PAYMENT
         ).count()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _recreate(admin_url, bench, drop_only=True)
 
     results = {
         "ipn_p50": statistics.median(timings),

@@ -11,11 +11,12 @@ In its own database `<name>_bench` (created and dropped like the search benchmar
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import statistics
 import time
 import tracemalloc
+
+from bench.common import _percentile, bench_database
 
 RUNS = 40
 WARMUP = 3
@@ -176,8 +177,6 @@ def run() -> dict[str, float]:
     dossier, reception = _setup_dossier()
     results: dict[str, float] = {}
     receipt_ms = _measure_receipt(dossier.pk)
-    from bench.__main__ import _percentile
-
     results["receipt_pdf_p50"] = statistics.median(receipt_ms)
     results["receipt_pdf_p95"] = _percentile(receipt_ms, 95)
     results["receipt_pdf_max"] = max(receipt_ms)
@@ -223,24 +222,7 @@ def report(results: dict[str, float], emit) -> None:
 
 def main(emit) -> int:
     """Run the paper benchmark in a database of its own and report through `emit`."""
-    from bench.__main__ import _database_urls, _recreate
-
-    admin_url, bench_url, bench = _database_urls()
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvctt.settings.test")
-    _recreate(admin_url, bench)
-    try:
-        import django
-
-        django.setup()
-        from django.test.utils import setup_test_environment
-
-        setup_test_environment()
+    with bench_database():
         results = run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _recreate(admin_url, bench, drop_only=True)
     report(results, emit)
     return 0

@@ -21,7 +21,7 @@ import statistics
 import time
 import uuid
 
-from bench.__main__ import _database_urls, _emit, _percentile, _recreate
+from bench.common import _emit, _percentile, bench_database
 
 RUNS = 20
 GOAL_MS = 50.0
@@ -219,21 +219,11 @@ def _label(size: int) -> str:
 
 def main() -> int:
     """Build the queue bench database, measure each size and print the report."""
-    admin_url, bench_url, bench = _database_urls()
-    bench_url, bench = bench_url.replace(f"/{bench}", f"/{bench}q"), f"{bench}q"
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvctt.settings.test")
     sizes = [int(s) for s in os.environ.get("BENCH_QUEUE_SIZES", "1000,1000000").split(",")]
-    _recreate(admin_url, bench)
     results: dict[str, float] = {}
-    try:
-        import django
-
-        django.setup()
+    with bench_database("q", test_environment=False):
         from django.core.management import call_command
 
-        # No setup_test_environment(): its instrumented template rendering (a signal and a
-        # context copy per template) is test-only cost a server does not pay.
         call_command("migrate", verbosity=0)
         world = _setup_world()
         rng = random.Random(20261201)
@@ -243,11 +233,6 @@ def main() -> int:
             _fill(size, world, rng, state)
             results[f"queue_build_{_label(size)}"] = time.perf_counter() - began
             results.update(_measure(_label(size), world))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _recreate(admin_url, bench, drop_only=True)
 
     _emit()
     _emit(f"Officials' queue benchmark ({RUNS} runs per URL, server-side, goal p95 {GOAL_MS} ms)")

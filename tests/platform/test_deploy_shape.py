@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 from django.conf import settings
+
+from tests.production import manage, production_env
 
 ROOT = Path(settings.BASE_DIR)
 API_MD_VARIABLES = {
@@ -68,24 +68,7 @@ def test_env_example_lists_exactly_the_variables_that_are_read():
 
 
 def test_production_settings_pass_check_deploy_with_zero_warnings(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "dvctt.settings.production",
-        "DJANGO_SECRET_KEY": "x7$kP2!vQ9@mZ4#rT6^wY8&uB1*eN3(hJ5)cL0-aS+dF=gH_jK" * 2,
-        "VNPAY_HASH_SECRET": "Q3v9LmZ2pX7rT4wK8nB6yH1c",
-        "DJANGO_ALLOWED_HOSTS": "dichvucong.demo.gov.vn",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-    }
-    env.pop("REDIS_URL", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, never in deployment
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -98,13 +81,6 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
     }
     env.pop("DJANGO_SECRET_KEY", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage(env, "check")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr

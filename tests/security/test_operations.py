@@ -3,12 +3,7 @@ double submission, 403 reasons, GETs that wrote."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings as django_settings
 from django.core import mail
 from rest_framework.test import APIClient
 
@@ -16,8 +11,7 @@ from dossiers.models import Dossier
 from procedures.models import ProcedureVersion
 from tests.dossiers.conftest import make_draft, required_components, upload
 from tests.factories import CitizenFactory
-
-ROOT = django_settings.BASE_DIR
+from tests.production import manage, production_env
 
 
 def test_metrics_only_for_configured_addresses_or_the_bearer_token(client, db, settings):
@@ -38,38 +32,12 @@ def test_metrics_only_for_configured_addresses_or_the_bearer_token(client, db, s
     assert right.status_code == 200 and b"django_http_requests" in right.content
 
 
-def _production_env(tmp_path, **overrides):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "dvctt.settings.production",
-        "DJANGO_SECRET_KEY": "x7$kP2!vQ9@mZ4#rT6^wY8&uB1*eN3(hJ5)cL0-aS+dF=gH_jK" * 2,
-        "VNPAY_HASH_SECRET": "Q3v9LmZ2pX7rT4wK8nB6yH1c",
-        "DJANGO_ALLOWED_HOSTS": "dichvucong.demo.gov.vn",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-        **overrides,
-    }
-    env.pop("REDIS_URL", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return env
-
-
-def _run(env, *args):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_production_is_https_everywhere_but_healthz(tmp_path):
     code = (
         "from django.conf import settings; "
         "print(settings.SECURE_REDIRECT_EXEMPT, settings.SECURE_SSL_REDIRECT)"
     )
-    result = _run(_production_env(tmp_path), "shell", "-c", code)
+    result = manage(production_env(tmp_path), "shell", "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "['^healthz$'] True"
 
@@ -84,7 +52,7 @@ def test_production_is_https_everywhere_but_healthz(tmp_path):
     ],
 )
 def test_production_refuses_development_secrets(tmp_path, name, value):
-    result = _run(_production_env(tmp_path, **{name: value}), "check")
+    result = manage(production_env(tmp_path, **{name: value}), "check")
     assert result.returncode != 0
     assert name in result.stderr
 

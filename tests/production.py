@@ -1,0 +1,42 @@
+"""Run manage.py in a child process under the production settings (tests of deployment)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+# Made-up secrets of the right shape: production refuses to start without them.
+PRODUCTION_SECRETS = {
+    "DJANGO_SECRET_KEY": "x7$kP2!vQ9@mZ4#rT6^wY8&uB1*eN3(hJ5)cL0-aS+dF=gH_jK" * 2,
+    "VNPAY_HASH_SECRET": "Q3v9LmZ2pX7rT4wK8nB6yH1c",
+}
+
+
+def production_env(tmp_path, **overrides) -> dict[str, str]:
+    """Environment of a production process on a throw-away SQLite database, without Redis."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dvctt.settings.production",
+        **PRODUCTION_SECRETS,
+        "DJANGO_ALLOWED_HOSTS": "dichvucong.demo.gov.vn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        **overrides,
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, never in deployment
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `manage.py *args` in env and return its outcome with stdout and stderr as text."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
