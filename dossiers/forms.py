@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import IdNumberField, PhoneField
 from procedures.eform import (  # noqa: F401 — the wizard's e-form, re-exported
     SchemaForm,
     apply_row_command,
@@ -47,19 +48,8 @@ class ApplicantForm(forms.Form):
     applicant_name = forms.CharField(
         label=_("Họ và tên"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    applicant_id_number = forms.CharField(
-        label=_("Số định danh cá nhân"),
-        max_length=12,
-        min_length=12,
-        help_text=_("12 chữ số trên thẻ căn cước."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    applicant_phone = forms.CharField(
-        label=_("Số điện thoại"),
-        max_length=15,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
+    applicant_id_number = IdNumberField()
+    applicant_phone = PhoneField(required=False)
     applicant_email = forms.EmailField(
         label=_("Thư điện tử"),
         required=False,
@@ -150,19 +140,14 @@ class CounterLookupForm(forms.Form):
         coerce=int,
         help_text=_("Các thủ tục mà cơ quan của bạn tiếp nhận, nhóm theo thủ tục."),
     )
-    applicant_id_number = forms.CharField(
-        label=_("Số định danh cá nhân của người nộp"),
-        max_length=12,
-        min_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    applicant_id_number = IdNumberField(label=_("Số định danh cá nhân của người nộp"))
     applicant_name = forms.CharField(
         label=_("Họ và tên"),
         max_length=200,
         required=False,
         help_text=_("Để trống để lấy từ Cơ sở dữ liệu quốc gia về dân cư."),
     )
-    applicant_phone = forms.CharField(label=_("Số điện thoại"), max_length=15, required=False)
+    applicant_phone = PhoneField(required=False)
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
     # Desk verification (DESIGN.md §3.12): the dossier attaches to a citizen's account only

@@ -98,6 +98,30 @@ def test_whole_citizen_flow_without_javascript(citizen_client, citizen, procedur
     assert dossier.code in c.get("/ho-so-cua-toi/").content.decode()
 
 
+def test_applicant_step_refuses_malformed_id_number_and_phone(citizen_client, citizen, procedure):
+    dossier = make_draft(citizen, procedure, complete=False)
+    before = dossier.applicant_data()
+    applicant = {
+        "applicant_name": citizen.full_name,
+        "applicant_id_number": "999123456789",  # no province has the code 999
+        "applicant_email": citizen.email,
+    }
+    r = citizen_client.post(f"/ho-so/{dossier.pk}/buoc/2/", applicant)
+    html = r.content.decode()
+    assert r.status_code == 400
+    assert "Ba chữ số đầu (mã tỉnh nơi đăng ký khai sinh) phải từ 001 đến 096." in html
+    r = citizen_client.post(
+        f"/ho-so/{dossier.pk}/buoc/2/",
+        applicant | {"applicant_id_number": "abcdefghijkl", "applicant_phone": "12-34"},
+    )
+    html = r.content.decode()
+    assert r.status_code == 400
+    assert "Số định danh cá nhân phải gồm đúng 12 chữ số." in html
+    assert "Số điện thoại không hợp lệ." in html
+    dossier.refresh_from_db()
+    assert dossier.applicant_data() == before
+
+
 def test_hostile_upload_shows_message_with_4xx(citizen_client, citizen, procedure):
     dossier = make_draft(citizen, procedure, complete=False)
     component = required_components(dossier)[0]
