@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from celery import shared_task
 from django.db.models import Q
@@ -37,6 +39,28 @@ def _row(dossier: Dossier) -> dict:
     }
 
 
+def _each_active_person_once(roles: Iterable[StaffRole]) -> Iterator[StaffRole]:
+    """Yield one role per active person and agency (a person may hold several roles there)."""
+    seen: set[tuple[int, int]] = set()
+    for role in roles:
+        if (role.user_id, role.agency_id) in seen or not role.user.is_active:
+            continue
+        seen.add((role.user_id, role.agency_id))
+        yield role
+
+
+def _notify_staff(role: StaffRole, *, key: str, template: str, context: dict[str, Any]) -> None:
+    """Send a message about the officials' workspace to the person holding the role."""
+    notification_send_to_person(
+        key=key,
+        recipient_id=role.user_id,
+        email=role.user.email,
+        template=template,
+        context={"name": role.user.get_full_name(), **context},
+        link="/can-bo/",
+    )
+
+
 def officials_daily_digest(*, now: dt.datetime | None = None) -> int:
     """Send each official the agency's dossiers due within one working day and overdue."""
     now = now or timezone.now()
@@ -59,26 +83,19 @@ def officials_daily_digest(*, now: dt.datetime | None = None) -> int:
         .select_related("user")
         .order_by("user_id", "agency_id")
     )
-    seen: set[tuple[int, int]] = set()
-    for role in roles:
-        if (role.user_id, role.agency_id) in seen or not role.user.is_active:
-            continue
-        seen.add((role.user_id, role.agency_id))
+    for role in _each_active_person_once(roles):
         lists = by_agency[role.agency_id]
-        notification_send_to_person(
+        _notify_staff(
+            role,
             key=f"reminder:digest:{role.agency_id}:{role.user_id}:{day.isoformat()}",
-            recipient_id=role.user_id,
-            email=role.user.email,
             template="official_digest",
             context={
-                "name": role.user.get_full_name(),
                 "day": day.strftime("%d/%m/%Y"),
                 "due": lists["due"][:DIGEST_LIST_LIMIT],
                 "overdue": lists["overdue"][:DIGEST_LIST_LIMIT],
                 "due_count": len(lists["due"]),
                 "overdue_count": len(lists["overdue"]),
             },
-            link="/can-bo/",
         )
         sent += 1
     return sent
@@ -91,20 +108,14 @@ def leaders_weekly_summary(*, now: dt.datetime | None = None) -> int:
     week = timezone.localtime(now, workdays.VN_TZ).isocalendar()
     sent = 0
     roles = StaffRole.objects.filter(role=StaffRoleName.LEADER).select_related("user", "agency")
-    done: set[tuple[int, int]] = set()
-    for role in roles:
-        if (role.user_id, role.agency_id) in done or not role.user.is_active:
-            continue
-        done.add((role.user_id, role.agency_id))
+    for role in _each_active_person_once(roles):
         agency_dossiers = Dossier.objects.filter(agency_id=role.agency_id)
         open_q = Q(status__in=[*RUNNING_STATUSES, DossierStatus.SUPPLEMENT_REQUESTED])
-        notification_send_to_person(
+        _notify_staff(
+            role,
             key=f"reminder:weekly:{role.agency_id}:{role.user_id}:{week.year}-W{week.week}",
-            recipient_id=role.user_id,
-            email=role.user.email,
             template="leader_weekly",
             context={
-                "name": role.user.get_full_name(),
                 "agency": role.agency.name,
                 "since": timezone.localtime(since, workdays.VN_TZ).strftime("%d/%m/%Y"),
                 "until": timezone.localtime(now, workdays.VN_TZ).strftime("%d/%m/%Y"),
@@ -115,7 +126,6 @@ def leaders_weekly_summary(*, now: dt.datetime | None = None) -> int:
                     status__in=RUNNING_STATUSES, due_at__lt=now
                 ).count(),
             },
-            link="/can-bo/",
         )
         sent += 1
     return sent
