@@ -328,7 +328,19 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class DossierEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row written once and never changed: history and hand-overs are evidence (Mẫu 05)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+
+class DossierEvent(AppendOnlyModel):
     """One entry of a dossier's history; append-only."""
 
     dossier = models.ForeignKey(
@@ -358,12 +370,6 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args, **kwargs):
-        # Append-only: the history of a dossier is evidence (Mẫu 05) and is never rewritten.
-        if self.pk is not None:
-            raise ValueError("DossierEvent is append-only")
-        super().save(*args, **kwargs)
 
 
 class DossierCodeSequence(models.Model):
@@ -433,7 +439,7 @@ class DossierDocument(models.Model):
         return f"{self.dossier} {self.kind}"
 
 
-class Handover(models.Model):
+class Handover(AppendOnlyModel):
     """One hand-over of a dossier between steps, units and people; the rows of Mẫu 05.
 
     Thông tư 01/2018/TT-VPCP Mẫu 05 (Phiếu kiểm soát quá trình giải quyết hồ sơ): from unit →
@@ -477,8 +483,3 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_unit} → {self.to_unit}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Handover is append-only")
-        super().save(*args, **kwargs)
