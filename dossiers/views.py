@@ -26,7 +26,7 @@ from accounts.constants import StaffRoleName
 from accounts.http import AuthenticatedHttpRequest
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, html_errors
-from dvctt.pagination import CappedPaginator
+from dvctt.pagination import CappedPaginator, query_without_page
 from procedures.constants import OnceOnly
 from procedures.fees import fee_payment_stage
 
@@ -424,8 +424,6 @@ def my_dossiers(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = _page(
         request, selectors.dossiers_for_citizen(user=request.user, status=status or None, q=q)
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "dossiers/my_list.html",
@@ -434,7 +432,7 @@ def my_dossiers(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "status": status,
             "q": q,
-            "query_string": query.urlencode(),
+            "query_string": query_without_page(request),
             "now": timezone.now(),
         },
     )
@@ -621,8 +619,6 @@ def official_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.official_queue_counts(user=request.user, agency_ids=ids)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "officials/home.html",
@@ -631,7 +627,7 @@ def official_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "queue": queue,
             "queues": [(name, label, counts.get(name)) for name, label in selectors.QUEUES.items()],
-            "querystring": query.urlencode(),
+            "querystring": query_without_page(request),
             "can_file": any(role == StaffRoleName.RECEPTION for _agency, role in roles),
             "now": timezone.now(),
         }

@@ -1,4 +1,4 @@
-"""A paginator for lists that can hold hundreds of thousands of rows."""
+"""Pagination: a paginator for lists of hundreds of thousands of rows, and the page links."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 
@@ -40,3 +41,10 @@ class CappedPaginator(Paginator):
     def is_capped(self) -> bool:
         """Tell whether the list holds more rows than were counted."""
         return self._counted > self.cap
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """Return the request's query string minus `page`, for the links to the other pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

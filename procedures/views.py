@@ -9,6 +9,8 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from dvctt.pagination import query_without_page
+
 from .constants import OnlineMode
 from .forms import CatalogueSearchForm
 from .models import Component, FeeItem
@@ -49,12 +51,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         Prefetch("fees", queryset=FeeItem.objects.order_by("position", "id"))
     )
     page = SinglePassPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query_string": query.urlencode(),
+        "query_string": query_without_page(request),
         "q": filters.q,
         "suggestions": procedure_suggestions(q=filters.q) if not page.object_list else [],
     }
