@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
+from functools import partial
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django_fsm import TransitionNotAllowed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,6 +26,7 @@ from dossiers.errors import InvalidTransition
 from dossiers.models import Dossier
 from dvctt.errors import Forbidden, InvalidInput
 from procedures.models import Procedure, ProcedureVersion
+from tests.concurrency import run_at_once
 from tests.dossiers.conftest import make_submitted
 from tests.dossiers.factories import dossier_in
 
@@ -279,27 +279,17 @@ def test_concurrent_withdraw_and_issue_result_only_one_wins(
         procedure=procedure,
         officials={"clerk": clerk},
     )
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def attempt(actor: User, action: str) -> None:
+    def attempt(actor: User, action: str) -> str:
         try:
-            barrier.wait()
             services.dossier_run_action(actor=actor, dossier_id=dossier.pk, action=action)
-            outcomes.append(action)
         except InvalidTransition:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
+        return action
 
-    threads = [
-        threading.Thread(target=attempt, args=(citizen, "withdraw")),
-        threading.Thread(target=attempt, args=(clerk, "issue_result")),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = run_at_once(
+        partial(attempt, citizen, "withdraw"), partial(attempt, clerk, "issue_result")
+    )
     assert sorted(outcomes).count("refused") == 1
     dossier.refresh_from_db()
     winner = next(o for o in outcomes if o != "refused")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from django.db import connection
 
 from dossiers.constants import DossierAction, DossierStatus
 from payments.constants import PaymentStatus
 from payments.models import Payment
+from tests.concurrency import run_at_once
 from tests.payments.conftest import callback, start
 
 IPN = "/payments/vnpay/ipn/"
@@ -116,21 +115,11 @@ def test_ten_concurrent_replays_confirm_exactly_once(owing, citizen) -> None:
 
     payment, _url = start(owing, citizen)
     params = callback(payment)
-    barrier = threading.Barrier(10)
-    codes: list[str] = []
 
-    def deliver():
-        try:
-            barrier.wait()
-            codes.append(str(payment_confirm_from_ipn(params=params)[0]))
-        finally:
-            connection.close()
+    def deliver() -> str:
+        return str(payment_confirm_from_ipn(params=params)[0])
 
-    threads = [threading.Thread(target=deliver) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    codes = run_at_once(*[deliver] * 10)
     assert sorted(codes) == ["00"] + ["02"] * 9
     assert owing.events.filter(action=DossierAction.CONFIRM_PAYMENT).count() == 1
     payment.refresh_from_db()

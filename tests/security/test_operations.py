@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from dossiers.models import Dossier
 from procedures.models import ProcedureVersion
+from tests.concurrency import run_at_once
 from tests.dossiers.conftest import make_draft, required_components, upload
 from tests.factories import CitizenFactory
 from tests.production import manage, production_env
@@ -163,33 +164,15 @@ def test_opening_a_procedure_publishes_nothing(client, citizen, procedure):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_submissions_of_one_form_make_one_draft(citizen, procedure):
-    import threading
-
-    from django.db import connection
-
     from dossiers import services
 
-    barrier, made, errors = threading.Barrier(2), [], []
-
     def submit():
-        try:
-            barrier.wait()
-            made.append(
-                services.dossier_create_draft(
-                    actor=citizen, procedure_code=procedure.code, submission_id="a" * 32
-                ).pk
-            )
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        return services.dossier_create_draft(
+            actor=citizen, procedure_code=procedure.code, submission_id="a" * 32
+        ).pk
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == [] and len(made) == 2 and made[0] == made[1]
+    made = run_at_once(submit, submit)
+    assert len(made) == 2 and made[0] == made[1]
     assert Dossier.objects.count() == 1
 
 
