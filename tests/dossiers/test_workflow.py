@@ -23,7 +23,7 @@ from dossiers.constants import (
     DossierStatus,
 )
 from dossiers.errors import InvalidTransition
-from dossiers.models import Dossier
+from dossiers.models import Dossier, Handover
 from dvctt.errors import Forbidden, InvalidInput
 from procedures.models import Procedure, ProcedureVersion
 from tests.concurrency import run_at_once
@@ -308,8 +308,15 @@ def test_every_status_is_reachable_through_the_services(status):
 
 
 @pytest.mark.django_db
-def test_history_is_append_only(submitted):
+def test_history_and_hand_overs_are_append_only(submitted):
     event = submitted.events.last()
     event.note = "sửa lịch sử"
-    with pytest.raises(ValueError, match="append-only"):
+    with pytest.raises(ValueError, match="DossierEvent is append-only"):
         event.save()
+    # A hand-over row is the evidence of Mẫu 05: written once, never changed.
+    received = dossier_in(DossierStatus.IN_PROGRESS)
+    handover = Handover.objects.filter(dossier=received).first()
+    assert handover is not None
+    handover.note = "sửa phiếu kiểm soát"
+    with pytest.raises(ValueError, match="Handover is append-only"):
+        handover.save()
