@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from accounts.demo import DEMO_PASSWORD
+from procedures import lexicon
+from tests import db_snapshot
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous, so Django's async-safety guard must stand down here.
@@ -82,10 +87,33 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshot(
+    django_db_setup, django_db_blocker, tmp_path_factory
+) -> tuple[db_snapshot.Snapshot, Path]:
+    """Run seed_demo once per session (rolled back); keep the rows and files it wrote."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        _, snapshot = db_snapshot.capture(
+            lambda: call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        )
+    lexicon.invalidate()
+    return snapshot, media
+
+
 @pytest.fixture
-def demo_data(transactional_db):
-    """Load the demo agencies, accounts and catalogue into the test database."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+def demo_data(transactional_db, _demo_snapshot, settings):
+    """Load the demo agencies, accounts and catalogue into the test database.
+
+    The rows seed_demo writes (~2.5 s of services per test) are copied in from one run per
+    session, with its files into this test's MEDIA_ROOT; tests/accounts and
+    tests/dossiers/test_demo.py run the command itself.
+    """
+    snapshot, media = _demo_snapshot
+    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    with transaction.atomic():
+        db_snapshot.restore(snapshot)
+    lexicon.invalidate()
 
 
 def _axe_check(page, context: str | None = None) -> None:
