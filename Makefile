@@ -5,6 +5,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs on every core (at most 4 processes; each gets its own test database).
+# TEST_WORKERS= (empty) runs it in one process.
+TEST_WORKERS ?= -n auto --maxprocesses=4
 # make bench BENCH=<group> runs one group (search, queue, pdf, hub, payments); empty runs them all.
 BENCH ?=
 
@@ -28,7 +31,7 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m pytest $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

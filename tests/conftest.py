@@ -38,6 +38,18 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(line)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Under pytest-xdist each worker hands its proof lines to the controller, which prints them.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["proof_lines"] = list(PROOF_LINES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    PROOF_LINES.extend(getattr(node, "workeroutput", {}).get("proof_lines", []))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     missing = _missing_services(item)
     if not missing:
