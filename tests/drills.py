@@ -8,6 +8,7 @@ second so a drill takes seconds.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -229,12 +230,15 @@ class Worker:
             env=self.env,
             stdout=self.log.open("a"),
             stderr=subprocess.STDOUT,
+            # Its own process group: `-B` runs beat in a child process, which a SIGKILL of the
+            # worker alone would leave running after the test.
+            start_new_session=True,
         )
 
     def kill(self) -> None:
-        """SIGKILL: no cleanup, no acknowledgement, as when a machine dies."""
+        """SIGKILL: no cleanup, no acknowledgement, as when a machine dies (beat included)."""
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
 
     def stop(self) -> None:
@@ -244,6 +248,10 @@ class Worker:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
+        if self.proc:
+            # Whatever is left of its group (a beat child) goes with it.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
