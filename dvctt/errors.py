@@ -75,6 +75,14 @@ _DRF_CODES: dict[type, tuple[str, StrOrPromise]] = {
 }
 
 
+# What the API says for a 404 or 405 that no DRF view produced (an unmatched URL, above all
+# under DEBUG where Django answers it with its own HTML page): see dvctt.middleware.
+STATUS_ERRORS: dict[int, tuple[str, StrOrPromise]] = {
+    status.HTTP_404_NOT_FOUND: _DRF_CODES[exceptions.NotFound],
+    status.HTTP_405_METHOD_NOT_ALLOWED: _DRF_CODES[exceptions.MethodNotAllowed],
+}
+
+
 def _flatten(detail: Any) -> list[str]:
     if isinstance(detail, list):
         return [str(item) for sub in detail for item in _flatten(sub)]

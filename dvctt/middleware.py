@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from .errors import STATUS_ERRORS, error_body
 
 
 class ChosenLanguageMiddleware:
@@ -29,3 +32,32 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class ApiErrorShapeMiddleware:
+    """Answer a 404 or 405 under /api/ as {"code","message","fields"} (API.md §4).
+
+    DRF views already do; this covers what reaches no DRF view: a URL no route matches
+    (with DEBUG on Django renders its HTML "Page not found" instead of handler404) and a
+    wrong method on a plain Django view. It sits outside CommonMiddleware, so the slash
+    redirect (APPEND_SLASH) of /api/v1/dossiers to /api/v1/dossiers/ is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        error = STATUS_ERRORS.get(response.status_code)
+        if (
+            error is None
+            or not request.path_info.startswith("/api/")
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        code, message = error
+        shaped = JsonResponse(error_body(code, message), status=response.status_code)
+        for header in ("Allow", "Vary"):
+            if header in response:
+                shaped[header] = response[header]
+        return shaped

@@ -153,3 +153,36 @@ def test_json_nesting_bombs_are_refused_not_crashing(citizen, procedure):
     r = _api(citizen).generic("POST", "/api/v1/dossiers/", deep, content_type="application/json")
     assert r.status_code == 400
     _contract(r, 400)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/dossiers/not-a-uuid/", "/api/v1/nope/", "/api/whatever", "/api/v2/", "/api/"],
+)
+def test_unknown_api_paths_answer_the_json_error_even_in_debug(settings, citizen, path, debug):
+    # `make run` serves with DEBUG on, where Django answers an unmatched URL with its own
+    # HTML page instead of handler404; the API contract (API.md §4) must hold there too.
+    settings.DEBUG = debug
+    body = _contract(_api(citizen).get(path, HTTP_ACCEPT="text/html"), 404, "not_found")
+    assert body["message"] == "Không tìm thấy." and body["fields"] == {}
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_wrong_method_on_an_api_route_is_a_json_405(settings, citizen, debug):
+    settings.DEBUG = debug
+    body = _contract(_api(citizen).put("/api/v1/procedures/", {}), 405, "method_not_allowed")
+    assert "Phương thức" in body["message"]
+    response = _api(citizen).delete("/api/v1/tracking/")
+    _contract(response, 405, "method_not_allowed")
+    assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_the_api_schema_and_docs_still_answer(settings, client, debug):
+    settings.DEBUG = debug
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200 and "text/html" in docs["Content-Type"]
+    # The HTML site keeps its HTML 404 page.
+    assert "text/html" in client.get("/khong-co-trang-nay/")["Content-Type"]
