@@ -8,7 +8,8 @@ PYTEST_ARGS ?=
 # The suite runs on every core (at most 4 processes; each gets its own test database).
 # TEST_WORKERS= (empty) runs it in one process.
 TEST_WORKERS ?= -n auto --maxprocesses=4
-# make bench BENCH=<group> runs one group (search, queue, pdf, hub, payments); empty runs them all.
+# make bench BENCH=<group> runs one group (search, queue, pdf, hub, payments); empty runs them
+# all, one after another, in one process (each group in a database of its own).
 BENCH ?=
 
 .PHONY: install run test lint format bench messages clean
@@ -25,10 +26,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# PORT also reaches the settings: without PUBLIC_BASE_URL, links point at this port.
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) manage.py migrate --noinput
+	PORT=$(PORT) $(PY) manage.py seed_demo
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m pytest $(TEST_WORKERS) $(PYTEST_ARGS)
@@ -43,8 +45,6 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# `make bench` runs every benchmark group; `make bench BENCH=payments` only that group.
-BENCH ?=
 bench: install
 	DJANGO_SETTINGS_MODULE=dvctt.settings.test $(PY) -m bench $(BENCH)
 
