@@ -15,12 +15,11 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import traceback
 import sys
 import time
+import traceback
 
 from bench.common import _emit, _percentile, bench_database
-
 
 
 def _size_label(size: int) -> str:

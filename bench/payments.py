@@ -53,7 +53,7 @@ def _deliver_all(params_list: list[dict]) -> tuple[list[float], list[str]]:
 
 @contextmanager
 def _queued_tasks() -> Iterator[None]:
-    """Queue tasks on an in-memory broker in the block; the next group gets Celery back as it was."""
+    """Queue tasks on an in-memory broker in the block; later groups get Celery as it was."""
     from dvctt.celery import app
 
     before = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
