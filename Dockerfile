@@ -7,10 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=dvctt.settings.production
 
-# WeasyPrint needs Pango; fonts with Vietnamese glyphs for PDFs; Node for the npm assets.
+# WeasyPrint needs Pango (the papers' fonts come from npm, see dvctt/pdf.py; DejaVu is only
+# fontconfig's default face); Node for the npm assets.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
        nodejs npm curl \
     && rm -rf /var/lib/apt/lists/*
 

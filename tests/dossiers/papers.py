@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from dossiers import services
 from tests.dossiers.conftest import make_submitted, upload
@@ -14,6 +15,18 @@ def pdf_text(content: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(content))
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def pdf_font_names(content: bytes) -> set[str]:
+    """Return the names of the fonts a PDF embeds, without their subset prefix."""
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        resources: Any = page["/Resources"]
+        for font in resources.get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return names
 
 
 def pdf_qr_texts(content: bytes) -> list[str]:

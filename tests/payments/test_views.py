@@ -14,6 +14,7 @@ from django.test import Client
 
 from payments.constants import PaymentStatus
 from payments.models import Payment
+from tests.dossiers.papers import pdf_font_names
 from tests.factories import CitizenFactory
 from tests.payments.conftest import callback, sandbox_pay, start
 
@@ -61,6 +62,9 @@ def test_pay_through_the_sandbox_then_download_the_receipt(
     receipt = client.get(f"/thanh-toan/bien-lai/{payment.pk}/")
     assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
     assert receipt.content.startswith(b"%PDF")
+    # Set in the Noto Sans shipped with the project, not in whatever the machine has.
+    assert "DVCTT-Noto-Sans-Bold" in pdf_font_names(receipt.content)
+    assert all(name.startswith("DVCTT-") for name in pdf_font_names(receipt.content))
     client.force_login(CitizenFactory())
     assert client.get(f"/thanh-toan/bien-lai/{payment.pk}/").status_code == 404
 
