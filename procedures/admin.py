@@ -161,6 +161,7 @@ class ComponentInline(NoViewLinkMixin, admin.StackedInline):
         ("originals", "copies", "required", "kind"),
         ("template_file", "max_size_mb"),
         "note",
+        "only_if",
     ]
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -8,6 +8,7 @@ text. What the schema cannot say (the e-form, the step total, defaults) is done 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -53,6 +54,7 @@ KNOWN_KEYS = frozenset(
         "demo",
         "demo_fields",
         "once_only",
+        "only_if",
     }
 )
 # Facts the demo may complete; a value under "demo" wins over the source's.
@@ -70,6 +72,7 @@ DEMO_KEYS = frozenset(
         "agencies",
         "popularity",
         "once_only",
+        "only_if",
     }
 )
 
@@ -113,6 +116,7 @@ _ROW_SCHEMA = {
                     "copies": _COUNT,
                     "max_size_mb": _COUNT,
                     "once_only": _ONCE_ONLY,
+                    "only_if": {"type": ["string", "null"]},
                 },
             },
         },
@@ -126,6 +130,20 @@ _ROW_SCHEMA = {
                 "properties": {
                     "component": {"type": "integer", "minimum": 1},
                     "why": _ONCE_ONLY,
+                },
+            },
+        },
+        # [{"component": <1-based position>, "condition": "người nước ngoài"}] — who must
+        # submit a document whose text does not say it in words the import rule reads
+        # ("" = everyone in its case: the phrase found in its text limits something else).
+        "only_if": {
+            "type": ["array", "null"],
+            "items": {
+                "type": "object",
+                "required": ["component", "condition"],
+                "properties": {
+                    "component": {"type": "integer", "minimum": 1},
+                    "condition": {"type": "string"},
                 },
             },
         },
@@ -176,6 +194,10 @@ _REASONS = {
     ("once_only", "why"): N_(
         '"once_only" mục %(n)s: lý do không yêu cầu nộp không hợp lệ (state_data, e_form).'
     ),
+    ("only_if",): N_('"only_if" phải là danh sách.'),
+    ("only_if", None): N_(
+        '"only_if" mục %(n)s: cần "component" là số thứ tự giấy tờ và "condition" là chuỗi.'
+    ),
     ("steps",): N_("các bước xử lý phải là danh sách."),
     ("steps", None): N_("bước xử lý thứ %(n)s thiếu vai trò hợp lệ."),
     ("steps", "duration_hours"): N_("bước xử lý thứ %(n)s: số giờ không hợp lệ."),
@@ -212,11 +234,139 @@ def case_name_from_condition(condition: str | None) -> str:
     return name or DEFAULT_CASE_NAME
 
 
-def _required(component: dict) -> bool:
+# --- Documents for some applicants only ---------------------------------------------------
+# The catalogue says in a document's own text who must submit it: "Hộ chiếu (đối với người
+# nước ngoài)", "Trường hợp ủy quyền thì …", "… trong trường hợp …", "Người nước ngoài … phải
+# nộp …". Such a document is not required of everyone in its case (data README): it is asked
+# with its condition shown. Only the document's first clause counts: a later "; trường hợp
+# không có … thì nộp …" offers an alternative to the document, it does not limit who submits.
+_CONDITION_WORDS = re.compile(
+    r"(?<!thuộc )\b(đối với|trường hợp|nếu|trừ|chỉ áp dụng)\b", re.IGNORECASE
+)
+_LEADING = re.compile(r"^(?:trường hợp|nếu|đối với)\s+(?P<cond>.+)$", re.IGNORECASE | re.DOTALL)
+# "(đối với người nước ngoài)", "(trừ người có giấy phép lái xe hạng A1)", "(…, nếu …)"
+_PARENTHESISED = re.compile(
+    r"\((?:[^()]*?,\s*)?"
+    r"(?P<word>đối với|trường hợp|nếu|trừ(?=\s+(?:người|trường hợp))|áp dụng (?:đối với|cho))\s+"
+    r"(?P<cond>[^()]+)\)"
+    r"|\([^()]*?\snếu\s+(?P<if>[^()]+)\)",
+    re.IGNORECASE,
+)
+_INLINE = re.compile(r"\s(?:trong|đối với) trường hợp\s+(?P<cond>.+)$", re.IGNORECASE | re.DOTALL)
+# "… đối với người chưa đủ 14 tuổi", "… đối với thành viên là cá nhân": a kind of applicant.
+# ("… đối với dự án …", "… đối với phương tiện …" limit a part of the document: not read.)
+_FOR_WHOM = re.compile(
+    r"\sđối với\s+(?P<cond>(?:người|cá nhân|tổ chức|thành viên|chủ|công dân|trẻ em|đối tượng)"
+    r"\b.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_WHO_MUST = re.compile(r"^(?P<cond>[^,.;:()]{3,}(?:,[^,.;:()]+)?)\s+phải nộp\s", re.IGNORECASE)
+
+
+def _first_clause(text: str) -> str:
+    """Return the text up to the first "." or ";" outside parentheses."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        after = text[index + 1 : index + 2]
+        if depth <= 0 and (
+            char == ";" or (char == "." and (after in (" ", "") or after.isupper()))
+        ):
+            return text[:index]
+    return text
+
+
+def _outside_parentheses(text: str) -> str:
+    depth, kept = 0, []
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth <= 0 and char != ")":
+            kept.append(char)
+    return "".join(kept)
+
+
+def _tidy(condition: str) -> str:
+    return " ".join(condition.split()).strip(" ,.:;")
+
+
+def _leading_condition(clause: str) -> str | None:
+    match = _LEADING.match(clause)
+    if not match:
+        return None
+    rest = match["cond"]
+    # "Trường hợp X thì …", "Đối với X: …", "Trường hợp X phải có …"; else the first comma.
+    ends = [i for i in (rest.find(" thì "), rest.find(":"), rest.find(" phải ")) if i > 0]
+    if not ends and ", " in rest:
+        ends = [rest.find(", ")]
+    return _tidy(rest[: min(ends)] if ends else rest)
+
+
+def component_condition(name: str) -> str | None:
+    """Return who must submit a document, as its text says it; None for everyone in its case."""
+    clause = _first_clause(" ".join((name or "").split()))
+    if leading := _leading_condition(clause):
+        return leading
+    if match := _PARENTHESISED.search(clause):
+        condition = _tidy(match["cond"] or match["if"])
+        if (match["word"] or "").lower() == "trừ":
+            return f"không phải {condition}"
+        return "có giấy tờ này" if condition.lower() == "có" else condition
+    outside = _outside_parentheses(clause)
+    for pattern in (_INLINE, _FOR_WHOM):
+        if match := pattern.search(outside):
+            return _tidy(match["cond"])
+    if match := _WHO_MUST.match(clause):
+        return _tidy(match["cond"])
+    return None
+
+
+def unplaced_condition(name: str) -> str | None:
+    """Return the conditional phrase of a document's first clause that the rule did not read."""
+    if component_condition(name) is not None:
+        return None
+    clause = _outside_parentheses(_first_clause(" ".join((name or "").split())))
+    match = _CONDITION_WORDS.search(clause)
+    return clause[max(0, match.start() - 40) : match.end() + 60].strip() if match else None
+
+
+def unplaced_conditions(rows: list[Any]) -> list[tuple[str, int, str]]:
+    """List (code, position, phrase) of documents whose conditional phrase nothing places.
+
+    A phrase is placed when the rule reads it or the data declares the document's condition
+    (`only_if` of the component or of the demo block, "" for "everyone in its case").
+    """
+    unplaced = []
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        data, _demo_fields = _merged(row)
+        declared = {
+            item.get("component") for item in data.get("only_if") or [] if isinstance(item, dict)
+        }
+        for n, component in enumerate(data.get("components") or [], start=1):
+            if n in declared or not isinstance(component, dict) or "only_if" in component:
+                continue
+            if phrase := unplaced_condition(str(component.get("name") or "")):
+                unplaced.append((str(row.get("code") or ""), n, phrase))
+    return unplaced
+
+
+def _only_if(component: dict, declared: str | None) -> str:
+    """Return the condition of a document: declared in the data, else read from its text."""
+    if declared is not None:
+        return _tidy(declared)
+    if component.get("only_if"):
+        return _tidy(str(component["only_if"]))
+    return component_condition(component.get("name") or "") or ""
+
+
+def _required(component: dict, only_if: str) -> bool:
     # The source often leaves "bắt buộc" unset; such a document is required within its case
     # unless its own text makes it conditional ("nếu có", "trường hợp…") — data README.
     # A parenthesised "(nếu …)" ties the document to a choice of the applicant, e.g. the paper
     # declaration "(nếu … nộp hồ sơ theo hình thức trực tiếp …)" that the e-form replaces online.
+    if only_if:
+        return False
     if component.get("required") is not None:
         return bool(component["required"])
     text = (component.get("name") or "").strip().lower()
@@ -255,12 +405,16 @@ def _fee(fee: dict, position: int) -> dict[str, Any]:
     }
 
 
-def _component(component: dict, position: int, once_only: dict[int, str]) -> dict[str, Any]:
+def _component(
+    component: dict, position: int, once_only: dict[int, str], only_if: dict[int, str]
+) -> dict[str, Any]:
     files = component.get("form_files") or []
+    condition = _only_if(component, only_if.get(position))
     return {
         "case": case_name_from_condition(component.get("condition")),
         "name": component["name"].strip(),
-        "required": _required(component),
+        "required": _required(component, condition),
+        "only_if": condition,
         "kind": str(component.get("kind") or "")[:30],
         "note": str(component.get("note") or ""),
         "template_file": str(files[0])[:300] if files else "",
@@ -315,6 +469,7 @@ def clean_row(row: Any) -> dict[str, Any]:
         ) from exc
     steps = [_step(step, n) for n, step in enumerate(data.get("steps") or [], start=1)]
     once_only = {item["component"]: item.get("why") or "" for item in data.get("once_only") or []}
+    only_if = {item["component"]: item["condition"] for item in data.get("only_if") or []}
     try:
         validate_steps(processing_days=days, durations=[s["duration_hours"] for s in steps])
     except DjangoValidationError as exc:
@@ -324,7 +479,7 @@ def clean_row(row: Any) -> dict[str, Any]:
         "field_name": " ".join(data["field"].split()),
         "fees": [_fee(fee, n) for n, fee in enumerate(data.get("fees") or [], start=1)],
         "components": [
-            _component(component, n, once_only)
+            _component(component, n, once_only, only_if)
             for n, component in enumerate(data.get("components") or [], start=1)
         ],
         "steps": steps,

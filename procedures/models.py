@@ -199,6 +199,16 @@ class Component(models.Model):
     )
     max_size_mb = models.PositiveIntegerField(_("dung lượng tối đa (MB)"), default=10)
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    # A document the catalogue limits to some applicants ("đối với người nước ngoài",
+    # "trường hợp …"): not required, and the filing page says when to submit it.
+    only_if = models.TextField(
+        _("chỉ nộp nếu"),
+        blank=True,
+        help_text=_(
+            "Điều kiện để phải nộp giấy tờ này, ví dụ “người nước ngoài”. Để trống khi mọi "
+            "người thuộc trường hợp đều phải nộp."
+        ),
+    )
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")

@@ -368,6 +368,7 @@ def _component_dict(component: Component) -> dict[str, Any]:
         "template_file": component.template_file,
         "template_url": (f"/thu-tuc/mau/{component.id}/" if component.template_upload else ""),
         "once_only": component.once_only,
+        "only_if": component.only_if,
     }
 
 

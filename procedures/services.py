@@ -105,6 +105,7 @@ _COMPONENT_COLUMNS = [
     "template_file",
     "max_size_mb",
     "once_only",
+    "only_if",
     "position",
 ]
 
@@ -285,6 +286,7 @@ def procedure_export_row(*, procedure: Procedure) -> dict[str, Any]:
                 "note": c["note"],
                 "max_size_mb": c["max_size_mb"],
                 **({"once_only": c["once_only"]} if c.get("once_only") else {}),
+                **({"only_if": c["only_if"]} if c.get("only_if") else {}),
                 **({"form_files": [c["template_file"]]} if c["template_file"] else {}),
             }
             for c in snapshot["components"]
