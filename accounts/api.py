@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dvctt import ratelimit
+from dvctt.api_schema import api_errors
 from dvctt.errors import ApplicationError, InvalidInput
 
 from . import tokens
@@ -69,7 +70,9 @@ class TokenObtainApi(APIView):
         otp = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
     @extend_schema(
-        request=InputSerializer, responses=TokenOutputSerializer, operation_id="auth_token"
+        request=InputSerializer,
+        responses={200: TokenOutputSerializer, **api_errors(403, 429)},
+        operation_id="auth_token",
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -100,11 +103,12 @@ class TokenObtainApi(APIView):
 
 class TokenListApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination  # {"count","next","previous","results"}
 
     @extend_schema(responses=TokenListItemSerializer(many=True), operation_id="auth_tokens_list")
     def get(self, request):
         qs = AuthToken.objects.filter(user=request.user).order_by("-created")
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = TokenListItemSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)

@@ -7,9 +7,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-ID_NUMBER_RE = re.compile(r"^\d{12}$")
-AGENCY_CODE_RE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$")
-PHONE_RE = re.compile(r"^(0|\+84)\d{9,10}$")
+# Matched whole (fullmatch): "$" would let a trailing newline through and "\d" any script's
+# digits, and such a value would then be stored and compared as given.
+ID_NUMBER_RE = re.compile(r"[0-9]{12}")
+AGENCY_CODE_RE = re.compile(r"[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}")
+PHONE_RE = re.compile(r"(0|\+84)[0-9]{9,10}")
 
 
 def validate_id_number(value: str) -> None:
@@ -19,7 +21,7 @@ def validate_id_number(value: str) -> None:
     digit (0–1: 1900s, 2–3: 2000s; even male, odd female), two digits of the birth year and
     six random digits. There is no checksum.
     """
-    if not ID_NUMBER_RE.match(value or ""):
+    if not ID_NUMBER_RE.fullmatch(value or ""):
         raise ValidationError(_("Số định danh cá nhân phải gồm đúng 12 chữ số."), code="format")
     if not 1 <= int(value[:3]) <= 96:
         raise ValidationError(
@@ -34,7 +36,7 @@ def validate_id_number(value: str) -> None:
 
 def validate_agency_code(value: str) -> None:
     """Check an electronic agency identifier such as 000.00.01.H22 (V1V2V3.Z1Z2.Y1Y2.MX1X2)."""
-    if not AGENCY_CODE_RE.match(value or ""):
+    if not AGENCY_CODE_RE.fullmatch(value or ""):
         raise ValidationError(
             _("Mã định danh điện tử của cơ quan phải có dạng 000.00.01.H22."), code="format"
         )
@@ -42,5 +44,5 @@ def validate_agency_code(value: str) -> None:
 
 def validate_phone(value: str) -> None:
     """Check a Vietnamese phone number (0… or +84…)."""
-    if not PHONE_RE.match((value or "").replace(" ", "")):
+    if not PHONE_RE.fullmatch((value or "").replace(" ", "")):
         raise ValidationError(_("Số điện thoại không hợp lệ."), code="format")

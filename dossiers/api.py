@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dvctt import ratelimit
+from dvctt.api_schema import api_errors, boolean_spellings
 from dvctt.errors import Forbidden, InvalidInput
 
 from . import action_rules, process, selectors, services, workflow
@@ -124,6 +125,7 @@ def _detail(request, dossier, *, code=status.HTTP_200_OK, extra=None) -> Respons
 
 class DossierListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination  # {"count","next","previous","results"}
 
     class DossierCreateInput(serializers.Serializer):
         procedure = serializers.CharField(max_length=30)
@@ -145,7 +147,8 @@ class DossierListCreateApi(APIView):
         parameters=[
             OpenApiParameter("status", str, enum=DossierStatus.values),
             OpenApiParameter("procedure", str),
-            OpenApiParameter("overdue", bool),
+            # A DRF BooleanField: true/false, 1/0, yes/no… and null (no filter).
+            OpenApiParameter("overdue", str, enum=boolean_spellings(nullable=True)),
             OpenApiParameter("queue", str, enum=list(selectors.QUEUES)),
             OpenApiParameter("q", str),
         ],
@@ -167,13 +170,13 @@ class DossierListCreateApi(APIView):
             )
         else:
             qs = selectors.dossiers_for_user(user=request.user, **params)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(DossierListItemSerializer(page, many=True).data)
 
     @extend_schema(
         request=DossierCreateInput,
-        responses={201: DossierDetailSerializer},
+        responses={201: DossierDetailSerializer, **api_errors(403, 429)},
         operation_id="dossiers_create",
     )
     def post(self, request):
@@ -207,7 +210,9 @@ class DossierDetailApi(APIView):
         return _detail(request, dossier)
 
     @extend_schema(
-        request=DossierPatchInput, responses=DossierDetailSerializer, operation_id="dossiers_update"
+        request=DossierPatchInput,
+        responses={200: DossierDetailSerializer, **api_errors(409)},
+        operation_id="dossiers_update",
     )
     def patch(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
@@ -229,7 +234,7 @@ class DossierAttachmentApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": AttachmentInput},
-        responses={201: AttachmentSerializer},
+        responses={201: AttachmentSerializer, **api_errors(409, 429)},
         operation_id="dossiers_attachments_create",
     )
     def post(self, request, dossier_id):
@@ -253,7 +258,11 @@ class DossierSubmitApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(request=None, responses=DossierDetailSerializer, operation_id="dossiers_submit")
+    @extend_schema(
+        request=None,
+        responses={200: DossierDetailSerializer, **api_errors(409)},
+        operation_id="dossiers_submit",
+    )
     def post(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
         dossier = services.dossier_submit(actor=request.user, dossier_id=dossier.pk)
@@ -283,7 +292,7 @@ class DossierActionApi(APIView):
 
     @extend_schema(
         request=ActionInput,
-        responses=DossierDetailSerializer,
+        responses={200: DossierDetailSerializer, **api_errors(409)},
         parameters=[
             OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(workflow.ACTIONS))
         ],
@@ -317,25 +326,34 @@ class TrackingApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("code", str, required=True),
-            OpenApiParameter("id_last4", str, required=True),
+            OpenApiParameter(
+                "code", {"type": "string", "minLength": 1, "maxLength": 40}, required=True
+            ),
+            OpenApiParameter(
+                "id_last4",
+                {"type": "string", "pattern": r"^\d{4}$", "minLength": 4, "maxLength": 4},
+                required=True,
+            ),
         ],
-        responses=inline_serializer(
-            "Tracking",
-            {
-                "code": serializers.CharField(),
-                "status": serializers.CharField(),
-                "status_label": serializers.CharField(),
-                "procedure": serializers.CharField(),
-                "procedure_name": serializers.CharField(),
-                "agency_name": serializers.CharField(),
-                "submitted_at": serializers.DateTimeField(),
-                "received_at": serializers.DateTimeField(),
-                "due_at": serializers.DateTimeField(),
-                "completed_at": serializers.DateTimeField(),
-                "events": serializers.ListField(child=serializers.DictField()),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "Tracking",
+                {
+                    "code": serializers.CharField(),
+                    "status": serializers.CharField(),
+                    "status_label": serializers.CharField(),
+                    "procedure": serializers.CharField(),
+                    "procedure_name": serializers.CharField(),
+                    "agency_name": serializers.CharField(),
+                    "submitted_at": serializers.DateTimeField(allow_null=True),
+                    "received_at": serializers.DateTimeField(allow_null=True),
+                    "due_at": serializers.DateTimeField(allow_null=True),
+                    "completed_at": serializers.DateTimeField(allow_null=True),
+                    "events": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            **api_errors(404, 429),
+        },
         operation_id="tracking",
     )
     def get(self, request):

@@ -15,6 +15,8 @@ from dvctt.errors import InvalidInput
 from . import documents, register, selectors
 from .constants import DocumentKind
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def document_response(document, *, filename: str) -> FileResponse:
     """Send a stored paper inline as PDF, never cached by shared caches."""
@@ -78,7 +80,10 @@ class RegisterApi(APIView):
             OpenApiParameter("to", OpenApiTypes.DATE, required=True),
             OpenApiParameter("format", str, enum=["csv", "xlsx"]),
         ],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSX): OpenApiTypes.BINARY,
+        },
         operation_id="register",
     )
     def get(self, request):
@@ -108,7 +113,7 @@ class RegisterApi(APIView):
                 register.register_xlsx(**period),
                 as_attachment=True,
                 filename=f"{name}.xlsx",
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                content_type=XLSX,
             )
         response = StreamingHttpResponse(
             register.register_csv(**period), content_type="text/csv; charset=utf-8"

@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 
 log = logging.getLogger(__name__)
-ID_NUMBER_RE = re.compile(r"^\d{12}$")
+ID_NUMBER_RE = re.compile(r"[0-9]{12}")  # whole value (fullmatch), ASCII digits only
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class HttpCitizenRegistry:
 
     def lookup(self, id_number: str) -> CitizenRecord | None:
         """Return the person with this personal id number, or None if unknown."""
-        if not ID_NUMBER_RE.match(id_number or ""):
+        if not ID_NUMBER_RE.fullmatch(id_number or ""):
             return None
         headers = {"Accept": "application/json"}
         if self.token:

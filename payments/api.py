@@ -9,6 +9,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dvctt.api_schema import api_errors
+
 from . import services
 from .views import client_ip
 
@@ -26,7 +28,8 @@ class DossierPaymentStartApi(APIView):
                     "amount": serializers.IntegerField(),
                     "redirect_url": serializers.URLField(),
                 },
-            )
+            ),
+            **api_errors(409),
         },
         operation_id="dossiers_payments_create",
     )

@@ -11,11 +11,24 @@ import shutil
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import AgencyFactory, CitizenFactory, make_official
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# Hypothesis profiles (README "Tests"): CI replays the same examples on every run, keeps no
+# example database and allows a slow shared machine; local runs draw new examples each time
+# and remember failures in .hypothesis/ (ignored by git); "explore" draws ten times as many.
+# HYPOTHESIS_PROFILE picks one; otherwise CI=true means "ci" and anything else "dev".
+# Tests that fix their own max_examples scale it with tests.tests.properties.examples().
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=1000, print_blob=True
+)
+hypothesis_settings.register_profile("dev", deadline=1000)
+hypothesis_settings.register_profile("explore", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev"))
 
 
 def _missing_services(item: pytest.Item) -> list[str]:

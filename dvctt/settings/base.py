@@ -296,7 +296,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dvctt.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "dvctt.errors.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "dvctt.input_cleaning.CleanJSONParser",
@@ -345,6 +345,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request and response shapes apart (required and read-only fields differ), request bodies
+    # as JSON (API.md §4; multipart only where a view names it, e.g. attachments), and the
+    # error answers and input rules of dvctt/api_schema.py.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PARSER_WHITELIST": ["dvctt.input_cleaning.CleanJSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dvctt.api_schema.refuse_control_characters",
+    ],
 }
 
 # Content-Security-Policy (django-csp 4): only our own origin, no inline scripts or styles.

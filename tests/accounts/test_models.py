@@ -21,10 +21,48 @@ def test_every_well_formed_id_number_is_accepted(value):
     validate_id_number(value)
 
 
+def _well_formed(value: str) -> bool:
+    # NĐ 137/2015 Điều 7: 12 ASCII digits, province 001–096, century+gender digit 0–3.
+    return (
+        len(value) == 12
+        and all(c in "0123456789" for c in value)
+        and 1 <= int(value[:3]) <= 96
+        and value[3] in "0123"
+    )
+
+
+# Near misses of a valid number: a character appended, replaced (by another script's digit, a
+# newline, a space…) or dropped — accepted exactly when still well-formed, refused otherwise.
+near_misses = st.tuples(
+    valid_ids,
+    st.integers(0, 12),
+    st.sampled_from(["append", "replace", "drop"]),
+    st.sampled_from(["\n", " ", "7", "٣", "３", "a", "\x00", ""]),
+).map(
+    lambda t: {
+        "append": t[0][: t[1]] + t[3] + t[0][t[1] :],
+        "replace": t[0][: t[1]] + t[3] + t[0][t[1] + 1 :],
+        "drop": t[0][: t[1]] + t[0][t[1] + 1 :],
+    }[t[2]]
+)
+
+
+@given(st.one_of(near_misses, st.text(max_size=14)))
+def test_id_numbers_are_accepted_exactly_when_well_formed(value):
+    try:
+        validate_id_number(value)
+    except ValidationError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == _well_formed(value), repr(value)
+
+
 @pytest.mark.parametrize(
     "value",
     [
         "",
+        "001090012345\n",
         "00109001234",
         "0010900123456",
         "00109001234a",
@@ -43,7 +81,9 @@ def test_agency_codes_accepted(value):
     validate_agency_code(value)
 
 
-@pytest.mark.parametrize("value", ["000.00.01", "000-00-01-H99", "000.00.01.h99", ""])
+@pytest.mark.parametrize(
+    "value", ["000.00.01", "000-00-01-H99", "000.00.01.h99", "", "000.00.01.H99\n"]
+)
 def test_agency_codes_refused(value):
     with pytest.raises(ValidationError):
         validate_agency_code(value)

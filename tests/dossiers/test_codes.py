@@ -16,12 +16,13 @@ from dossiers.models import Dossier
 from dvctt.workdays import VN_TZ
 from tests.concurrency import run_at_once
 from tests.dossiers.conftest import make_draft
+from tests.properties import examples
 
 CODE_RE = re.compile(r"^(\d{3}\.\d{2}\.\d{2}\.H\d{2})-(\d{6})-(\d{4})$")
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     when=st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2030, 12, 31)).map(
         lambda d: d.replace(tzinfo=dt.UTC)

@@ -20,6 +20,7 @@ from procedures.services import procedure_publish
 from tests.dossiers.conftest import make_draft, make_submitted
 from tests.dossiers.factories import dossier_in
 from tests.procedures.factories import ProcedureFactory
+from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ def _qd(values):
 
 
 @given(rows=st.integers(min_value=1, max_value=3), remove=st.integers(min_value=0, max_value=2))
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 def test_remove_keeps_other_rows_in_order(rows, remove):
     remove = remove % rows
     names = [f"Người {i}" for i in range(rows)]

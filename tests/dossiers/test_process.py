@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 import pytest
@@ -23,6 +22,7 @@ from tests.dossiers.conftest import make_submitted
 from tests.dossiers.factories import PATHS, dossier_in
 from tests.factories import AgencyFactory, CitizenFactory, UnitFactory, make_official
 from tests.procedures.factories import ProcedureFactory
+from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
 run = services.dossier_run_action
@@ -355,7 +355,7 @@ def _replay(dossier: Dossier) -> tuple[str, int | None, int | None]:
     return status, step, handler
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     moves=st.lists(
         st.tuples(
@@ -388,8 +388,21 @@ def test_random_handovers_replay_to_the_current_state(moves, agency, procedure):
         inputs = {"reason": "Lý do", "proposal": "approve", "to_user": to_user if named else None}
         if action == "assign":
             inputs["to_user"] = to_user
-        with contextlib.suppress(Forbidden, InvalidTransition, InvalidInput):
-            run(actor=officials[role], dossier_id=dossier.pk, action=action, **inputs)
+        actor = officials[role]
+        # Every body here is valid: the service may refuse only the role (403) or the
+        # status (409), and exactly when the workflow says so; an InvalidInput is a failure.
+        if not workflow.roles_may_fire(current, action, workflow.actor_roles(current, actor)):
+            expected: type | None = Forbidden
+        elif not workflow.is_legal_now(current, action):
+            expected = InvalidTransition
+        else:
+            expected = None
+        try:
+            run(actor=actor, dossier_id=dossier.pk, action=action, **inputs)
+        except (Forbidden, InvalidTransition) as exc:
+            assert type(exc) is expected, (action, role, exc)
+        else:
+            assert expected is None, (action, role, expected)
         now = Dossier.objects.get(pk=dossier.pk)
         assert _replay(now) == (now.status, now.current_step, now.current_handler_id)
         # Every step change is one hand-over row, and the rows chain up.

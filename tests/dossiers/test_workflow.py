@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_fsm import TransitionNotAllowed
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from accounts.constants import StaffRoleName
 from accounts.models import Agency, User
 from dossiers import deadlines, services, workflow
 from dossiers.constants import (
@@ -20,15 +25,20 @@ from dossiers.constants import (
     TERMINAL_STATUSES,
     WAITING_STATUSES,
     ActorRole,
+    DossierAction,
     DossierStatus,
 )
 from dossiers.errors import InvalidTransition
 from dossiers.models import Dossier, Handover
-from dvctt.errors import Forbidden, InvalidInput
+from dvctt import workdays
+from dvctt.errors import Forbidden, InvalidInput, NotFound
 from procedures.models import Procedure, ProcedureVersion
 from tests.concurrency import run_at_once
-from tests.dossiers.conftest import make_submitted
+from tests.dossiers.conftest import PDF, PNG, make_submitted, upload
 from tests.dossiers.factories import dossier_in
+from tests.factories import make_official
+from tests.procedures.factories import ProcedureFactory
+from tests.properties import examples
 
 API_ACTIONS = {
     "receive", "reject", "stop", "request_supplement", "supplement", "assign", "forward",
@@ -144,7 +154,9 @@ class DossierMachine(RuleBasedStateMachine):
                 assert trail[i - 1] == DossierStatus.IN_PROGRESS
 
 
-DossierMachine.TestCase.settings = settings(max_examples=200, stateful_step_count=40, deadline=None)
+DossierMachine.TestCase.settings = settings(
+    max_examples=examples(200), stateful_step_count=40, deadline=None
+)
 TestDossierMachine = DossierMachine.TestCase
 
 
@@ -218,49 +230,358 @@ def test_full_happy_path_and_supplement_restart(
     ]  # fmt: skip
 
 
-@pytest.mark.django_db
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-@given(
-    steps=st.lists(
-        st.tuples(st.sampled_from(sorted(workflow.ACTIONS)), st.integers(0, 4)), max_size=12
-    )
-)
-def test_random_service_calls_never_break_the_rules(steps, citizen, procedure, agency):
-    from accounts.constants import StaffRoleName
-    from tests.factories import make_official
+# What each action may be sent with (API.md §4): valid and invalid bodies, and exactly when
+# the service must refuse the body with InvalidInput (400) — only once the role and the status
+# allow the action (403 and 409 come first). Every other exception is a failure.
 
-    actors = [citizen] + [
-        make_official(agency=agency, role=role)
+REASON = "Lý do"
+Build = Callable[["Walk", Dossier], dict[str, Any]]
+Refused = Callable[["Walk", Dossier], bool]
+
+
+def _never(walk: Walk, d: Dossier) -> bool:
+    return False
+
+
+def _always(walk: Walk, d: Dossier) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Body:
+    build: Build
+    invalid: Refused = _never
+
+
+def _body(note: str = "", **data: Any) -> Build:
+    return lambda walk, d: {"note": note, "data": dict(data)}
+
+
+@dataclass
+class Walk:
+    """The world of one walk: the catalogue's choices, the people, what the citizen did."""
+
+    citizen: User
+    officials: dict[str, User]
+    fee: str  # "fixed" by the catalogue or left to the provincial "council"
+    result: str  # "generated" from the dossier or "uploaded" by the clerk
+    renewed: bool = False  # the citizen re-uploaded the documents a supplement request names
+
+    @property
+    def actors(self) -> list[User]:
+        return [self.citizen, *self.officials.values()]
+
+
+def _on_a_step(d: Dossier) -> bool:
+    return d.current_step is not None
+
+
+def _appraisal(d: Dossier) -> bool:
+    # Leaving the specialist's step needs a proposal and an opinion (NĐ 61/2018 Điều 19).
+    return d.current_role == StaffRoleName.SPECIALIST
+
+
+def _due(d: Dossier) -> dt.datetime:
+    return d.due_at or dt.datetime(2030, 1, 2, 9, tzinfo=workdays.VN_TZ)
+
+
+def _later_working_moment(d: Dossier) -> dt.datetime:
+    return workdays.add_working_hours(_due(d), 1)
+
+
+def _after_hours(d: Dossier) -> dt.datetime:
+    # 20:00 the day after the due date: after it, and never working time (periods end 17:00).
+    local = timezone.localtime(_due(d), workdays.VN_TZ)
+    return dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(20), workdays.VN_TZ)
+
+
+def _apology(moment: Callable[[Dossier], Any], note: str = REASON) -> Build:
+    return lambda walk, d: {"note": note, "data": {"new_due_at": moment(d)}}
+
+
+def _assignee(pick: Callable[[Walk, Dossier], Any]) -> Build:
+    return lambda walk, d: {"data": {"to_user": pick(walk, d)}}
+
+
+def _holder(walk: Walk, d: Dossier) -> int:
+    return walk.officials[d.current_role or StaffRoleName.RECEPTION].pk
+
+
+def _other_official(walk: Walk, d: Dossier) -> int:
+    role = next(r for r in walk.officials if r != (d.current_role or StaffRoleName.RECEPTION))
+    return walk.officials[role].pk
+
+
+def _first_component(walk: Walk, d: Dossier) -> dict[str, Any]:
+    return {"note": REASON, "data": {"items": [d.case_components()[0]["id"]]}}
+
+
+def _names_documents(d: Dossier) -> bool:
+    return any("component" in item for item in d.supplement_items or [])
+
+
+def _renew_then_supplement(walk: Walk, d: Dossier) -> dict[str, Any]:
+    # The citizen uploads again each document the request names, then sends the supplement.
+    if d.status == DossierStatus.SUPPLEMENT_REQUESTED and _names_documents(d):
+        for item in d.supplement_items:
+            if "component" in item:
+                services.attachment_add(
+                    actor=walk.citizen,
+                    dossier_id=d.pk,
+                    component_id=item["component"],
+                    upload=upload(),
+                )
+        walk.renewed = True
+    return {}
+
+
+def _result(name: str, content: bytes, content_type: str) -> Build:
+    return lambda walk, d: {"result_file": upload(name, content, content_type)}
+
+
+REASONED = {
+    "note": Body(_body(REASON)),
+    "reason": Body(_body(reason=REASON)),
+    "reason_and_note": Body(_body("Ghi chú", reason=REASON)),
+    "blank_reason": Body(_body("   ", reason="  "), _always),
+    "no_reason": Body(_body(), _always),
+}
+PLAIN = {"empty": Body(_body()), "note": Body(_body(REASON))}
+
+BODIES: dict[str, dict[str, Body]] = {
+    "submit": {"note": Body(_body(REASON))},  # never through dossier_run_action: 404
+    "receive": PLAIN,
+    "withdraw": PLAIN,
+    "confirm_payment": PLAIN,
+    "approve": PLAIN,
+    "return_result": PLAIN,
+    "reject": REASONED,
+    "stop": REASONED,
+    "send_back": REASONED,
+    "request_supplement": {
+        **REASONED,
+        "document": Body(_first_component),
+        "free_text": Body(_body(REASON, items=["Bản sao hộ khẩu"])),
+        "unknown_document": Body(_body(REASON, items=[999_999]), _always),
+        "not_an_item": Body(_body(REASON, items=[True]), _always),
+        "too_many_items": Body(_body(REASON, items=["x"] * 31), _always),
+    },
+    "supplement": {
+        # A request naming documents is answered only with those documents uploaded again.
+        "as_filed": Body(_body(), lambda walk, d: _names_documents(d) and not walk.renewed),
+        "renewed": Body(_renew_then_supplement),
+    },
+    "assign": {
+        "step_holder": Body(_assignee(_holder)),
+        "other_role": Body(_assignee(_other_official), lambda walk, d: _on_a_step(d)),
+        "citizen": Body(_assignee(lambda walk, d: walk.citizen.pk), _always),
+        "nobody": Body(_body(), _always),
+        "not_an_id": Body(_assignee(lambda walk, d: "abc"), _always),
+    },
+    "forward": {
+        "next": Body(_body(REASON), lambda walk, d: _appraisal(d)),
+        "proposal": Body(_body(REASON, proposal="approve")),
+        "refusal_proposal": Body(_body(REASON, proposal="refuse")),
+        "bad_proposal": Body(_body(REASON, proposal="maybe"), lambda walk, d: _appraisal(d)),
+        "proposal_no_opinion": Body(_body(proposal="approve"), lambda walk, d: _appraisal(d)),
+        "explicit_next": Body(
+            lambda walk, d: {
+                "note": REASON,
+                "data": {"proposal": "approve", "to_step": (d.current_step or 0) + 1},
+            }
+        ),
+        "same_step": Body(
+            lambda walk, d: {
+                "note": REASON,
+                "data": {"proposal": "approve", "to_step": d.current_step or 1},
+            },
+            lambda walk, d: _on_a_step(d),
+        ),
+        "not_a_step": Body(
+            _body(REASON, proposal="approve", to_step="abc"), lambda walk, d: _on_a_step(d)
+        ),
+    },
+    "request_payment": {
+        # The official states the amount when the catalogue leaves it to the council.
+        "catalogue_amount": Body(_body(), lambda walk, d: walk.fee == "council"),
+        "amount": Body(_body(amount="150000")),
+        "dotted_amount": Body(_body(amount="150.000")),
+        "zero": Body(_body(amount="0"), _always),
+        "negative": Body(_body(amount="-5"), _always),
+        "not_a_number": Body(_body(amount="một trăm"), _always),
+        "too_large": Body(_body(amount=str(10**13)), _always),
+    },
+    "issue_result": {
+        "no_file": Body(_body(), lambda walk, d: walk.result == "uploaded"),
+        "pdf": Body(_result("ket-qua.pdf", PDF, "application/pdf")),
+        "png": Body(_result("ket-qua.png", PNG, "image/png"), _always),
+    },
+    "apologize": {
+        # NĐ 61/2018 Điều 19.9: a new date after the current one, in working time, once.
+        "new_date": Body(
+            _apology(lambda d: _later_working_moment(d).isoformat()),
+            lambda walk, d: d.due_at is None,
+        ),
+        "naive_new_date": Body(
+            _apology(
+                lambda d: (
+                    timezone.localtime(_later_working_moment(d), workdays.VN_TZ)
+                    .replace(tzinfo=None)
+                    .isoformat()
+                )
+            ),
+            lambda walk, d: d.due_at is None,
+        ),
+        "note_only": Body(_body(REASON), _always),
+        "no_reason": Body(_apology(lambda d: _later_working_moment(d).isoformat(), ""), _always),
+        "not_a_date": Body(_apology(lambda d: "ngày mai"), _always),
+        "before_due": Body(
+            _apology(lambda d: (_due(d) - dt.timedelta(hours=1)).isoformat()), _always
+        ),
+        "after_hours": Body(_apology(lambda d: _after_hours(d).isoformat()), _always),
+    },
+}
+
+# A step names an action, or an index among the actions someone may run now (so that walks
+# reach the later statuses); an actor, or None for one the role allows; and a body, by name
+# or by index among the action's bodies.
+STEPS = st.lists(
+    st.tuples(
+        st.one_of(st.sampled_from(sorted(workflow.ACTIONS)), st.integers(0, 15)),
+        st.one_of(st.none(), st.integers(0, 4)),
+        st.integers(0, 15),
+    ),
+    max_size=20,
+)
+
+
+def _resolve(walk: Walk, d: Dossier, step: tuple[Any, Any, Any]) -> tuple[str, User, str]:
+    action, who, variant = step
+    if isinstance(action, int):
+        available = sorted({a for u in walk.actors for a in workflow.available_actions(d, u)})
+        action = available[action % len(available)] if available else "submit"
+    if who is None:
+        allowed = [
+            u for u in walk.actors if workflow.roles_may_fire(d, action, workflow.actor_roles(d, u))
+        ]
+        actor = allowed[0] if allowed else walk.citizen
+    else:
+        actor = walk.actors[who]
+    if isinstance(variant, int):
+        variant = sorted(BODIES[action])[variant % len(BODIES[action])]
+    return action, actor, variant
+
+
+def _expected(walk: Walk, before: Dossier, action: str, actor: User, body: Body) -> type | None:
+    """Return the error the service must raise for this call, or None when it must succeed."""
+    if action == DossierAction.SUBMIT:
+        return NotFound  # submitting is its own service, never a workflow action here
+    if not workflow.roles_may_fire(before, action, workflow.actor_roles(before, actor)):
+        return Forbidden
+    if not workflow.is_legal_now(before, action):
+        return InvalidTransition
+    if body.invalid(walk, before):
+        return InvalidInput
+    return None
+
+
+def _walk_world(citizen: User, agency: Agency, fee: str, result: str) -> tuple[Walk, Any]:
+    procedure = ProcedureFactory(
+        agencies=[agency],
+        content__fee_amount=50_000 if fee == "fixed" else None,
+        content__fee_online_amount=40_000 if fee == "fixed" else None,
+        extra={"result_template": "confirmation"} if result == "generated" else {},
+    )
+    officials: dict[str, User] = {
+        role: make_official(agency=agency, role=role)
         for role in (
             StaffRoleName.RECEPTION,
             StaffRoleName.SPECIALIST,
             StaffRoleName.LEADER,
             StaffRoleName.CLERK,
         )
-    ]
+    }
+    return Walk(citizen=citizen, officials=officials, fee=fee, result=result), procedure
+
+
+@pytest.mark.django_db
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    steps=STEPS,
+    fee=st.sampled_from(["council", "fixed"]),
+    result=st.sampled_from(["generated", "uploaded"]),
+)
+# The seed that failed: an apology sent with only a note (no new_due_at) is a 400, not a crash.
+@example(
+    steps=[("receive", 1, "empty"), ("apologize", 3, "note_only")], fee="fixed", result="generated"
+)
+@example(
+    steps=[
+        ("receive", 1, "empty"),
+        ("forward", 1, "next"),
+        ("assign", 3, "nobody"),
+        ("forward", 2, "next"),
+        ("request_payment", 2, "catalogue_amount"),
+        ("request_payment", 2, "amount"),
+    ],
+    fee="council",
+    result="uploaded",
+)
+@example(
+    steps=[
+        ("request_supplement", 1, "document"),
+        ("supplement", 0, "as_filed"),
+        ("supplement", 0, "renewed"),
+        ("receive", 1, "empty"),
+        ("apologize", 3, "after_hours"),
+        ("apologize", 3, "new_date"),
+        ("forward", 1, "next"),
+        ("forward", 2, "proposal_no_opinion"),
+        ("forward", 2, "proposal"),
+        ("approve", 3, "empty"),
+        ("issue_result", 4, "no_file"),
+        ("issue_result", 4, "pdf"),
+        ("return_result", 4, "empty"),
+    ],
+    fee="fixed",
+    result="uploaded",
+)
+def test_random_service_calls_never_break_the_rules(steps, fee, result, citizen, agency):
+    walk, procedure = _walk_world(citizen, agency, fee, result)
     dossier = make_submitted(citizen, procedure)
-    for action, who in steps:
-        actor = actors[who]
+    for step in steps:
         before = Dossier.objects.get(pk=dossier.pk)
-        roles = workflow.actor_roles(before, actor)
-        legal = action != "submit" and workflow.is_legal_now(before, action)
-        allowed = bool(workflow.ACTIONS[action].roles & roles)
+        action, actor, variant = _resolve(walk, before, step)
+        body = BODIES[action][variant]
+        expected = _expected(walk, before, action, actor, body)
+        event(f"{action}/{variant}: {expected.__name__ if expected else 'done'}")
+        events = before.events.count()
+        kwargs = body.build(walk, before)
         try:
             after = services.dossier_run_action(
-                actor=actor, dossier_id=dossier.pk, action=action, note="Lý do"
+                actor=actor, dossier_id=dossier.pk, action=action, **kwargs
             )
-        except Forbidden:
-            assert not allowed
-        except InvalidTransition:
-            assert allowed and not legal
-        except Exception as exc:
-            assert action == "submit", exc
+        except (NotFound, Forbidden, InvalidTransition, InvalidInput) as exc:
+            assert type(exc) is expected, (action, variant, exc)
+            if isinstance(exc, InvalidInput):
+                assert exc.fields, exc  # the 400 names the field at fault
+            # Nothing written: neither the status nor the history moved.
+            now = Dossier.objects.get(pk=dossier.pk)
+            assert (now.status, now.due_at, now.events.count()) == (
+                before.status,
+                before.due_at,
+                events,
+            )
         else:
-            assert allowed and legal
+            assert expected is None, (action, variant, expected)
             assert after.events.last().action == action
         now = Dossier.objects.get(pk=dossier.pk)
         assert now.status in DossierStatus.values
         assert now.supplement_count <= 1 and now.apology_count <= 1
+        if now.status in TERMINAL_STATUSES:
+            # Nothing more can happen to it: the walk goes on with a newly filed dossier.
+            dossier = make_submitted(citizen, procedure)
+            walk.renewed = False
 
 
 # --- concurrency: only one of two conflicting actions wins ----------------------------------

@@ -18,6 +18,7 @@ from integrations.constants import OutboxStatus
 from integrations.hub import DeliveryResult, HttpNationalHub, StandInNationalHub
 from integrations.models import HubOutboxEvent, HubReceivedEvent
 from integrations.outbox import _claim, hub_drain, hub_event_record, hub_event_retry
+from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
 HUB = "https://hub.example.vn/api"
@@ -201,7 +202,9 @@ ANSWERS = st.sampled_from(
 
 
 @hsettings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     streams=st.lists(st.sampled_from("abc"), min_size=1, max_size=12),

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from dvctt import workdays
 from dvctt.workdays import VN_TZ
+from tests.properties import examples
 
 
 def vn(
@@ -79,7 +80,7 @@ moments = st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(received=moments, days=st.integers(min_value=1, max_value=40))
 def test_due_lands_in_working_time_after_reception(received, days):
     due = workdays.due_at(received, days)
@@ -87,7 +88,7 @@ def test_due_lands_in_working_time_after_reception(received, days):
     assert in_working_time(due)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(received=moments, days=st.integers(min_value=1, max_value=30))
 def test_due_uses_exactly_the_working_hours_asked(received, days):
     start = workdays.clock_start(received)
@@ -97,13 +98,13 @@ def test_due_uses_exactly_the_working_hours_asked(received, days):
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(received=moments, days=st.integers(min_value=0, max_value=30))
 def test_more_days_never_end_earlier(received, days):
     assert workdays.due_at(received, days + 1) > workdays.due_at(received, days)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(received=moments)
 def test_clock_start_is_working_time_and_not_after_cutoff_day(received):
     start = workdays.clock_start(received)
@@ -177,7 +178,7 @@ def test_working_days_across_tet():
 fractions = st.integers(min_value=1, max_value=80).map(lambda n: n / 2)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(received=moments, days=fractions)
 def test_fractional_days_use_exactly_their_working_hours(received, days):
     start = workdays.clock_start(received)
@@ -189,7 +190,7 @@ def test_fractional_days_use_exactly_their_working_hours(received, days):
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(received=moments, days=st.integers(min_value=1, max_value=60))
 def test_calendar_days_land_in_working_time_no_earlier_than_the_days(received, days):
     start = workdays.clock_start(received)
@@ -200,7 +201,7 @@ def test_calendar_days_land_in_working_time_no_earlier_than_the_days(received, d
     assert due - (start + dt.timedelta(days=days)) < dt.timedelta(days=10)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(day=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2028, 12, 31)))
 def test_sundays_never_and_plain_saturdays_only_when_listed(day):
     if day.weekday() == 6:

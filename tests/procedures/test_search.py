@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from procedures.selectors import CatalogueFilters, procedures_search
 from procedures.text import fold
+from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,7 @@ def test_postgresql_uses_the_trigram_index(catalogue):
 
 
 @settings(
-    max_examples=25,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

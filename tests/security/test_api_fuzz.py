@@ -1,78 +1,107 @@
-"""Schemathesis over our OpenAPI schema: no input makes a 5xx, every error is in the contract.
+"""Schemathesis over our OpenAPI schema: the API answers what the schema says, never a 5xx.
 
-The schema is drf-spectacular's (what /api/schema/ serves); each operation gets a bounded
-number of generated requests, sent through Django's test client as a signed-in citizen with
-an API token. Checks: never a 5xx; every 4xx body is {"code","message","fields"} (API.md §4).
-The closing lines print the examples run and the 5xx seen.
+The schema is drf-spectacular's (what /api/schema/ serves). Each operation gets a bounded
+number of generated requests (valid and invalid ones, derandomized), sent in-process through
+Django's WSGI application as a signed-in citizen with an API token, and every response goes
+through all of schemathesis' default checks: no 5xx, a documented status code, the documented
+content type, headers and body schema (errors: {"code","message","fields"}, API.md §4),
+invalid input refused, valid input not refused for being invalid, 405 with Allow for an
+undocumented method. The closing lines print the cases run and the failures seen (none).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-import requests
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from knox.models import AuthToken
-from rest_framework.test import APIClient
+from schemathesis.config import SchemathesisConfig
 
 from tests.conftest import PROOF_LINES
 from tests.factories import CitizenFactory
 
 EXAMPLES_PER_OPERATION = 30
-schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
+# A request the schema allows may still be refused with a 400 for what no schema can say: a
+# wrong password, a procedure code not in the catalogue, a workflow body missing what its
+# action needs (API.md §4), a file that is not the document it claims, a period that ends
+# before it starts. For those operations a 400 is an acceptable answer to valid data.
+SEMANTIC_400 = [
+    "auth_token",
+    "dossiers_create",
+    "dossiers_update",
+    "dossiers_action",
+    "dossiers_attachments_create",
+    "register",
+]
+config = SchemathesisConfig.from_dict(
+    {
+        "operations": [
+            {
+                "include-operation-id": SEMANTIC_400,
+                "checks": {
+                    "positive_data_acceptance": {
+                        "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]
+                    }
+                },
+            }
+        ]
+    }
+)
+schema = schemathesis.openapi.from_dict(
+    SchemaGenerator().get_schema(request=None, public=True), config=config
+)
+schema.app = get_wsgi_application()
 TOTALS: Counter = Counter()
+# Cases may be built before the test's token exists: they carry this stand-in, which the test
+# swaps for the real key, so schemathesis knows the Authorization header is the credential.
+TOKEN_PLACEHOLDER = "citizen-token"
+
+
+@schema.auth(refresh_interval=None)
+class CitizenToken:
+    """The API token of the test's citizen, as the schema's `tokenAuth` (Authorization)."""
+
+    def get(self, case, ctx):
+        return TOKEN_PLACEHOLDER
+
+    def set(self, case, data, ctx):
+        case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _report_totals():
     yield
+    statuses = ", ".join(f"{k[7:]}: {v}" for k, v in sorted(TOTALS.items()) if k[:7] == "status:")
     PROOF_LINES.append(
-        f"schemathesis: {TOTALS['examples']} examples over {TOTALS['operations']} "
-        f"operations, {TOTALS['5xx']} responses 5xx, {TOTALS['4xx']} errors in the "
-        "contract shape"
+        f"schemathesis: {TOTALS['cases']} cases over {TOTALS['operations']} operations "
+        f"({TOTALS['positive']} valid, {TOTALS['negative']} invalid), all default checks, "
+        f"{TOTALS['failures']} failures, {TOTALS['5xx']} responses 5xx; statuses {statuses}"
     )
 
 
 @pytest.fixture
-def token(db, procedure):
+def _keep_test_connection():
+    # As Django's test client does: a request through the WSGI handler must not close the
+    # connection that holds the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, procedure, _keep_test_connection):
     citizen = CitizenFactory()
     _row, key = AuthToken.objects.create(user=citizen)
     return key
-
-
-def _send(case, token: str):
-    kwargs = case.as_transport_kwargs(
-        base_url="http://testserver", headers={"Authorization": f"Token {token}"}
-    )
-    kwargs.pop("timeout", None)
-    kwargs.pop("verify", None)
-    kwargs.pop("allow_redirects", None)
-    prepared = requests.Request(
-        **{
-            k: v
-            for k, v in kwargs.items()
-            if k in {"method", "url", "headers", "params", "data", "json", "files", "cookies"}
-        }
-    ).prepare()
-    parts = urlsplit(str(prepared.url))
-    path = str(parts.path) + (f"?{parts.query!s}" if parts.query else "")
-    headers = {
-        k: v
-        for k, v in prepared.headers.items()
-        if k.lower() not in {"content-length", "content-type"}
-    }
-    raw = prepared.body or b""
-    body: Any = raw.encode() if isinstance(raw, str) else raw
-    content_type = str(prepared.headers.get("Content-Type", "application/octet-stream"))
-    return APIClient().generic(
-        str(prepared.method), path, body, content_type=content_type, headers=headers
-    )
 
 
 @schema.parametrize()
@@ -80,19 +109,27 @@ def _send(case, token: str):
     max_examples=EXAMPLES_PER_OPERATION,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_api_never_errors_and_speaks_the_contract(case, token):
+def test_api_conforms_to_its_schema(case, token):
     if TOTALS[f"op:{case.operation.label}"] == 0:
         TOTALS["operations"] += 1
     TOTALS[f"op:{case.operation.label}"] += 1
-    response = _send(case, token)
-    TOTALS["examples"] += 1
+    TOTALS["cases"] += 1
+    TOTALS[case.meta.generation.mode.value if case.meta else "explicit"] += 1
+    if (case.headers or {}).get("Authorization") == f"Token {TOKEN_PLACEHOLDER}":
+        case.headers["Authorization"] = f"Token {token}"
+    response = case.call()
+    TOTALS[f"status:{response.status_code}"] += 1
     if response.status_code >= 500:
         TOTALS["5xx"] += 1
-    assert response.status_code < 500, (case.operation.label, response.content[:500])
-    if response.status_code >= 400 and response.status_code != 405:
+    try:
+        case.validate_response(response)
+    except BaseException:
+        TOTALS["failures"] += 1
+        raise
+    if response.status_code >= 400:
         body = json.loads(response.content)
         assert set(body) == {"code", "message", "fields"}, (case.operation.label, body)
         assert isinstance(body["code"], str) and body["message"]
-        TOTALS["4xx"] += 1
