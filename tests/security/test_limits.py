@@ -184,3 +184,20 @@ def test_no_window_of_the_configured_length_accepts_more_than_the_limit(rate, st
     assert accepted, "the first try is always accepted"
     for end in accepted:
         assert sum(end - period <= a <= end for a in accepted) <= limit
+
+
+def test_the_limit_stays_open_when_the_cache_does_not_answer(settings, monkeypatch, caplog):
+    from dvctt import ratelimit
+
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return fail
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "probe": "1/m"}
+    monkeypatch.setattr(ratelimit, "cache", Down())
+    assert not any(ratelimit.is_over("probe", "203.0.113.1") for _ in range(5))
+    assert not ratelimit.is_over("probe", "203.0.113.1", record=False)
+    assert "rate-limit cache unavailable" in caplog.text
