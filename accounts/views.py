@@ -84,8 +84,8 @@ def _use_token(request: AuthenticatedHttpRequest, token: str) -> None:
 @login_required
 def mfa_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Let an official without a second factor ask for an enrolment link, or type a code."""
-    if not _enrolment_applies(request):
-        return redirect("mfa_activate_totp")
+    if not _enrolment_applies(request):  # enrolled already, or free to use allauth's pages
+        return redirect("mfa_index")
     form = EnrolmentCodeForm(request.POST if "code" in request.POST else None)
     if request.method == "POST" and "send" in request.POST:
         sent = services.mfa_enrolment_send_link(user=request.user)
@@ -119,8 +119,8 @@ def mfa_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def mfa_enrol_link(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Open the e-mailed enrolment link: confirm with a button (GET changes nothing)."""
-    if not _enrolment_applies(request):
-        return redirect("mfa_activate_totp")
+    if not _enrolment_applies(request):  # enrolled already, or free to use allauth's pages
+        return redirect("mfa_index")
     if request.method == "POST":
         try:
             _use_token(request, token)

@@ -182,8 +182,10 @@ def test_official_with_totp_and_citizens_pass(client, official, citizen):
     Authenticator.objects.create(user=official, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(official)
     assert client.get("/").status_code == 200
+    assert client.get(ENROL)["Location"] == reverse("mfa_index")  # nothing left to enrol
     client.force_login(citizen)
     assert client.get("/").status_code == 200
+    assert client.get(ENROL).status_code == 403  # citizens use allauth's optional MFA pages
 
 
 @override_settings(MFA_REQUIRED_FOR_OFFICIALS=False)
