@@ -66,3 +66,13 @@ class ContactForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The enrolment code an administrator handed to an official (or copied from the e-mail)."""
+
+    code = forms.CharField(
+        label=_("Mã đăng ký do quản trị viên cấp"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )

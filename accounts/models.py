@@ -203,3 +203,39 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.agency.code}"
+
+
+class MfaEnrolmentToken(models.Model):
+    """A single-use, expiring permission to enrol an official's first second factor.
+
+    Whoever steals an official's password must not be able to enrol their own authenticator;
+    the token reaches the official by e-mail (or from an administrator) and only its SHA-256
+    digest is stored, so a reader of the database cannot use it.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="mfa_enrolment_tokens",
+        verbose_name=_("cán bộ"),
+    )
+    digest = models.CharField(_("mã băm"), max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người cấp"),
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    used_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã đăng ký xác thực hai lớp")
+        verbose_name_plural = _("mã đăng ký xác thực hai lớp")
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_mfa_enrol_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.created_at:%Y-%m-%d %H:%M}"

@@ -6,4 +6,10 @@ app_name = "accounts"
 
 urlpatterns = [
     path("tai-khoan/", views.profile, name="profile"),
+    path("tai-khoan/xac-thuc-hai-lop/dang-ky/", views.mfa_enrol, name="mfa_enrol"),
+    path(
+        "tai-khoan/xac-thuc-hai-lop/dang-ky/<str:token>/",
+        views.mfa_enrol_link,
+        name="mfa_enrol_link",
+    ),
 ]

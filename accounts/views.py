@@ -1,16 +1,21 @@
-"""The citizen's account pages: the profile at /tai-khoan/."""
+"""Account pages: the profile at /tai-khoan/, officials' second-factor enrolment."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from dvctt.errors import ApplicationError
 
 from . import services
-from .forms import ContactForm
+from .forms import ContactForm, EnrolmentCodeForm
 from .http import AuthenticatedHttpRequest
+from .middleware import enrolment_grant_give, official_needs_enrolment
 from .models import User
 
 
@@ -41,3 +46,86 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"profile_user": user, "identity": identity_state(user), "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+def _masked_email(email: str) -> str:
+    """Show enough of the address for the owner to recognise it, not enough to harvest it."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def _enrolment_page(
+    request: AuthenticatedHttpRequest, *, form: EnrolmentCodeForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/mfa_enrol.html",
+        {"form": form, "masked_email": _masked_email(request.user.email)},
+        status=status,
+    )
+
+
+def _enrolment_applies(request: AuthenticatedHttpRequest) -> bool:
+    if not request.user.is_official:
+        raise PermissionDenied(_("Trang này dành cho cán bộ, công chức."))
+    return official_needs_enrolment(request.user)
+
+
+def _use_token(request: AuthenticatedHttpRequest, token: str) -> None:
+    services.mfa_enrolment_consume(user=request.user, token=token)
+    enrolment_grant_give(request, request.user)
+    messages.success(
+        request,
+        _("Đã xác nhận. Hãy quét mã QR bằng ứng dụng xác thực và nhập mã 6 chữ số để hoàn tất."),
+    )
+
+
+@never_cache
+@login_required
+def mfa_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Let an official without a second factor ask for an enrolment link, or type a code."""
+    if not _enrolment_applies(request):  # enrolled already, or free to use allauth's pages
+        return redirect("mfa_index")
+    form = EnrolmentCodeForm(request.POST if "code" in request.POST else None)
+    if request.method == "POST" and "send" in request.POST:
+        sent = services.mfa_enrolment_send_link(user=request.user)
+        if sent:
+            messages.success(
+                request,
+                _(
+                    "Đã gửi liên kết đăng ký đến %(email)s. Hãy mở thư và bấm vào liên kết "
+                    "trong trình duyệt này."
+                )
+                % {"email": _masked_email(request.user.email)},
+            )
+        else:
+            messages.info(
+                request, _("Liên kết vừa được gửi. Vui lòng kiểm tra hộp thư, kể cả thư rác.")
+            )
+        return redirect("accounts:mfa_enrol")
+    if request.method == "POST":
+        if not form.is_valid():
+            return _enrolment_page(request, form=form, status=400)
+        try:
+            _use_token(request, form.cleaned_data["code"])
+        except ApplicationError as exc:
+            form.add_error("code", exc.message)
+            return _enrolment_page(request, form=form, status=exc.status_code)
+        return redirect("mfa_activate_totp")
+    return _enrolment_page(request, form=form)
+
+
+@never_cache
+@login_required
+def mfa_enrol_link(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    """Open the e-mailed enrolment link: confirm with a button (GET changes nothing)."""
+    if not _enrolment_applies(request):  # enrolled already, or free to use allauth's pages
+        return redirect("mfa_index")
+    if request.method == "POST":
+        try:
+            _use_token(request, token)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return _enrolment_page(request, form=EnrolmentCodeForm(), status=exc.status_code)
+        return redirect("mfa_activate_totp")
+    return render(request, "accounts/mfa_enrol_link.html")

@@ -422,6 +422,10 @@ def official_queue_counts(*, user: User, agency_ids: list[int] | None = None) ->
     if not (user.is_authenticated and user.is_official):
         return dict.fromkeys(names, 0)
     ids = _official_agency_ids(user) if agency_ids is None else agency_ids
+    if not ids:
+        # No staff role at any agency (an administrator not yet assigned): every queue is
+        # empty, and `agency_id IN ()` cannot even be compiled into the statement below.
+        return dict.fromkeys(names, 0)
     now = timezone.now()
     # One scalar subquery per queue in a single statement: each counts over its own index
     # (an index-only scan), where one aggregate with a FILTER per queue would read every open

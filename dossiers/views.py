@@ -629,6 +629,7 @@ def official_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "queues": [(name, label, counts.get(name)) for name, label in selectors.QUEUES.items()],
             "querystring": query_without_page(request),
             "can_file": any(role == StaffRoleName.RECEPTION for _agency, role in roles),
+            "has_role": bool(roles),
             "now": timezone.now(),
         }
         | register.register_link_context(roles=roles),

@@ -5,6 +5,11 @@ NUL cannot be stored in a PostgreSQL text or jsonb value, and the other C0 contr
 middleware refuses them in the path, the query string and form bodies; the API's JSON parser
 refuses them anywhere in the document. Both answer 400 with a clear Vietnamese message —
 under /api/ in the contract's JSON shape (API.md §4).
+
+Multipart bodies above the in-memory limit carry files: the middleware does not read them (an
+upload view first refuses a body too large by its declared length), but it gives the request
+an upload handler that checks the text fields whenever the body is parsed — by the view, by
+DRF or by the CSRF check — so every body is checked, whatever its size.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.http.multipartparser import MultiPartParserError
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -88,6 +94,38 @@ def refusal(request: HttpRequest, message: str, *, status: int = 400) -> HttpRes
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+class ControlCharactersRefused(BadRequest):
+    """A form field of a body parsed after the middleware holds a control character.
+
+    A BadRequest, so that wherever the parse happens Django answers 400 (handler400) rather
+    than 500; the middleware's process_exception answers it like any other refusal.
+    """
+
+
+class FieldCleaningUploadHandler(FileUploadHandler):
+    """Parse the multipart body with the other handlers, then refuse dirty text fields.
+
+    Django lets the first handler take over the parse (handle_raw_input); this one runs the
+    ordinary parse and checks its fields before anyone sees them.
+    """
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        others = [h for h in self.request.upload_handlers if h is not self]
+        post, files = MultiPartParser(META, input_data, others, encoding).parse()
+        if _querydict_dirty(post) or any(has_control_chars(name) for name in files):
+            for _name, uploads in files.lists():
+                for upload in uploads:
+                    upload.close()  # temporary files go now, not at the end of the request
+            raise ControlCharactersRefused(str(MESSAGE))
+        return post, files
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data  # never called: handle_raw_input does the whole parse
+
+    def file_complete(self, file_size):
+        return None
+
+
 class InputCleaningMiddleware:
     """Refuse control characters in the path, the query string and form fields with a 400."""
 
@@ -115,12 +153,23 @@ class InputCleaningMiddleware:
             return True
         content_type = request.content_type or ""
         if request.method in ("POST", "PUT", "PATCH") and content_type in FORM_TYPES:
-            # Multipart bodies above the in-memory limit are file uploads: their fields are read
-            # by the upload view after its size check, so the body is not pulled in here.
+            # Multipart bodies above the in-memory limit are file uploads: the upload view reads
+            # them after its size check, so the body is not pulled in here; their fields are
+            # checked by FieldCleaningUploadHandler when they are read.
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 return True
             if content_type == FORM_TYPES[0] or length <= settings.FILE_UPLOAD_MAX_MEMORY_SIZE:
                 return _querydict_dirty(request.POST)
+            request.upload_handlers = [
+                FieldCleaningUploadHandler(request),
+                *request.upload_handlers,
+            ]
         return False
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # A view (or DRF) parsed a large multipart body and the upload handler refused it.
+        if isinstance(exception, ControlCharactersRefused):
+            return refusal(request, str(MESSAGE))
+        return None

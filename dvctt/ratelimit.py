@@ -3,12 +3,20 @@
 Every limit of the portal goes through `check` with a named rate from settings.RATE_LIMITS
 ("20/m", "5/15m", "30/h"). Addresses come from dvctt.client_ip only. A cache that does not
 answer never turns a request into an error: the limit is then not applied (DESIGN.md §3.11).
+
+The window slides: "5/15m" means at most 5 accepted tries in any 15 minutes, not 5 per clock
+quarter-hour (a fixed window lets 5 pass at the end of one quarter and 5 more at the start of
+the next). Each period is counted in SLICES slices, one cache counter each; a try is refused
+when the current slice and the SLICES before it — which together cover at least the last
+period — already hold the limit. Tries are counted whether accepted or not, so hammering
+keeps a client out.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 import time
 
@@ -41,18 +49,29 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(mult or 1) * _UNIT[unit]
 
 
-def _key(scope: str, ident: str, window: int, period: int) -> str:
+# Slices per period: a try may be refused up to period/SLICES early, never accepted late.
+SLICES = 10
+
+
+def _keys(scope: str, ident: str, *, period: int, now: float) -> list[str]:
+    """Return the counters covering the last `period` seconds, the current slice last."""
     digest = hashlib.sha256(ident.lower().encode()).hexdigest()[:32]
-    return f"rl:{scope}:{digest}:{window // period}"
+    current = math.floor(now * SLICES / period)
+    return [f"rl:{scope}:{digest}:{period}:{n}" for n in range(current - SLICES, current + 1)]
 
 
 def _count(scope: str, ident: str, *, period: int, add: int) -> int:
-    key = _key(scope, ident, int(time.time()), period)
+    """Add `add` tries to the current slice; return the tries of the last period."""
+    *earlier, current = _keys(scope, ident, period=period, now=time.time())
     try:
+        total = 0
         if add:
-            cache.add(key, 0, timeout=period + 5)
-            return int(cache.incr(key, add))
-        return int(cache.get(key) or 0)
+            # A slice is read for one period after it ends: it lives that long, and a bit more.
+            cache.add(current, 0, timeout=period + math.ceil(period / SLICES) + 5)
+            total = int(cache.incr(current, add))
+        else:
+            earlier.append(current)
+        return total + sum(int(v or 0) for v in cache.get_many(earlier).values())
     except Exception:
         log.warning("rate-limit cache unavailable for %s", scope, exc_info=True)
         return 0

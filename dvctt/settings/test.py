@@ -21,6 +21,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/dvctt-test-media")  # noqa: S1
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 ACCOUNT_RATE_LIMITS = False
+# The factories' users have no verified address; tests of sign-up set "mandatory" themselves.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
 
 # Serve static files straight from the finders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True

@@ -58,3 +58,20 @@ def test_seed_demo_creates_the_api_md_accounts_and_is_idempotent(db):
         ("chuyenvien2@demo.vn", AGENCY_B, StaffRoleName.SPECIALIST),
         ("lanhdao2@demo.vn", AGENCY_B, StaffRoleName.LEADER),
     }
+
+
+def test_demo_accounts_log_in_under_the_local_settings(client, db, settings):
+    import importlib
+
+    from accounts.demo import seed_demo_accounts
+
+    # `make run` asks for verified addresses (no sign-up enumeration): the demo ones are.
+    local = importlib.import_module("dvctt.settings.local")
+    settings.ACCOUNT_EMAIL_VERIFICATION = local.ACCOUNT_EMAIL_VERIFICATION
+    settings.MFA_REQUIRED_FOR_OFFICIALS = local.MFA_REQUIRED_FOR_OFFICIALS
+    seed_demo_accounts()
+    for email in ("congdan@demo.vn", "motcua@demo.vn"):
+        client.logout()
+        response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302 and response["Location"] == "/", email
+        assert client.get("/").status_code == 200

@@ -403,3 +403,17 @@ def test_huge_upload_is_refused_before_reading(citizen_client, citizen, procedur
     )
     assert r.status_code == 413 and "Tệp quá lớn: tối đa 10 MB" in r.content.decode()
     assert not Attachment.objects.exists()
+
+
+def test_a_staff_account_without_a_role_sees_an_empty_workspace_not_a_500(client, db):
+    from accounts.models import User
+
+    admin = User.objects.create_superuser(email="quantri@example.vn", password="x-Quan-tri#2025")
+    client.force_login(admin)
+    for queue in ("", "?queue=reception", "?queue=mine", "?queue=all&q=Nguyen"):
+        response = client.get(f"/can-bo/{queue}")
+        assert response.status_code == 200, queue
+        html = response.content.decode()
+        assert "chưa được giao vai trò cán bộ" in html
+        assert "liên hệ quản trị viên" in html
+        assert "Không có hồ sơ nào trong hàng đợi này." in html

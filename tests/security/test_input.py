@@ -186,3 +186,81 @@ def test_the_api_schema_and_docs_still_answer(settings, client, debug):
     assert docs.status_code == 200 and "text/html" in docs["Content-Type"]
     # The HTML site keeps its HTML 404 page.
     assert "text/html" in client.get("/khong-co-trang-nay/")["Content-Type"]
+BIG = 3 * 1024 * 1024  # above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): the body is not read early
+
+
+def _big_pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.dossiers.conftest import PDF
+
+    return SimpleUploadedFile("ket-qua.pdf", PDF + b"%" * BIG, content_type="application/pdf")
+
+
+def _approved(clerk, procedure):
+    from dossiers.constants import DossierStatus
+    from tests.dossiers.factories import dossier_in
+
+    agency = procedure.agencies.first()
+    return dossier_in(
+        DossierStatus.APPROVED, agency=agency, procedure=procedure, officials={"clerk": clerk}
+    )
+
+
+def test_nul_in_a_large_multipart_action_is_a_400_page(client, clerk, procedure, settings):
+    from dossiers.models import DossierEvent
+
+    assert BIG > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    dossier = _approved(clerk, procedure)
+    events = DossierEvent.objects.filter(dossier=dossier).count()
+    client.force_login(clerk)
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.pk}/thao-tac/issue_result/",
+        {"note": "Kết quả\x00", "file": _big_pdf()},
+    )
+    assert response.status_code == 400
+    assert "ký tự điều khiển" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == "approved"
+    assert DossierEvent.objects.filter(dossier=dossier).count() == events
+    # With the CSRF check on, the token is read from the body before the view: same answer.
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(clerk)
+    token = _get_new_csrf_string()
+    guarded.cookies[settings.CSRF_COOKIE_NAME] = token
+    response = guarded.post(
+        f"/can-bo/ho-so/{dossier.pk}/thao-tac/issue_result/",
+        {"csrfmiddlewaretoken": token, "note": "Kết quả\x00", "file": _big_pdf()},
+    )
+    assert response.status_code == 400
+    assert "ký tự điều khiển" in response.content.decode()
+    # The same body without the NUL goes through.
+    ok = client.post(
+        f"/can-bo/ho-so/{dossier.pk}/thao-tac/issue_result/",
+        {"note": "Kết quả", "file": _big_pdf()},
+    )
+    assert ok.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == "result_issued"
+
+
+def test_nul_in_a_large_multipart_api_body_is_a_400_in_the_contract_shape(clerk, procedure):
+    from dossiers.models import DossierEvent
+
+    dossier = _approved(clerk, procedure)
+    events = DossierEvent.objects.filter(dossier=dossier).count()
+    body = _contract(
+        _api(clerk).post(
+            f"/api/v1/dossiers/{dossier.pk}/actions/issue_result/",
+            {"note": "Kết quả\x00", "file": _big_pdf()},
+            format="multipart",
+        ),
+        400,
+    )
+    assert "ký tự điều khiển" in body["message"]
+    dossier.refresh_from_db()
+    assert dossier.status == "approved"
+    assert DossierEvent.objects.filter(dossier=dossier).count() == events

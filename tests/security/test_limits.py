@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from dvctt.client_ip import client_ip
@@ -114,3 +119,85 @@ def test_uploads_are_rate_limited_per_citizen(client, citizen, procedure, settin
         for _ in range(3)
     ]
     assert codes == [302, 302, 429]
+
+
+class _Clock:
+    """Stands in for the `time` module of dvctt.ratelimit: the tests say what time it is."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+def _accepted(times, *, scope, ident, monkeypatch):
+    from dvctt import ratelimit
+
+    clock = _Clock(times[0] if times else 0.0)
+    monkeypatch.setattr(ratelimit, "time", clock)
+    accepted = []
+    for t in times:
+        clock.now = t
+        if not ratelimit.is_over(scope, ident):
+            accepted.append(t)
+    return accepted
+
+
+def test_a_window_boundary_does_not_double_the_tries(db, settings, monkeypatch):
+    from dvctt import ratelimit
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "token": "5/m"}
+    boundary = 1_800_000_000.0  # a whole minute: where a fixed window restarts its count
+    assert boundary % 60 == 0
+    end_of_one = [boundary - 1 + i / 10 for i in range(5)]
+    start_of_next = [boundary + i / 10 for i in range(5)]
+    accepted = _accepted(
+        end_of_one + start_of_next, scope="token", ident="198.51.100.7", monkeypatch=monkeypatch
+    )
+    assert accepted == end_of_one
+    # Refused tries count too: a minute (and one slice of it) after the last of them, the
+    # client may try again.
+    later = boundary + 0.4 + 60 + 60 / ratelimit.SLICES
+    assert _accepted(
+        [later - 1, later], scope="token", ident="198.51.100.7", monkeypatch=monkeypatch
+    ) == [later]
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(
+    rate=st.sampled_from(["3/s", "5/m", "4/15m", "2/h"]),
+    start=st.floats(min_value=0, max_value=86_400),
+    gaps=st.lists(st.floats(min_value=0, max_value=0.6), min_size=1, max_size=40),
+)
+def test_no_window_of_the_configured_length_accepts_more_than_the_limit(rate, start, gaps):
+    """Whatever the timing of the tries, any span of one period holds at most N accepted."""
+    from dvctt.ratelimit import parse_rate
+
+    limit, period = parse_rate(rate)
+    times, t = [], 1_800_000_000.0 + start
+    for gap in gaps:
+        t += gap * period
+        times.append(t)
+    with override_settings(RATE_LIMITS={"probe": rate}), pytest.MonkeyPatch.context() as mp:
+        accepted = _accepted(times, scope="probe", ident=uuid.uuid4().hex, monkeypatch=mp)
+    assert accepted, "the first try is always accepted"
+    for end in accepted:
+        assert sum(end - period <= a <= end for a in accepted) <= limit
+
+
+def test_the_limit_stays_open_when_the_cache_does_not_answer(settings, monkeypatch, caplog):
+    from dvctt import ratelimit
+
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return fail
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "probe": "1/m"}
+    monkeypatch.setattr(ratelimit, "cache", Down())
+    assert not any(ratelimit.is_over("probe", "203.0.113.1") for _ in range(5))
+    assert not ratelimit.is_over("probe", "203.0.113.1", record=False)
+    assert "rate-limit cache unavailable" in caplog.text

@@ -91,6 +91,50 @@ def test_signup_and_reset_do_not_tell_whether_an_email_has_an_account(client, db
     assert len(mail.outbox) >= 2  # the owner of the taken address is told by e-mail instead
 
 
+def test_local_signup_answers_the_same_for_a_known_and_a_new_address(client, db, settings):
+    import importlib
+
+    from accounts.models import User
+
+    local = importlib.import_module("dvctt.settings.local")
+    # `make run` uses the local settings: sign-up there must not tell who has an account.
+    settings.ACCOUNT_EMAIL_VERIFICATION = local.ACCOUNT_EMAIL_VERIFICATION
+    settings.ACCOUNT_PREVENT_ENUMERATION = local.ACCOUNT_PREVENT_ENUMERATION
+    CitizenFactory(email="dacotaikhoan@example.vn")
+
+    def signup(email, id_number):
+        client.logout()
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "full_name": "Lê Văn Cường",
+                "email": email,
+                "id_number": id_number,
+                "phone": "0912000111",
+                "password1": "Rat-kho-doan#2025",
+                "password2": "Rat-kho-doan#2025",
+            },
+            follow=True,
+        )
+        page = response.content.decode().replace(email, "EMAIL")
+        return (
+            response.status_code,
+            response.redirect_chain,
+            page,
+            "_auth_user_id" in client.session,
+        )
+
+    known = signup("dacotaikhoan@example.vn", "036095000123")
+    new = signup("chuacotaikhoan@example.vn", "036095000124")
+    assert known[:2] == new[:2]
+    assert known[0] == 200 and known[1]  # redirected to the same "check your e-mail" page
+    for page in (known[2], new[2]):  # the same "check your e-mail" message, nothing else
+        assert "Đã gửi thư xác nhận tới EMAIL." in page
+        assert "đã được đăng ký" not in page and "already registered" not in page
+    assert known[3] is new[3] is False  # neither is signed in before the address is confirmed
+    assert User.objects.filter(email="chuacotaikhoan@example.vn").exists()
+
+
 def test_csp_has_no_inline_styles_and_pages_carry_none(client, db):
     for path in ("/", "/thu-tuc/", "/tra-cuu/", "/accounts/login/", "/api/docs/"):
         response = client.get(path)
