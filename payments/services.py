@@ -38,7 +38,7 @@ from .constants import (
     PaymentStatus,
     RefundStatus,
 )
-from .gateways import GatewayResult, GatewayUnavailable, get_gateway
+from .gateways import GatewayResult, GatewayUnavailable, get_gateway, sandbox
 from .gateways.vnpay import PAY_WINDOW
 from .models import Payment, ReconciliationReport, Refund
 
@@ -382,4 +382,4 @@ def payment_refund(*, actor: User, payment_id: uuid.UUID | str, amount: Any, rea
 
 def sandbox_enabled() -> bool:
     """Tell whether the built-in sandbox gateway serves payments (VNPAY_PAYMENT_URL unset)."""
-    return not settings.VNPAY_PAYMENT_URL
+    return sandbox.enabled()

@@ -268,6 +268,9 @@ VNPAY_TMN_CODE = env("VNPAY_TMN_CODE", default="DVCTTDEMO")
 DEV_VNPAY_HASH_SECRET = "dev-only-vnpay-secret"  # refused by production.py
 VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET", default=DEV_VNPAY_HASH_SECRET)
 VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL", default="")
+# The built-in sandbox gateway (/payments/sandbox/) may serve payments when VNPAY_PAYMENT_URL is
+# unset; production.py turns it off: there it would mark fees paid with no money moved.
+PAYMENT_SANDBOX_ALLOWED = True
 # VNPay's merchant API (querydr, refund); used only when VNPAY_PAYMENT_URL is set.
 VNPAY_API_URL = env("VNPAY_API_URL", default="")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
