@@ -60,5 +60,7 @@ def test_a_disabled_sandbox_neither_serves_pages_nor_answers_queries(
     assert client.get(page).status_code == 404
     assert client.post("/payments/sandbox/api/", {}).status_code == 404
     with pytest.raises(GatewayUnavailable):
-        sandbox.gateway_from_settings().query(txn_ref=payment.txn_ref, created_at=payment.created_at)
+        sandbox.gateway_from_settings().query(
+            txn_ref=payment.txn_ref, created_at=payment.created_at
+        )
     assert services.payment_reconcile(payment_id=payment.pk) == "unavailable"
