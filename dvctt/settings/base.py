@@ -62,7 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "dvctt.input_cleaning.InputCleaningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, plus the payment gateway's origin in form-action.
+    "dvctt.middleware.PortalCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.OfficialMfaRequiredMiddleware",
@@ -361,6 +362,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # Plus the origin of VNPAY_PAYMENT_URL (dvctt.middleware.PortalCSPMiddleware).
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
