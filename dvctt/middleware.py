@@ -42,15 +42,16 @@ _HOST = re.compile(r"[a-z0-9.-]+|[0-9a-f:.]+")
 def gateway_origin(url: str) -> str:
     """Return the origin (scheme://host[:port]) of an http(s) URL, or "" for anything else."""
     parts = urlsplit(url.strip())
+    hostname = parts.hostname or ""
     # Only a plain host name or address: nothing that could smuggle a source list into the
     # header (a ";" or a space would start another directive).
-    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(parts.hostname or ""):
+    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(hostname):
         return ""
     try:
         port = parts.port
     except ValueError:
         return ""
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    host = f"[{hostname}]" if ":" in hostname else hostname
     return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
 
 

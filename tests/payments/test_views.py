@@ -246,3 +246,30 @@ def test_a_cancelled_payment_says_cancelled_on_the_return_and_dossier_pages(
     )
     page = client.get(f"/ho-so-cua-toi/{owing.pk}/").content.decode()
     assert "Lần thanh toán gần nhất không thành công" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("", "form-action 'self'"),
+        (
+            "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
+            "form-action 'self' https://sandbox.vnpayment.vn",
+        ),
+        (
+            "https://pay.vnpay.vn:8443/vpcpay.html?x=1",
+            "form-action 'self' https://pay.vnpay.vn:8443",
+        ),
+        ("https://pay.vn;script-src *", "form-action 'self'"),  # nothing smuggled in
+        ("javascript:alert(1)", "form-action 'self'"),
+    ],
+)
+def test_csp_form_action_allows_exactly_the_configured_gateway_origin(
+    client, settings, url, expected
+):
+    # Issue 17.1: the pay form's redirect goes to VNPAY_PAYMENT_URL; only its origin is added.
+    settings.VNPAY_PAYMENT_URL = url
+    policy = client.get("/")["Content-Security-Policy"]
+    assert [d.strip() for d in policy.split(";") if "form-action" in d] == [expected]
+    assert "default-src 'self'" in policy
