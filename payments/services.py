@@ -28,6 +28,7 @@ from dossiers.constants import ActorRole
 from dossiers.models import Dossier
 from dvctt import workdays
 from dvctt.errors import Conflict, Forbidden, InvalidInput
+from dvctt.formats import parse_dong
 
 from . import selectors
 from .constants import (
@@ -314,10 +315,8 @@ REFUND_ROLES = frozenset({ActorRole.RECEPTION, ActorRole.LEADER})
 
 
 def _parse_amount(value: Any) -> int:
-    try:
-        return int(str(value).replace(".", "").replace(",", "").strip())
-    except (TypeError, ValueError):
-        return -1
+    parsed = parse_dong(value)  # the portal's one reader of amounts (issue 18.5)
+    return -1 if parsed is None else parsed
 
 
 def payment_refund(*, actor: User, payment_id: uuid.UUID | str, amount: Any, reason: str) -> Refund:

@@ -272,6 +272,9 @@ VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL", default="")
 # The built-in sandbox gateway (/payments/sandbox/) may serve payments when VNPAY_PAYMENT_URL is
 # unset; production.py turns it off: there it would mark fees paid with no money moved.
 PAYMENT_SANDBOX_ALLOWED = True
+# The largest fee an official may ask for (đồng): above any administrative fee, so a typo
+# (an extra zero, a decimal read as grouping) is refused rather than charged.
+FEE_AMOUNT_MAX = env.int("FEE_AMOUNT_MAX", default=100_000_000)
 # VNPay's merchant API (querydr, refund); used only when VNPAY_PAYMENT_URL is set.
 VNPAY_API_URL = env("VNPAY_API_URL", default="")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
