@@ -216,6 +216,35 @@ def test_citizen_pays_at_a_gateway_on_another_origin_with_the_csp_on(
     assert violations == []
 
 
+def test_a_cancel_at_the_outside_gateway_says_cancelled_and_the_citizen_pays_again(
+    csp_page, outside_gateway, live_url, login, axe_check
+):
+    page = csp_page
+    citizen = CitizenFactory(email="nguoinop3@demo.vn")
+    dossier = make_submitted(citizen, ProcedureFactory(agencies=[AgencyFactory()]))
+    login(page, citizen.email, PASSWORD)
+    page.goto(f"/ho-so-cua-toi/{dossier.pk}/")
+    page.get_by_role("button", name="Thanh toán trực tuyến").click()
+    page.get_by_role("button", name="Hủy thanh toán").click()
+
+    expect(page.get_by_text("Bạn đã hủy thanh toán.")).to_be_visible()
+    expect(page.get_by_text("Thanh toán không thành công.")).to_have_count(0)
+    _axe_both_widths(page, axe_check)
+    page.get_by_role("link", name="Về trang hồ sơ").click()
+    fees = page.get_by_role("region", name="Phí, lệ phí và thanh toán")
+    expect(fees.get_by_role("status")).to_contain_text("Bạn đã hủy lần thanh toán gần nhất")
+    expect(fees.get_by_role("cell", name="Đã hủy thanh toán")).to_be_visible()
+    _axe_both_widths(page, axe_check)
+
+    # Paying again opens a new attempt at the gateway and settles the fee.
+    fees.get_by_role("button", name="Thanh toán trực tuyến").click()
+    page.get_by_role("button", name="Thanh toán", exact=True).click()
+    expect(page.get_by_text("Thanh toán thành công.")).to_be_visible()
+    assert StandInVnpay.outcomes == ["00", "00"]
+    statuses = sorted(Payment.objects.filter(dossier=dossier).values_list("status", flat=True))
+    assert statuses == [PaymentStatus.CANCELLED, PaymentStatus.PAID]
+
+
 def _shots(page, name: str) -> None:
     # For a person to look at the pages at desktop and phone widths (not run in CI).
     if not os.environ.get("PAYMENT_SCREENSHOTS"):
