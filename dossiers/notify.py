@@ -74,7 +74,11 @@ def applicant_context(dossier: Dossier, **extra) -> dict:
         "agency": dossier.agency.name,
         "status": status,
         "due_at": format_local(dossier.due_at),
-        "fee": format_dong(dossier.fee_amount) if dossier.fee_amount else "",
+        # Only a fee still owed: a paid dossier sent back after a supplement is not told
+        # again "Phí, lệ phí phải nộp" (issue 17.1: the fee is announced once per payment).
+        "fee": format_dong(dossier.fee_amount)
+        if dossier.fee_amount and dossier.payment_due
+        else "",
         "site": settings.PUBLIC_BASE_URL,
         **extra,
     }

@@ -25,7 +25,7 @@ from accounts.models import Agency, StaffRole, User
 from accounts.validators import validate_id_number
 from dvctt import workdays
 from dvctt.errors import ApplicationError, Forbidden, InvalidInput, NotFound
-from dvctt.formats import format_dong
+from dvctt.formats import format_dong, parse_dong
 from integrations.citizen_registry import CitizenRecord, citizen_lookup
 from notifications.services import notification_send
 from procedures.constants import OnlineMode
@@ -722,9 +722,6 @@ def dossier_submit(
     return dossier
 
 
-MAX_FEE = 10**12  # đồng; far above any administrative fee, below BigInteger's range
-
-
 def _set_requested_fee(dossier: Dossier, amount: Any) -> None:
     # The official states the amount when the catalogue does not fix it ("theo quy định của
     # HĐND tỉnh"); otherwise the fee computed at submission is asked for.
@@ -733,12 +730,14 @@ def _set_requested_fee(dossier: Dossier, amount: Any) -> None:
             message = _("Vui lòng nhập số tiền phí, lệ phí phải nộp (đồng).")
             raise InvalidInput(message, fields={"amount": [message]})
         amount = dossier.fee_amount
-    try:
-        value = int(str(amount).replace(".", "").replace(",", "").strip())
-    except ValueError:
-        value = -1
-    if not 0 < value <= MAX_FEE:
-        message = _("Số tiền phải là số nguyên dương (đồng).")
+    # One reader for the API (a JSON number) and the form ("50.000"): issue 18.5.
+    value = parse_dong(amount)
+    ceiling = settings.FEE_AMOUNT_MAX
+    if value is None or not 0 < value <= ceiling:
+        message = _(
+            "Số tiền phải là một số nguyên dương (đồng), không quá %(max)s, "
+            "ví dụ 50000 hoặc 50.000."
+        ) % {"max": format_dong(ceiling)}
         raise InvalidInput(message, fields={"amount": [message]})
     dossier.fee_amount = value
     dossier.payment_due = True

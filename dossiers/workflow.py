@@ -18,12 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, State, can_proceed, transition
 
 from accounts.models import Agency, StaffRole, User
+from procedures.fees import fee_quote
 
 from . import deadlines
 from .constants import (
     TERMINAL_STATUSES,
     WAITING_STATUSES,
     ActorRole,
+    Channel,
     DossierAction,
     DossierStatus,
 )
@@ -83,10 +85,25 @@ def _fee_settled(dossier: Dossier) -> bool:
     return not dossier.payment_due
 
 
+def _fee_to_request(dossier: Dossier) -> bool:
+    # Nothing to ask for once the fee is paid, nor for a procedure without a fee (issue 17.1);
+    # a fee left to the provincial council (no amount in the catalogue) is still to be stated.
+    if dossier.payment_due:
+        return True
+    if dossier.fee_amount > 0:  # asked for and paid
+        return False
+    return fee_quote(
+        snapshot=dossier.snapshot or {},
+        case_id=dossier.case_id,
+        online=dossier.channel == Channel.ONLINE,
+    ).undetermined
+
+
 Guard = Callable[["Dossier"], bool]
 # What a refused action tells the user, for the guards whose refusal needs words.
 GUARD_REASONS: dict[Guard, StrOrPromise] = {
     _fee_settled: _("Chưa thể trả kết quả: phí, lệ phí của hồ sơ chưa được nộp."),
+    _fee_to_request: _("Hồ sơ không có khoản phí, lệ phí nào phải nộp."),
 }
 
 
@@ -171,6 +188,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (S.RECEIVED, S.IN_PROGRESS),
             S.AWAITING_PAYMENT,
             frozenset({R.RECEPTION, R.SPECIALIST}),
+            conditions=(_fee_to_request,),
             at_step=True,
         ),
         ActionSpec(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -61,3 +65,43 @@ class ApiErrorShapeMiddleware:
             if header in response:
                 shaped[header] = response[header]
         return shaped
+
+
+_HOST = re.compile(r"[a-z0-9.-]+|[0-9a-f:.]+")
+
+
+def gateway_origin(url: str) -> str:
+    """Return the origin (scheme://host[:port]) of an http(s) URL, or "" for anything else."""
+    parts = urlsplit(url.strip())
+    hostname = parts.hostname or ""
+    # Only a plain host name or address: nothing that could smuggle a source list into the
+    # header (a ";" or a space would start another directive).
+    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(hostname):
+        return ""
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    host = f"[{hostname}]" if ":" in hostname else hostname
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's policy, plus the configured payment gateway's origin in form-action.
+
+    "Thanh toán trực tuyến" posts to the portal, which redirects the browser to
+    VNPAY_PAYMENT_URL; form-action also governs the redirects that follow a form submission,
+    so with 'self' alone the browser silently refuses the gateway (issue 17.1). Exactly that
+    one origin is added, read from the setting on each response (nothing wider).
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        origin = gateway_origin(settings.VNPAY_PAYMENT_URL or "")
+        if origin and not report_only:
+            update = dict(parts.update or {})
+            update["form-action"] = [*(update.get("form-action") or []), origin]
+            parts.update = update
+        return parts

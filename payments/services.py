@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from dossiers.constants import ActorRole
 from dossiers.models import Dossier
 from dvctt import workdays
 from dvctt.errors import Conflict, Forbidden, InvalidInput
+from dvctt.formats import parse_dong
 
 from . import selectors
 from .constants import (
@@ -38,7 +39,7 @@ from .constants import (
     PaymentStatus,
     RefundStatus,
 )
-from .gateways import GatewayResult, GatewayUnavailable, get_gateway
+from .gateways import GatewayResult, GatewayUnavailable, get_gateway, sandbox
 from .gateways.vnpay import PAY_WINDOW
 from .models import Payment, ReconciliationReport, Refund
 
@@ -47,6 +48,12 @@ log = logging.getLogger(__name__)
 # A payment still open may be confirmed; an expired one too, since money taken after we gave
 # up waiting is still the citizen's payment.
 CONFIRMABLE = (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
+# A verified success may also settle a payment recorded as failed or cancelled: a failure
+# report must never hide money the gateway then took (issue 18.3). A paid payment stays final.
+SUCCESS_CONFIRMABLE = (*CONFIRMABLE, PaymentStatus.FAILED, PaymentStatus.CANCELLED)
+# Reconciliation asks again about payments closed as failed or cancelled this recently.
+RECONCILE_FAILED_HOURS = 24
+RECONCILABLE = (PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.CANCELLED)
 
 
 class PaymentNotDue(Conflict):
@@ -130,7 +137,8 @@ def payment_apply_result(
                 return IpnCode.NOT_FOUND
             if expect_amount and not result.raw_amount_matches(payment.amount):
                 return IpnCode.INVALID_AMOUNT
-            if payment.status not in CONFIRMABLE:
+            confirmable = SUCCESS_CONFIRMABLE if result.succeeded else CONFIRMABLE
+            if payment.status not in confirmable:
                 return IpnCode.ALREADY_CONFIRMED
             now = timezone.now()
             # One gateway transaction confirms one payment only: the unique constraint on
@@ -145,6 +153,7 @@ def payment_apply_result(
                 payment.status = PaymentStatus.PAID
                 payment.paid_at = now
                 payment.receipt_no = f"BL-{payment.txn_ref}"
+                payment.closed_at = None  # it may have been closed as failed before
             else:
                 payment.status = (
                     PaymentStatus.CANCELLED if result.cancelled else PaymentStatus.FAILED
@@ -173,6 +182,10 @@ def payment_confirm_from_ipn(*, params: Mapping[str, Any]) -> tuple[str, str]:
         if not get_gateway().verify_callback(params):
             return IpnCode.INVALID_SIGNATURE, IpnCode.INVALID_SIGNATURE.label
         result = GatewayResult.from_callback(params)
+        if not result.reports_outcome:
+            # Signed by us but not an outcome: our own payment redirect replayed here carries
+            # no vnp_ResponseCode / vnp_TransactionStatus / vnp_TransactionNo (issue 18.3).
+            return IpnCode.OTHER, IpnCode.OTHER.label
         code = payment_apply_result(txn_ref=result.txn_ref, result=result, via="ipn")
         return code, IpnCode(code).label
     except Exception:  # the gateway gets 99 and retries; we get the traceback
@@ -181,9 +194,9 @@ def payment_confirm_from_ipn(*, params: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def payment_reconcile(*, payment_id: uuid.UUID | str, now: dt.datetime | None = None) -> str:
-    """Ask the gateway about one open payment and record the answer; return what happened."""
+    """Ask the gateway about one open (or failed) payment and record the answer."""
     payment = Payment.objects.get(pk=payment_id)
-    if payment.status != PaymentStatus.PENDING:
+    if payment.status not in RECONCILABLE:
         return "settled"
     now = now or timezone.now()
     try:
@@ -213,13 +226,22 @@ def payment_reconcile(*, payment_id: uuid.UUID | str, now: dt.datetime | None = 
 def payments_reconcile_pending(
     *, now: dt.datetime | None = None, limit: int = 500
 ) -> dict[str, int]:
-    """Reconcile payments left pending for more than 15 minutes; return counts by outcome."""
+    """Reconcile payments pending (or recently failed) for 15 minutes; return outcome counts."""
     now = now or timezone.now()
+    # A payment recorded as failed may still have been paid (a failure report that was not
+    # the last word): it is asked about again for a bounded while (issue 18.3).
+    pending = Q(
+        status=PaymentStatus.PENDING,
+        created_at__gte=now - dt.timedelta(hours=EXPIRE_AFTER_HOURS * 7),
+    )
+    failed = Q(
+        status__in=(PaymentStatus.FAILED, PaymentStatus.CANCELLED),
+        created_at__gte=now - dt.timedelta(hours=RECONCILE_FAILED_HOURS),
+    )
     ids = list(
         Payment.objects.filter(
-            status=PaymentStatus.PENDING,
+            pending | failed,
             created_at__lt=now - dt.timedelta(minutes=RECONCILE_AFTER_MINUTES),
-            created_at__gte=now - dt.timedelta(hours=EXPIRE_AFTER_HOURS * 7),
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
@@ -293,10 +315,8 @@ REFUND_ROLES = frozenset({ActorRole.RECEPTION, ActorRole.LEADER})
 
 
 def _parse_amount(value: Any) -> int:
-    try:
-        return int(str(value).replace(".", "").replace(",", "").strip())
-    except (TypeError, ValueError):
-        return -1
+    parsed = parse_dong(value)  # the portal's one reader of amounts (issue 18.5)
+    return -1 if parsed is None else parsed
 
 
 def payment_refund(*, actor: User, payment_id: uuid.UUID | str, amount: Any, reason: str) -> Refund:
@@ -382,4 +402,4 @@ def payment_refund(*, actor: User, payment_id: uuid.UUID | str, amount: Any, rea
 
 def sandbox_enabled() -> bool:
     """Tell whether the built-in sandbox gateway serves payments (VNPAY_PAYMENT_URL unset)."""
-    return not settings.VNPAY_PAYMENT_URL
+    return sandbox.enabled()

@@ -99,9 +99,18 @@ def payment_return(request: HttpRequest) -> HttpResponse:
             )
         except GatewayUnavailable:
             answer = GatewayResult.from_callback({})
+        # querydr reports a cancel as a plain failure (status 02); the gateway's signed return
+        # says 24 when the payer cancelled, and only the wording depends on it (nothing is
+        # recorded from the browser's query).
+        cancelled = GatewayResult.from_callback(params).cancelled
         if answer.final:
             outcome = PaymentStatus.PAID if answer.succeeded else PaymentStatus.FAILED
+        if answer.succeeded:
+            # Money taken is recorded at once; a failure or cancel waits for the IPN, which
+            # tells a cancel (24) apart (beat reconciliation closes it if the IPN never comes).
             transaction.on_commit(lambda: _enqueue(tasks.payment_reconcile_one, str(payment.pk)))
+        if cancelled and outcome != PaymentStatus.PAID:
+            outcome = PaymentStatus.CANCELLED
     is_owner = request.user.is_authenticated and payment.dossier.applicant_id == request.user.pk
     return render(
         request,

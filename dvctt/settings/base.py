@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "dvctt.input_cleaning.InputCleaningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, plus the payment gateway's origin in form-action.
+    "dvctt.middleware.PortalCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.OfficialMfaRequiredMiddleware",
@@ -272,6 +273,12 @@ VNPAY_TMN_CODE = env("VNPAY_TMN_CODE", default="DVCTTDEMO")
 DEV_VNPAY_HASH_SECRET = "dev-only-vnpay-secret"  # refused by production.py
 VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET", default=DEV_VNPAY_HASH_SECRET)
 VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL", default="")
+# The built-in sandbox gateway (/payments/sandbox/) may serve payments when VNPAY_PAYMENT_URL is
+# unset; production.py turns it off: there it would mark fees paid with no money moved.
+PAYMENT_SANDBOX_ALLOWED = True
+# The largest fee an official may ask for (đồng): above any administrative fee, so a typo
+# (an extra zero, a decimal read as grouping) is refused rather than charged.
+FEE_AMOUNT_MAX = env.int("FEE_AMOUNT_MAX", default=100_000_000)
 # VNPay's merchant API (querydr, refund); used only when VNPAY_PAYMENT_URL is set.
 VNPAY_API_URL = env("VNPAY_API_URL", default="")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
@@ -371,6 +378,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # Plus the origin of VNPAY_PAYMENT_URL (dvctt.middleware.PortalCSPMiddleware).
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import VNPAY_HASH_SECRET, env
+from .base import VNPAY_HASH_SECRET, VNPAY_PAYMENT_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -19,6 +19,14 @@ for _name, (_value, _min_length) in _DEV_SECRETS.items():
             f"{_name} must be set to a long random secret in production (not a development "
             f"default, at least {_min_length} characters)."
         )
+# Nor without a real payment gateway: the built-in sandbox answers every payment "paid" with
+# no money moved, so it never serves production (its URLs answer 404 there too).
+PAYMENT_SANDBOX_ALLOWED = False
+if not VNPAY_PAYMENT_URL.startswith("https://") or "/payments/sandbox" in VNPAY_PAYMENT_URL:
+    raise ImproperlyConfigured(
+        "VNPAY_PAYMENT_URL must be set to the payment gateway's https:// address in production "
+        "(the built-in sandbox gateway is for development and tests only)."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -27,12 +27,19 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 }
 
 
+def enabled() -> bool:
+    """Tell whether the sandbox serves payments: VNPAY_PAYMENT_URL unset, never in production."""
+    return bool(settings.PAYMENT_SANDBOX_ALLOWED) and not settings.VNPAY_PAYMENT_URL
+
+
 class SandboxGateway(vnpay.VnpayGateway):
     """VNPay's protocol against the portal's own stand-in."""
 
     name = "sandbox"
 
     def _post_api(self, payload: dict[str, str]) -> dict[str, Any]:
+        if not enabled():  # its ledger says "paid" for money that never moved
+            raise vnpay.GatewayUnavailable("the sandbox gateway is disabled")
         return merchant_api_answer(payload)
 
 

@@ -124,6 +124,11 @@ class GatewayResult:
         return self.found and self.response_code == "00" and self.transaction_status == "00"
 
     @property
+    def reports_outcome(self) -> bool:
+        """Whether a callback states an outcome (our own payment redirect does not)."""
+        return bool(self.response_code and self.transaction_status and self.transaction_no)
+
+    @property
     def cancelled(self) -> bool:
         return self.found and self.response_code == "24"
 

@@ -21,6 +21,9 @@ def dossier_payments(context, dossier, viewer: str = "citizen") -> dict:
         "payments": payments,
         "can_pay": viewer == "citizen" and block_reason is None,
         "pay_note": block_reason if dossier.payment_due else "",
+        # How the citizen's last attempt ended, while the fee is still owed: a cancel is not
+        # a failure (issue 17.1).
+        "last_attempt": payments[0] if payments and dossier.payment_due else None,
         "can_refund": viewer == "official"
         and dossier.status in REFUNDABLE_DOSSIER_STATUSES
         and any(p.refundable_amount > 0 for p in payments),

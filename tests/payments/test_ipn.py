@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.conf import settings
 
 from dossiers.constants import DossierAction, DossierStatus
 from payments.constants import PaymentStatus
+from payments.gateways import vnpay
 from payments.models import Payment
 from tests.concurrency import run_at_once
 from tests.payments.conftest import callback, start
@@ -95,8 +98,8 @@ def test_cancelled_or_failed_payment_is_not_marked_paid(client, owing, citizen):
     owing.refresh_from_db()
     assert payment.status == PaymentStatus.CANCELLED and payment.paid_at is None
     assert owing.payment_due
-    # A later "success" for the same cancelled order is not accepted.
-    assert _ipn(client, callback(payment, txn_no="999"))["RspCode"] == "02"
+    # A second failure report for the same order changes nothing.
+    assert _ipn(client, callback(payment, response="51", status="02"))["RspCode"] == "02"
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CANCELLED
     # Response 00 with a transaction status other than 00 is not a payment either.
@@ -152,3 +155,63 @@ def test_awaiting_payment_dossier_goes_back_to_processing_when_paid(client, citi
     assert _ipn(client, callback(payment))["RspCode"] == "00"
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.IN_PROGRESS and not dossier.payment_due
+
+
+def _redirect_query(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+@pytest.mark.django_db
+def test_the_portals_own_redirect_replayed_as_ipn_changes_nothing(client, owing, citizen):
+    # Issue 18.3: the query of our payment redirect is signed with our secret, so it passes
+    # the signature check; it states no outcome and must not close the payment as failed.
+    payment, url = start(owing, citizen)
+    replayed = _redirect_query(url)
+    assert "vnp_SecureHash" in replayed and "vnp_ResponseCode" not in replayed
+    assert _ipn(client, replayed) == {"RspCode": "99", "Message": "Unknown error"}
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+    assert payment.callback_data == {} and payment.closed_at is None
+    # Then the gateway's genuine success is recorded: 00, paid, fee settled.
+    assert _ipn(client, callback(payment))["RspCode"] == "00"
+    payment.refresh_from_db()
+    owing.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID and not owing.payment_due
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "missing", ["vnp_ResponseCode", "vnp_TransactionStatus", "vnp_TransactionNo"]
+)
+def test_a_signed_callback_without_its_outcome_fields_is_99(client, owing, citizen, missing):
+    payment, _url = start(owing, citizen)
+    params = callback(payment, response="51", status="02")
+    del params[missing]
+    params["vnp_SecureHash"] = vnpay.sign(params, settings.VNPAY_HASH_SECRET)
+    assert _ipn(client, params)["RspCode"] == "99"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING and payment.response_code == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("response", "status"), [("51", "02"), ("24", "02"), ("11", "02")])
+def test_a_failure_never_blocks_a_later_verified_success(client, owing, citizen, response, status):
+    payment, _url = start(owing, citizen)
+    assert _ipn(client, callback(payment, response=response, status=status))["RspCode"] == "00"
+    payment.refresh_from_db()
+    assert payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED)
+    # A success with the wrong amount is still refused, and changes nothing.
+    assert _ipn(client, callback(payment, amount=payment.amount + 1))["RspCode"] == "04"
+    payment.refresh_from_db()
+    assert payment.paid_at is None
+    assert _ipn(client, callback(payment))["RspCode"] == "00"
+    payment.refresh_from_db()
+    owing.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID and payment.paid_at and payment.closed_at is None
+    assert not owing.payment_due
+    assert owing.events.filter(action=DossierAction.CONFIRM_PAYMENT).count() == 1
+    # Paid is final: a later failure report or a repeat of the success is 02.
+    assert _ipn(client, callback(payment, response="51", status="02"))["RspCode"] == "02"
+    assert _ipn(client, callback(payment))["RspCode"] == "02"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID

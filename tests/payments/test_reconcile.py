@@ -77,3 +77,31 @@ def test_daily_report_lists_mismatches(client, owing, citizen):
         (ghost.txn_ref, "status"),  # we say paid, the gateway never saw it
         (ghost.txn_ref, "paid_twice"),  # and the dossier would have been paid twice
     ]
+
+
+@pytest.mark.django_db
+def test_reconciliation_also_asks_about_recently_failed_payments(owing, citizen):
+    # Issue 18.3: a payment closed as failed by a report that was not the last word is asked
+    # about again; the gateway says it was paid, so it is recorded paid.
+    payment, _url = start(owing, citizen)
+    sandbox_pay(payment, "pay")
+    Payment.objects.filter(pk=payment.pk).update(
+        status=PaymentStatus.FAILED, response_code="99", closed_at=timezone.now()
+    )
+    later = timezone.now() + dt.timedelta(minutes=16)
+    assert services.payments_reconcile_pending(now=later) == {"repaired": 1}
+    payment.refresh_from_db()
+    owing.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID and payment.confirmed_via == "querydr"
+    assert not owing.payment_due
+    # A truly failed one is asked about, stays failed, and only within a bounded window.
+    failed = Payment.objects.create(
+        dossier=owing, amount=40_000, gateway="sandbox", txn_ref="261201FAILED0001"
+    )
+    sandbox_pay(failed, "fail")
+    Payment.objects.filter(pk=failed.pk).update(status=PaymentStatus.FAILED)
+    assert services.payments_reconcile_pending(now=later) == {"settled": 1}
+    failed.refresh_from_db()
+    assert failed.status == PaymentStatus.FAILED
+    much_later = timezone.now() + dt.timedelta(hours=25)
+    assert services.payments_reconcile_pending(now=much_later) == {}

@@ -217,3 +217,63 @@ def test_admin_exports_payments_as_csv(admin_client, owing, citizen):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Mã giao dịch,Mã hồ sơ,Số tiền")
     assert lines[1].startswith(f"{payment.txn_ref},{owing.code},40000,pending")
+
+
+@pytest.mark.django_db
+def test_a_cancelled_payment_says_cancelled_on_the_return_and_dossier_pages(
+    client, owing, citizen, django_capture_on_commit_callbacks
+):
+    # Issue 17.1: the payer came back from a cancel (vnp_ResponseCode 24) before the IPN;
+    # querydr only knows "02", but the page must not call it a failure.
+    from payments.gateways import sandbox
+
+    payment, _url = start(owing, citizen)
+    txn = sandbox_pay(payment, "cancel")
+    client.force_login(citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get("/payments/vnpay/return/", sandbox.callback_params(txn)).content.decode()
+    assert "Bạn đã hủy thanh toán" in page and "không thành công" not in page
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING  # the IPN, not the browser, records it
+    assert (
+        client.get("/payments/vnpay/ipn/", sandbox.callback_params(txn)).json()["RspCode"] == "00"
+    )
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CANCELLED
+    page = client.get(f"/ho-so-cua-toi/{owing.pk}/").content.decode()
+    assert "Bạn đã hủy lần thanh toán gần nhất" in page and "không thành công" not in page
+    assert "Thanh toán trực tuyến" in page  # and may pay again
+    # A genuine failure is told as one.
+    retry, _url = start(owing, citizen)
+    assert client.get(
+        "/payments/vnpay/ipn/", callback(retry, response="51", status="02", txn_no="9")
+    )
+    page = client.get(f"/ho-so-cua-toi/{owing.pk}/").content.decode()
+    assert "Lần thanh toán gần nhất không thành công" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("", "form-action 'self'"),
+        (
+            "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
+            "form-action 'self' https://sandbox.vnpayment.vn",
+        ),
+        (
+            "https://pay.vnpay.vn:8443/vpcpay.html?x=1",
+            "form-action 'self' https://pay.vnpay.vn:8443",
+        ),
+        ("https://pay.vn;script-src *", "form-action 'self'"),  # nothing smuggled in
+        ("javascript:alert(1)", "form-action 'self'"),
+    ],
+)
+def test_csp_form_action_allows_exactly_the_configured_gateway_origin(
+    client, settings, url, expected
+):
+    # Issue 17.1: the pay form's redirect goes to VNPAY_PAYMENT_URL; only its origin is added.
+    settings.VNPAY_PAYMENT_URL = url
+    policy = client.get("/")["Content-Security-Policy"]
+    assert [d.strip() for d in policy.split(";") if "form-action" in d] == [expected]
+    assert "default-src 'self'" in policy

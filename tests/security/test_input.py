@@ -186,6 +186,8 @@ def test_the_api_schema_and_docs_still_answer(settings, client, debug):
     assert docs.status_code == 200 and "text/html" in docs["Content-Type"]
     # The HTML site keeps its HTML 404 page.
     assert "text/html" in client.get("/khong-co-trang-nay/")["Content-Type"]
+
+
 BIG = 3 * 1024 * 1024  # above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): the body is not read early
 
 
