@@ -5,6 +5,7 @@ axe-core at 1280 px and 390 px."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -50,7 +51,7 @@ def _counter_dossier_with_result_issued() -> Dossier:
                 upload=SimpleUploadedFile("giay-to.pdf", DEMO_PDF),
             )
     services.dossier_submit(actor=desk, dossier_id=dossier.pk)
-    steps = [
+    steps: list[tuple[str, str, dict[str, Any]]] = [
         ("motcua@demo.vn", "receive", {}),
         ("motcua@demo.vn", "forward", {}),
         ("chuyenvien@demo.vn", "forward", {"proposal": "approve", "note": "Đủ điều kiện."}),

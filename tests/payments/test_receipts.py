@@ -44,7 +44,7 @@ def test_online_and_desk_payments_share_one_gap_free_sequence(
     agency, reception, procedure, monkeypatch
 ):
     citizens = [CitizenFactory() for _ in range(4)]
-    paid: list[Payment] = []
+    paid = []
     for index in range(8):
         if index % 2:
             paid.append(desk(reception, counter_dossier(reception, procedure)))
@@ -53,7 +53,7 @@ def test_online_and_desk_payments_share_one_gap_free_sequence(
             paid.append(pay_online(make_submitted(citizen, procedure), citizen))
         if index == 4:
             # A confirmation that fails after its number was drawn rolls the number back too.
-            def broken(**kwargs):
+            def broken(**kwargs: object) -> None:
                 raise RuntimeError("disk full")
 
             dossier = counter_dossier(reception, procedure)
