@@ -321,8 +321,12 @@ def receipt_issue(*, payment: Payment, at: dt.datetime) -> Receipt:
     """Give a payment that has just become paid its e-receipt, the next number of its agency."""
     # Called inside the transaction that marks the payment paid: if that rolls back, so does
     # the number, and the sequence keeps no gap (NĐ 123/2020 Điều 32: numbers run in order).
-    dossier = Dossier.objects.select_related("agency", "procedure_version").get(
-        pk=payment.dossier_id
+    # Locks in one order everywhere (dossier row, then the counter): a gateway confirmation and
+    # a desk payment of the same dossier can then never wait on each other in a circle.
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("agency", "procedure_version")
+        .get(pk=payment.dossier_id)
     )
     agency = dossier.agency
     year = timezone.localtime(at, workdays.VN_TZ).year

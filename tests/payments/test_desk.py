@@ -297,3 +297,44 @@ def test_official_page_form_records_cash(client, reception, specialist, procedur
     assert "Thu phí, lệ phí tại quầy" not in html  # nothing left to collect
     client.force_login(specialist)
     assert client.post(url, {"method": "cash", "amount": "50000"}).status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_late_gateway_confirmation_racing_the_desk_neither_deadlocks_nor_loses_money(
+    procedure, agency, citizen
+):
+    import datetime as dt
+
+    from tests.dossiers.conftest import make_submitted
+    from tests.payments.conftest import callback
+
+    reception = make_official(agency=agency)
+    dossier = make_submitted(citizen, procedure)
+    payment, _url = start(dossier, citizen)
+    # The citizen's attempt is past the gateway's pay window, so the desk may take the fee; the
+    # gateway's (late) confirmation arrives at the same moment.
+    Payment.objects.filter(pk=payment.pk).update(
+        created_at=payment.created_at - dt.timedelta(hours=1)
+    )
+    params = callback(payment, txn_no="77000001")
+
+    def at_desk():
+        try:
+            return str(desk(reception, dossier, amount=40_000).pk)
+        except Conflict as exc:
+            return exc.code
+
+    def from_gateway():
+        return str(services.payment_confirm_from_ipn(params=params)[0])
+
+    desk_result, ipn_result = run_at_once(at_desk, from_gateway)
+    assert ipn_result == "00"  # money the gateway took is always recorded
+    paid = Payment.objects.filter(dossier=dossier, status=PaymentStatus.PAID)
+    if desk_result == "payment_not_due":  # the gateway won: nothing taken at the desk
+        assert paid.count() == 1
+    else:  # both took money: each has its receipt, and reconciliation reports it paid twice
+        assert paid.count() == 2
+    assert sorted(Receipt.objects.values_list("number", flat=True)) == list(
+        range(1, paid.count() + 1)
+    )
