@@ -53,10 +53,17 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent", "is_active"]
+    list_display = ["code", "name", "level", "parent", "tax_code", "is_active"]
     list_filter = ["level", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "tax_code"]
     inlines = [UnitInline]
+    fieldsets = (
+        (None, {"fields": ("code", "name", "level", "parent", "address", "phone", "is_active")}),
+        (
+            _("Biên lai thu phí, lệ phí"),
+            {"fields": ("tax_code", "receipt_form_symbol", "receipt_series")},
+        ),
+    )
 
 
 @admin.register(StaffRole)

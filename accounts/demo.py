@@ -24,6 +24,8 @@ class DemoAgency(TypedDict):
     parent: NotRequired[str]
     address: str
     phone: str
+    tax_code: str  # fictitious, of the right shape (the demo province does not exist)
+    receipt_series: str
     units: list[tuple[str, str, bool]]  # code, name, is the reception desk
 
 
@@ -34,6 +36,8 @@ AGENCIES: list[DemoAgency] = [
         "level": AgencyLevel.PROVINCE,
         "address": "Số 1 đường Trần Hưng Đạo, phường Trung Tâm, tỉnh Demo",
         "phone": "02203 800 800",
+        "tax_code": "0199990001",
+        "receipt_series": "AA",
         "units": [
             ("mot-cua", "Bộ phận Tiếp nhận và Trả kết quả", True),
             ("chuyen-mon", "Phòng Chuyên môn", False),
@@ -48,6 +52,8 @@ AGENCIES: list[DemoAgency] = [
         "parent": AGENCY_A,
         "address": "Thôn Trung, xã Demo, tỉnh Demo",
         "phone": "02203 811 811",
+        "tax_code": "0199990002",
+        "receipt_series": "AB",
         "units": [
             ("mot-cua", "Bộ phận Một cửa xã", True),
             ("tu-phap", "Công chức Tư pháp - Hộ tịch", False),
@@ -151,6 +157,8 @@ def seed_demo_accounts() -> dict[str, int]:
                 "parent": agencies.get(spec.get("parent", "")),
                 "address": spec["address"],
                 "phone": spec["phone"],
+                "tax_code": spec["tax_code"],
+                "receipt_series": spec["receipt_series"],
             },
         )
         created["agencies"] += was_created

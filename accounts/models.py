@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .constants import AgencyLevel, IdentitySource, StaffRoleName, UserKind
-from .validators import validate_agency_code, validate_id_number, validate_phone
+from .validators import (
+    validate_agency_code,
+    validate_id_number,
+    validate_phone,
+    validate_receipt_series,
+    validate_tax_code,
+)
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -141,6 +147,27 @@ class Agency(models.Model):
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # What the e-receipts of fees the agency collects print (NĐ 123/2020/NĐ-CP Điều 32:
+    # the collecting organisation's name and tax code, the template symbol and the series).
+    tax_code = models.CharField(
+        _("mã số thuế"), max_length=14, blank=True, validators=[validate_tax_code]
+    )
+    receipt_form_symbol = models.CharField(
+        _("ký hiệu mẫu biên lai"),
+        max_length=20,
+        default="01BLP0-001",
+        help_text=_("Như đã đăng ký với cơ quan thuế, ví dụ 01BLP0-001."),
+    )
+    receipt_series = models.CharField(
+        _("ký hiệu biên lai"),
+        max_length=2,
+        default="AA",
+        validators=[validate_receipt_series],
+        help_text=_(
+            "Chữ cái của ký hiệu; biên lai in thêm hai số cuối của năm và chữ E (điện tử), "
+            "ví dụ AA-26E."
+        ),
+    )
 
     class Meta:
         verbose_name = _("cơ quan")

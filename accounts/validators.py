@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 ID_NUMBER_RE = re.compile(r"[0-9]{12}")
 AGENCY_CODE_RE = re.compile(r"[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}")
 PHONE_RE = re.compile(r"(0|\+84)[0-9]{9,10}")
+# Mã số thuế: 10 digits, or 10 digits, a hyphen and 3 digits for a dependent unit
+# (Thông tư 105/2020/TT-BTC Điều 5).
+TAX_CODE_RE = re.compile(r"[0-9]{10}(-[0-9]{3})?")
+# Ký hiệu biên lai: capital letters of the Vietnamese alphabet (the year and "E" follow).
+RECEIPT_SERIES_RE = re.compile(r"[A-Z]{1,2}")
 
 
 def validate_id_number(value: str) -> None:
@@ -46,3 +51,20 @@ def validate_phone(value: str) -> None:
     """Check a Vietnamese phone number (0… or +84…)."""
     if not PHONE_RE.fullmatch((value or "").replace(" ", "")):
         raise ValidationError(_("Số điện thoại không hợp lệ."), code="format")
+
+
+def validate_tax_code(value: str) -> None:
+    """Check a tax code (mã số thuế): 10 digits, or 10 digits-3 digits."""
+    if value and not TAX_CODE_RE.fullmatch(value):
+        raise ValidationError(
+            _("Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số."),
+            code="format",
+        )
+
+
+def validate_receipt_series(value: str) -> None:
+    """Check the letters of a receipt series (ký hiệu biên lai), e.g. AA."""
+    if not RECEIPT_SERIES_RE.fullmatch(value or ""):
+        raise ValidationError(
+            _("Ký hiệu biên lai gồm một hoặc hai chữ cái in hoa, ví dụ AA."), code="format"
+        )

@@ -744,8 +744,15 @@ def _set_requested_fee(dossier: Dossier, amount: Any) -> None:
 
 
 @transaction.atomic
-def dossier_settle_fee(*, dossier_id: DossierId, amount: int, reference: str) -> Dossier:
-    """Record, as the system, that the dossier's fee was paid through the payment gateway."""
+def dossier_settle_fee(
+    *,
+    dossier_id: DossierId,
+    amount: int,
+    reference: str,
+    actor: User | None = None,
+    note: str = "",
+) -> Dossier:
+    """Record that the dossier's fee was paid: online (as the system) or at the desk (`actor`)."""
     dossier = _lock(dossier_id)
     now = timezone.now()
     from_status = dossier.status
@@ -758,10 +765,11 @@ def dossier_settle_fee(*, dossier_id: DossierId, amount: int, reference: str) ->
     _event(
         dossier,
         action=DossierAction.CONFIRM_PAYMENT,
-        actor=None,
+        actor=actor,
         from_status=from_status,
         to_status=dossier.status,
-        note=_("Đã nộp trực tuyến %(amount)s (giao dịch %(ref)s).")
+        note=note
+        or _("Đã nộp trực tuyến %(amount)s (giao dịch %(ref)s).")
         % {"amount": format_dong(amount), "ref": reference},
         data={"amount": amount, "reference": reference},
         at=now,

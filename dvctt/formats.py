@@ -52,3 +52,64 @@ def parse_dong(value: Any) -> int | None:
         if _DIGITS.fullmatch(text) or _GROUPED.fullmatch(text):
             return int(re.sub(r"[^0-9]", "", text))
     return None
+
+
+# --- amounts in words (biên lai, NĐ 123/2020/NĐ-CP Điều 32: the amount in figures and words) --
+
+_DIGIT_WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+_SCALES = ((10**9, "tỷ"), (10**6, "triệu"), (10**3, "nghìn"))
+
+
+def _hundreds_in_words(value: int, *, full: bool) -> list[str]:
+    """Return the words of 0 < value < 1000; `full` says digits on its left were spoken."""
+    hundreds, tens, units = value // 100, value // 10 % 10, value % 10
+    words: list[str] = []
+    if hundreds or full:  # 1.005: "một nghìn không trăm linh năm"
+        words += [_DIGIT_WORDS[hundreds], "trăm"]
+    if tens == 0:
+        if units:
+            if words:  # 105: "một trăm linh năm" (never "lăm" or "mốt" after linh)
+                words.append("linh")
+            words.append(_DIGIT_WORDS[units])
+        return words
+    words += ["mười"] if tens == 1 else [_DIGIT_WORDS[tens], "mươi"]
+    if units == 1 and tens > 1:
+        words.append("mốt")  # 21: hai mươi mốt (but 11: mười một)
+    elif units == 4 and tens > 1:
+        words.append("tư")  # 24: hai mươi tư (but 14: mười bốn)
+    elif units == 5:
+        words.append("lăm")  # 15: mười lăm, 25: hai mươi lăm
+    elif units:
+        words.append(_DIGIT_WORDS[units])
+    return words
+
+
+def _number_words(value: int, *, full: bool = False) -> list[str]:
+    words: list[str] = []
+    rest = value
+    for scale, name in _SCALES:
+        if rest >= scale:
+            head, rest = divmod(rest, scale)
+            # Above a billion the count itself may be large: "một nghìn tỷ".
+            part = _number_words(head, full=full) if scale == 10**9 else None
+            words += part or _hundreds_in_words(head, full=full)
+            words.append(name)
+            full = True
+    if rest:
+        words += _hundreds_in_words(rest, full=full)
+    return words
+
+
+def number_in_words(value: int) -> str:
+    """Return a whole number in Vietnamese words: 1250000 → "một triệu hai trăm năm mươi nghìn"."""
+    if value < 0:
+        raise ValueError("negative amounts have no words on a receipt")
+    if value == 0:
+        return _DIGIT_WORDS[0]
+    return " ".join(_number_words(value))
+
+
+def dong_in_words(amount: int) -> str:
+    """Return an amount of đồng in words, capitalised: "Một triệu hai trăm năm mươi nghìn đồng"."""
+    text = number_in_words(amount) + " đồng"
+    return text[0].upper() + text[1:]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dvctt import workdays
 
-from .models import Payment, ReconciliationReport, Refund
+from .models import Payment, Receipt, ReconciliationReport, Refund
 
 CSV_COLUMNS = [
     ("txn_ref", _("Mã giao dịch")),
@@ -61,11 +61,13 @@ def _local(value):
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
     list_display = [
-        "txn_ref", "dossier", "amount", "status", "gateway", "created_at", "paid_at",
-        "confirmed_via",
+        "txn_ref", "dossier", "amount", "status", "gateway", "method", "created_at", "paid_at",
+        "confirmed_via", "receipt_no",
     ]  # fmt: skip
-    list_filter = ["status", "gateway", "confirmed_via", ("created_at", admin.DateFieldListFilter)]
-    search_fields = ["txn_ref", "gateway_txn_no", "dossier__code"]
+    list_filter = [
+        "status", "gateway", "method", "confirmed_via", ("created_at", admin.DateFieldListFilter),
+    ]  # fmt: skip
+    search_fields = ["txn_ref", "gateway_txn_no", "dossier__code", "receipt_no", "reference"]
     date_hierarchy = "created_at"
     list_select_related = ["dossier"]
     inlines = [RefundInline]
@@ -83,6 +85,16 @@ class PaymentAdmin(ReadOnlyAdmin):
                 [_local(v) if hasattr(v, "tzinfo") and hasattr(v, "hour") else v for v in row]
             )
         return response
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    # Issued by the services when a payment becomes paid; a receipt is never edited.
+    list_display = ["__str__", "agency", "year", "number", "payer_name", "issued_at"]
+    list_filter = ["year", "agency"]
+    search_fields = ["payment__txn_ref", "payment__dossier__code", "payer_name"]
+    list_select_related = ["agency"]
+    date_hierarchy = "issued_at"
 
 
 @admin.register(ReconciliationReport)

@@ -28,6 +28,18 @@ class RefundStatus(models.TextChoices):
 class GatewayName(models.TextChoices):
     VNPAY = "vnpay", _("VNPay")
     SANDBOX = "sandbox", _("Cổng thử nghiệm")
+    # Not a gateway: money taken at the one-stop desk (NĐ 61/2018 Điều 22); nothing to query.
+    DESK = "desk", _("Nộp tại Bộ phận Một cửa")
+
+
+class PaymentMethod(models.TextChoices):
+    ONLINE = "online", _("Trực tuyến qua cổng thanh toán")
+    CASH = "cash", _("Tiền mặt")
+    TRANSFER = "transfer", _("Chuyển khoản")
+
+
+# What reception may record at the desk (API.md §4).
+DESK_METHODS = (PaymentMethod.CASH, PaymentMethod.TRANSFER)
 
 
 # VNPay IPN answers (API.md §5).

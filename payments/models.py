@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Agency
 from dossiers.models import Dossier
 
-from .constants import GatewayName, PaymentPurpose, PaymentStatus, RefundStatus
+from .constants import GatewayName, PaymentMethod, PaymentPurpose, PaymentStatus, RefundStatus
 
 
 class Payment(models.Model):
@@ -46,6 +47,23 @@ class Payment(models.Model):
     callback_data = models.JSONField(_("dữ liệu cổng gửi về"), default=dict, blank=True)
     confirmed_via = models.CharField(_("xác nhận qua"), max_length=12, blank=True)
     receipt_no = models.CharField(_("số biên lai"), max_length=30, blank=True)
+    # Fees paid at the desk (cash or bank transfer): who took the money, and the transfer's
+    # reference on the agency's bank statement.
+    method = models.CharField(
+        _("hình thức nộp"),
+        max_length=10,
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.ONLINE,
+    )
+    reference = models.CharField(_("mã tham chiếu chuyển khoản"), max_length=100, blank=True)
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("người thu tiền"),
+    )
 
     class Meta:
         verbose_name = _("giao dịch thanh toán")
@@ -76,6 +94,67 @@ class Payment(models.Model):
     @property
     def refundable_amount(self) -> int:
         return self.amount - self.refunded_amount if self.paid_at else 0
+
+
+class Receipt(models.Model):
+    """The e-receipt of a paid payment (biên lai thu phí, lệ phí điện tử).
+
+    NĐ 123/2020/NĐ-CP Điều 32 lists what it carries; what may change later on the agency
+    (name, tax code, symbols) is copied here when the receipt is issued, so a reprint is the
+    same paper. Numbers run 1, 2, 3… per collecting agency and year without gaps.
+    """
+
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, related_name="receipt", verbose_name=_("giao dịch")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị thu")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveIntegerField(_("số biên lai"))
+    form_symbol = models.CharField(_("ký hiệu mẫu biên lai"), max_length=20)
+    series = models.CharField(_("ký hiệu biên lai"), max_length=10)
+    agency_name = models.CharField(_("tên đơn vị thu"), max_length=255)
+    agency_tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+    payer_name = models.CharField(_("người nộp tiền"), max_length=200)
+    # [{"name": fee name as in the catalogue, "amount": đồng or null}]
+    items = models.JSONField(_("khoản thu"), default=list)
+    issued_at = models.DateTimeField(_("lập lúc"))
+
+    class Meta:
+        verbose_name = _("biên lai")
+        verbose_name_plural = _("biên lai")
+        ordering = ["agency", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "number"], name="receipt_number_unique_per_year"
+            ),
+            models.CheckConstraint(condition=models.Q(number__gt=0), name="receipt_number_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.display_number}"
+
+    @property
+    def display_number(self) -> str:
+        # Seven digits, as receipt numbers are printed (0000001).
+        return f"{self.number:07d}"
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number given by one agency in one year (locked while numbering)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="receipt_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last_number}"
 
 
 class Refund(models.Model):

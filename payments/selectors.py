@@ -44,14 +44,22 @@ def payment_get_for_user(*, user: User, payment_id: uuid.UUID | str) -> Payment:
     return payment
 
 
-def payment_block_reason(*, dossier: Dossier) -> str | None:
-    """Return why the dossier's fee cannot be paid online now, or None if it can."""
+def payment_fee_due_reason(*, dossier: Dossier) -> str | None:
+    """Return why the dossier owes no fee that could be taken now, or None if it owes one."""
     if dossier.status == DossierStatus.DRAFT:
         return _("Hồ sơ chưa được nộp.")
     if dossier.is_terminal:
         return _("Hồ sơ đã kết thúc xử lý, không nhận thanh toán.")
     if not dossier.payment_due or dossier.fee_amount <= 0:
         return _("Hồ sơ không có khoản phí, lệ phí nào phải nộp.")
+    return None
+
+
+def payment_block_reason(*, dossier: Dossier) -> str | None:
+    """Return why the dossier's fee cannot be paid online now, or None if it can."""
+    reason = payment_fee_due_reason(dossier=dossier)
+    if reason:
+        return reason
     if (
         fee_payment_stage(dossier.snapshot) == FeePaymentStage.REQUEST
         and dossier.status != DossierStatus.AWAITING_PAYMENT

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -28,20 +29,24 @@ from dossiers.constants import ActorRole
 from dossiers.models import Dossier
 from dvctt import workdays
 from dvctt.errors import Conflict, Forbidden, InvalidInput
-from dvctt.formats import parse_dong
+from dvctt.formats import format_dong, parse_dong
 
 from . import selectors
 from .constants import (
+    DESK_METHODS,
     EXPIRE_AFTER_HOURS,
     RECONCILE_AFTER_MINUTES,
     REFUNDABLE_DOSSIER_STATUSES,
+    GatewayName,
     IpnCode,
+    PaymentMethod,
+    PaymentPurpose,
     PaymentStatus,
     RefundStatus,
 )
 from .gateways import GatewayResult, GatewayUnavailable, get_gateway, sandbox
 from .gateways.vnpay import PAY_WINDOW
-from .models import Payment, ReconciliationReport, Refund
+from .models import Payment, Receipt, ReceiptCounter, ReconciliationReport, Refund
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +157,8 @@ def payment_apply_result(
             if result.succeeded:
                 payment.status = PaymentStatus.PAID
                 payment.paid_at = now
-                payment.receipt_no = f"BL-{payment.txn_ref}"
                 payment.closed_at = None  # it may have been closed as failed before
+                receipt_issue(payment=payment, at=now)  # its number, from the agency's sequence
             else:
                 payment.status = (
                     PaymentStatus.CANCELLED if result.cancelled else PaymentStatus.FAILED
@@ -263,6 +268,8 @@ def reconciliation_report_build(*, day: dt.date) -> ReconciliationReport:
     )
     mismatches = []
     for payment in payments:
+        if payment.method != PaymentMethod.ONLINE:
+            continue  # taken at the desk: no gateway knows it, only the paid-twice check below
         try:
             answer = get_gateway(payment.gateway).query(
                 txn_ref=payment.txn_ref, created_at=payment.created_at
@@ -309,6 +316,176 @@ def _mismatch(payment: Payment, kind: str, detail: str) -> dict[str, Any]:
     }
 
 
+# --- receipts and fees paid at the desk --------------------------------------------------------
+
+
+def _receipt_items(dossier: Dossier, amount: int) -> list[dict[str, Any]]:
+    # The fee names as in the catalogue (NĐ 123/2020 Điều 32: "tên loại phí, lệ phí"), with
+    # their amounts when these add up to what was paid; an amount the agency set on request
+    # (request_payment) is printed as the total only.
+    quote = dossier_services.dossier_fee_quote(dossier, at=dossier.submitted_at)
+    items: list[dict[str, Any]] = [
+        {"name": line.name, "amount": line.amount} for line in quote.lines if line.name
+    ]
+    if not items:
+        with translation.override("vi"):
+            return [{"name": str(PaymentPurpose.FEE.label), "amount": amount}]
+    if len(items) == 1:
+        items[0]["amount"] = amount
+    elif sum(item["amount"] or 0 for item in items) != amount:
+        for item in items:
+            item["amount"] = None
+    return items
+
+
+def receipt_issue(*, payment: Payment, at: dt.datetime) -> Receipt:
+    """Give a payment that has just become paid its e-receipt, the next number of its agency."""
+    # Called inside the transaction that marks the payment paid: if that rolls back, so does
+    # the number, and the sequence keeps no gap (NĐ 123/2020 Điều 32: numbers run in order).
+    # Locks in one order everywhere (dossier row, then the counter): a gateway confirmation and
+    # a desk payment of the same dossier can then never wait on each other in a circle.
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("agency", "procedure_version")
+        .get(pk=payment.dossier_id)
+    )
+    agency = dossier.agency
+    year = timezone.localtime(at, workdays.VN_TZ).year
+    # One counter row per (agency, year), created once; its row lock makes concurrent
+    # confirmations of one agency take numbers one after the other, never the same one.
+    ReceiptCounter.objects.bulk_create(
+        [ReceiptCounter(agency=agency, year=year)], ignore_conflicts=True
+    )
+    counter = ReceiptCounter.objects.select_for_update().get(agency=agency, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    receipt = Receipt.objects.create(
+        payment=payment,
+        agency=agency,
+        year=year,
+        number=counter.last_number,
+        form_symbol=agency.receipt_form_symbol,
+        # The series carries the year's last two digits and E for an electronic receipt.
+        series=f"{agency.receipt_series}-{year % 100:02d}E",
+        agency_name=agency.name,
+        agency_tax_code=agency.tax_code,
+        payer_name=(dossier.applicant_name or "")[:200],
+        items=_receipt_items(dossier, payment.amount),
+        issued_at=at,
+    )
+    payment.receipt_no = f"{receipt.series} {receipt.display_number}"
+    return receipt
+
+
+DESK_ROLES = frozenset({ActorRole.RECEPTION})
+MAX_REFERENCE = 100
+
+
+class PaymentInProgress(Conflict):
+    code = "payment_in_progress"
+
+
+def _whole_dong(value: Any) -> int | None:
+    """Return a positive whole amount of đồng from JSON or a form ("50000", "50.000"), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", value.strip()):
+        number = int(value.strip().replace(".", ""))
+    else:  # 50000.5, "50,000", "", None: not a whole number of đồng
+        return None
+    return number if 0 < number <= dossier_services.MAX_FEE else None
+
+
+def payment_record_at_desk(
+    *, actor: User, dossier_id: uuid.UUID | str, method: Any, amount: Any, reference: Any = ""
+) -> Payment:
+    """Record a fee paid at the desk in cash or by transfer: paid at once, with its e-receipt."""
+    dossier = dossier_selectors.dossier_get_for_user(user=actor, dossier_id=dossier_id)
+    roles = workflow.actor_roles(dossier, actor)
+    # NĐ 61/2018 Điều 22: the one-stop desk of the agency that received the dossier collects.
+    if not (roles & DESK_ROLES) or workflow.GUEST in roles:
+        raise Forbidden(_("Chỉ cán bộ Bộ phận Một cửa của cơ quan mới thu phí, lệ phí tại quầy."))
+    errors: dict[str, list[str]] = {}
+    if method not in DESK_METHODS:
+        errors["method"] = [_("Hãy chọn hình thức nộp: tiền mặt hoặc chuyển khoản.")]
+    value = _whole_dong(amount)
+    if value is None:
+        errors["amount"] = [_("Số tiền phải là số nguyên dương (đồng).")]
+    reference = reference.strip() if isinstance(reference, str) else ""
+    if method == PaymentMethod.TRANSFER and not reference:
+        errors["reference"] = [_("Vui lòng nhập mã giao dịch chuyển khoản.")]
+    elif len(reference) > MAX_REFERENCE:
+        errors["reference"] = [_("Mã giao dịch tối đa %(n)s ký tự.") % {"n": MAX_REFERENCE}]
+    if errors:
+        raise InvalidInput(_("Thông tin khoản nộp chưa hợp lệ."), fields=errors)
+    assert value is not None
+    with transaction.atomic():
+        # The dossier row lock serialises two clicks or two desks: the second finds the fee
+        # settled and is refused, so a fee is never recorded twice.
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version")
+            .get(pk=dossier.pk)
+        )
+        reason = selectors.payment_fee_due_reason(dossier=dossier)
+        if reason:
+            raise PaymentNotDue(reason)
+        if value != dossier.fee_amount:
+            # Decision: the amount must be exactly what is owed. A part payment would leave
+            # the fee half settled with nothing to track it; an overpayment would need a refund.
+            message = _("Số tiền phải đúng bằng số phải nộp: %(amount)s.") % {
+                "amount": format_dong(dossier.fee_amount)
+            }
+            raise InvalidInput(message, fields={"amount": [message]})
+        now = timezone.now()
+        if Payment.objects.filter(
+            dossier=dossier,
+            method=PaymentMethod.ONLINE,
+            status=PaymentStatus.PENDING,
+            created_at__gte=now - PAY_WINDOW,
+        ).exists():
+            # The citizen may be paying at the gateway right now: taking cash too would
+            # charge them twice. The gateway's page closes after its pay window.
+            raise PaymentInProgress(
+                _(
+                    "Người nộp đang thanh toán trực tuyến khoản phí này. Hãy chờ kết quả, "
+                    "hoặc thu tại quầy sau %(minutes)s phút."
+                )
+                % {"minutes": int(PAY_WINDOW.total_seconds() // 60)}
+            )
+        payment = Payment.objects.create(
+            dossier=dossier,
+            payer_id=dossier.applicant_id,
+            amount=value,
+            gateway=GatewayName.DESK,
+            method=method,
+            reference=reference,
+            collected_by=actor,
+            txn_ref=_txn_ref(now),
+            status=PaymentStatus.PAID,
+            paid_at=now,
+            confirmed_via="desk",
+        )
+        receipt = receipt_issue(payment=payment, at=now)
+        payment.save(update_fields=["receipt_no"])
+        dossier_services.dossier_settle_fee(
+            dossier_id=dossier.pk,
+            amount=value,
+            reference=payment.txn_ref,
+            actor=actor,
+            note=_("Đã thu %(amount)s tại Bộ phận Một cửa (%(method)s%(ref)s), biên lai số %(no)s.")
+            % {
+                "amount": format_dong(value),
+                "method": PaymentMethod(method).label.lower(),
+                "ref": f" {reference}" if reference else "",
+                "no": f"{receipt.series} {receipt.display_number}",
+            },
+        )
+    return payment
+
+
 # --- refunds ---------------------------------------------------------------------------------
 
 REFUND_ROLES = frozenset({ActorRole.RECEPTION, ActorRole.LEADER})
@@ -339,6 +516,9 @@ def payment_refund(*, actor: User, payment_id: uuid.UUID | str, amount: Any, rea
             raise Conflict(_("Chỉ hoàn phí cho hồ sơ bị từ chối, dừng xử lý hoặc công dân đã rút."))
         if payment.status not in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
             raise Conflict(_("Giao dịch chưa được thanh toán, không có gì để hoàn."))
+        if payment.method != PaymentMethod.ONLINE:
+            # No gateway holds money taken at the desk; it is paid back at the desk.
+            raise Conflict(_("Khoản nộp tại Bộ phận Một cửa không hoàn qua cổng thanh toán."))
         in_flight = sum(r.amount for r in payment.refunds.all() if r.status == RefundStatus.PENDING)
         remaining = payment.amount - payment.refunded_amount - in_flight
         if value > remaining:

@@ -8,6 +8,9 @@ urlpatterns = [
     path("thanh-toan/ho-so/<uuid:dossier_id>/", views.payment_start, name="start"),
     path("thanh-toan/bien-lai/<uuid:payment_id>/", views.payment_receipt, name="receipt"),
     path("can-bo/thanh-toan/<uuid:payment_id>/hoan-tien/", views.payment_refund, name="refund"),
+    path(
+        "can-bo/thanh-toan/ho-so/<uuid:dossier_id>/thu-tai-quay/", views.payment_desk, name="desk"
+    ),
     path("payments/vnpay/return/", views.payment_return, name="return"),
     path("payments/vnpay/ipn/", views.vnpay_ipn, name="ipn"),
     path("payments/sandbox/", views.sandbox_page, name="sandbox"),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from dvctt.client_ip import client_ip as portal_client_ip
 from dvctt.errors import ApplicationError, NotFound
+from dvctt.formats import format_dong
 
 from . import receipts, selectors, services, tasks
 from .constants import PaymentStatus
@@ -160,6 +161,35 @@ def payment_refund(request: AuthenticatedHttpRequest, payment_id) -> HttpRespons
             % {"amount": f"{refund.amount:,}".replace(",", ".")},
         )
     return redirect("dossiers:official_detail", dossier_id=payment.dossier_id)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def payment_desk(request: AuthenticatedHttpRequest, dossier_id) -> HttpResponse:
+    """Record a fee paid at the desk (cash or transfer) from the official's dossier page."""
+    try:
+        payment = services.payment_record_at_desk(
+            actor=request.user,
+            dossier_id=dossier_id,
+            method=request.POST.get("method", ""),
+            amount=request.POST.get("amount", ""),
+            reference=request.POST.get("reference", ""),
+        )
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from exc
+        details = [m for messages_ in exc.fields.values() for m in messages_ if m != exc.message]
+        messages.error(request, " ".join([exc.message, *details]))
+    else:
+        messages.success(
+            request,
+            _("Đã ghi nhận khoản nộp %(amount)s. Biên lai số %(no)s.")
+            % {"amount": format_dong(payment.amount), "no": payment.receipt_no},
+        )
+    return redirect("dossiers:official_detail", dossier_id=dossier_id)
 
 
 # --- the gateway's server-to-server call ------------------------------------------------------
