@@ -271,3 +271,18 @@ def test_forward_form_groups_receivers_by_step_and_waiting_page_has_no_forms(cli
     client.force_login(lt.b["specialist2"])
     html = client.get(f"/can-bo/ho-so/{d.pk}/").content.decode()
     assert "Đang chờ cơ quan phối hợp" not in html and "/thao-tac/forward/" in html
+
+
+def test_daily_digest_tells_the_agency_holding_the_dossier(citizen, lt):
+    from dossiers import reminders
+    from notifications.models import Notification
+
+    at_b = _at_b(citizen, lt)
+    Dossier.objects.filter(pk=at_b.pk).update(due_at=timezone.now() - dt.timedelta(hours=2))
+    reminders.officials_daily_digest()
+    b_digest = Notification.objects.get(recipient=lt.b[R.LEADER], channel="in_app")
+    assert at_b.code in b_digest.body
+    # A waits on B: its officials are not told to hurry a dossier they cannot act on.
+    assert not Notification.objects.filter(
+        recipient__in=lt.a.values(), key__startswith="reminder:digest"
+    ).exists()
