@@ -21,7 +21,7 @@ from dvctt.errors import InvalidInput
 
 from . import workflow
 from .completeness import supplement_missing
-from .constants import DossierAction
+from .constants import DossierAction, Proposal
 
 if TYPE_CHECKING:
     from .models import Dossier
@@ -72,11 +72,21 @@ def parse_action_body(
         raise InvalidInput(
             _("Vui lòng nêu rõ lý do."), fields={"reason": [_("Trường này là bắt buộc.")]}
         )
+    departs = action == A.APPROVE and dossier.appraisal_proposal == Proposal.REFUSE
+    if departs and not reason:
+        # DOMAIN.md "Desk realities" (Decisions): the leader decides; approving against the
+        # specialist's proposal to refuse needs the leader's reason, recorded on the event.
+        raise InvalidInput(
+            _("Chuyên viên đề xuất từ chối: vui lòng nêu lý do phê duyệt khác đề xuất."),
+            fields={"reason": [_("Trường này là bắt buộc.")]},
+        )
     event_note = reason if not note or note == reason else f"{reason}\n\n{note}"
     body = ActionBody(
         note=event_note[:4000],
         data={k: str(v)[:MAX_TEXT] for k, v in data.items() if k not in _PARSED_KEYS},
     )
+    if departs:
+        body.data["departs_from_proposal"] = Proposal.REFUSE
     if action == A.APOLOGIZE:
         _parse_apology(dossier, body, data.get("new_due_at"), now=now)
     elif action == A.REQUEST_SUPPLEMENT:

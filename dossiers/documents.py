@@ -234,6 +234,9 @@ def control_slip_rows(
             "outcome": step_outcome(event.at, dossier.due_at),
             "note": event.note[:500],
         }
+        if (event.data or {}).get("departs_from_proposal"):
+            # The leader decided against the specialist's proposal: Mẫu 05 records the reason.
+            row["note"] = f"Phê duyệt khác đề xuất từ chối của chuyên viên. Lý do: {row['note']}"
         handover = handovers.get((event.action, event.at))
         if handover is not None:
             people = [handover.from_user_name, handover.to_user_name]
@@ -318,6 +321,9 @@ def document_data(dossier: Dossier, kind: str) -> dict[str, Any]:
             "submitted_at": _when(dossier.submitted_at),
             "received_at": _when(dossier.received_at),
             "officer": event.actor_name,
+            # Stopping is the leader's decision (workflow.ACTIONS): the notice bears the name of
+            # the leader who signs it for the head of the agency.
+            "signer": event.actor_name if event.action == A.STOP else "",
             "issued_at": event.at,
         }
     elif kind == K.APOLOGY:
@@ -328,6 +334,8 @@ def document_data(dossier: Dossier, kind: str) -> dict[str, Any]:
             "received_at": _when(dossier.received_at),
             "new_due_at": _when(new_due) if new_due else _when(dossier.due_at),
             "officer": event.actor_name,
+            # Mẫu 04 is signed for the head of the agency: the leader who decided the apology.
+            "signer": event.actor_name,
             "issued_at": event.at,
         }
     elif kind == K.CONTROL_SLIP:

@@ -198,8 +198,9 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
             # dossiers (bench/queue.py). Partial on the statuses the queue shows.
             models.Index(fields=["agency", "status", *QUEUE_ORDER], name="dossier_queue_agency"),
             models.Index(fields=["agency", *QUEUE_ORDER], name="dossier_queue_all"),
+            # "Sắp đến hạn" / "Quá hạn": by the agency holding the dossier now (liên thông).
             models.Index(
-                fields=["agency", *QUEUE_ORDER],
+                fields=["handling_agency", *QUEUE_ORDER],
                 condition=models.Q(status__in=CLOCK_RUNNING_STATUSES),
                 name="dossier_queue_clock",
             ),

@@ -77,6 +77,47 @@ def officials_of_step(*, dossier: Dossier, number: int) -> QuerySet[User]:
     )
 
 
+def forward_targets(dossier: Dossier) -> list[int]:
+    """Return the steps a `forward` may lead to now, nearest first (the API's and the form's).
+
+    The next step of the process template, or a later one up to the leader's step: approval
+    cannot be skipped (NĐ 61/2018 Điều 19: the leader decides), and a leader's step other than
+    the next one is reached only with an appraisal recorded or being recorded (leaving the
+    specialist's step), so that no approval waits on a missing appraisal.
+    """
+    steps = steps_of(dossier)
+    current = dossier.current_step
+    if not steps or current is None:
+        return []
+    appraised = is_appraisal(step_at(dossier, current)) or bool(dossier.appraisal_proposal)
+    targets: list[int] = []
+    for number in range(current + 1, len(steps) + 1):
+        if steps[number - 1]["role"] == StaffRoleName.LEADER:
+            if number == current + 1 or appraised:
+                targets.append(number)
+            break
+        targets.append(number)
+    return targets
+
+
+def forward_choices(dossier: Dossier) -> list[dict[str, Any]]:
+    """Return the forward form's choices: each allowed step with its agency and officials."""
+    choices = []
+    for number in forward_targets(dossier):
+        step = step_at(dossier, number)
+        assert step is not None  # forward_targets lists steps of the route only
+        agency = _agency_of(dossier, step)
+        choices.append(
+            {
+                "number": number,
+                "name": step["name"],
+                "agency": agency.name if agency.pk != dossier.agency_id else "",
+                "officials": list(officials_of_step(dossier=dossier, number=number)),
+            }
+        )
+    return choices
+
+
 @dataclass
 class Move:
     """A validated hand-over to write: where the dossier goes and to whom."""
@@ -150,6 +191,11 @@ def plan_forward(
     for step in steps[current : target - 1]:
         if step["role"] == StaffRoleName.LEADER:
             raise _field_error("to_step", _("Không được bỏ qua bước phê duyệt."))
+    if target not in forward_targets(dossier):
+        raise _field_error(
+            "to_agency" if to_agency and to_step in (None, "") else "to_step",
+            _("Chưa chuyển được tới bước phê duyệt khi hồ sơ chưa được thẩm định."),
+        )
     proposal = (proposal or "").strip()
     if is_appraisal(step_at(dossier, current)):
         if proposal not in Proposal.values:

@@ -73,7 +73,9 @@ def officials_daily_digest(*, now: dt.datetime | None = None) -> int:
     by_agency: dict[int, dict[str, list[dict]]] = defaultdict(lambda: {"due": [], "overdue": []})
     for dossier in running:
         bucket = "overdue" if dossier.due_at is not None and dossier.due_at < now else "due"
-        by_agency[dossier.agency_id][bucket].append(_row(dossier))
+        # Like the "Sắp đến hạn" / "Quá hạn" queues: the agency holding the dossier now (a
+        # liên thông step at agency B is B's to hurry); before reception, the filing agency.
+        by_agency[dossier.handling_agency_id or dossier.agency_id][bucket].append(_row(dossier))
     if not by_agency:
         return 0
     day = timezone.localtime(now, workdays.VN_TZ).date()

@@ -347,13 +347,18 @@ def _queue_filter(queue: str, *, user: User, ids: list[int], now: datetime) -> Q
         )
     if queue == "result":
         return mine & Q(status__in=RESULT_STATUSES)
+    # "Sắp đến hạn" and "Quá hạn" are the to-do lists of the agency that holds the dossier now
+    # (handling_agency, set at reception): a dossier at agency B's step (liên thông) counts at B,
+    # whose step it is to hurry, and not at the filing agency A, which waits — one dossier, one
+    # agency, never counted twice. A still finds it in "Tất cả" with its overdue mark.
+    held = Q(handling_agency_id__in=ids)
     if queue == "due_soon":
         # At most one working day left (DOMAIN.md "Deadlines"); only a running clock has one.
         soon = workdays.add_working_hours(now, workdays.hours_per_day())
-        return mine & Q(status__in=CLOCK_RUNNING_STATUSES, due_at__gte=now, due_at__lte=soon)
+        return held & Q(status__in=CLOCK_RUNNING_STATUSES, due_at__gte=now, due_at__lte=soon)
     if queue == "overdue":
         # The one overdue rule (paused time is not the agency's).
-        return mine & DossierQuerySet.overdue_q(now)
+        return held & DossierQuerySet.overdue_q(now)
     if queue == "incoming":
         # Liên thông: held by the official's agency for a step, filed at another agency.
         return INTER_AGENCY_Q & Q(handling_agency_id__in=ids) & ~mine

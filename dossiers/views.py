@@ -40,7 +40,7 @@ from . import (
     services,
     workflow,
 )
-from .constants import APPLICANT_FIELDS, Channel, DossierAction, DossierStatus
+from .constants import APPLICANT_FIELDS, Channel, DossierAction, DossierStatus, Proposal
 from .forms import (
     ApplicantForm,
     CounterLookupForm,
@@ -655,6 +655,8 @@ def official_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) ->
             "handovers": selectors.dossier_handovers(dossier=dossier),
             "actions": official_action_forms(dossier, request.user),
             "papers": documents.document_links(dossier, for_citizen=False),
+            # Liên thông: the lead agency sees the dossier at another agency's step and waits.
+            "waiting": workflow.WAITING in workflow.actor_roles(dossier, request.user),
         },
     )
 
@@ -670,12 +672,13 @@ def official_action_forms(dossier: Dossier, user) -> list[dict]:
                 process.officials_of_step(dossier=dossier, number=dossier.current_step)
             )
         if name == DossierAction.FORWARD and dossier.current_step:
-            later = list(enumerate(process.steps_of(dossier), start=1))[dossier.current_step :]
-            form["targets"] = later
-            form["assignees"] = list(
-                process.officials_of_step(dossier=dossier, number=dossier.current_step + 1)
-            )
+            # Only the steps the rules allow, each with the officials who may hold it: the
+            # receiver list follows the chosen step (grouped per step; handover.js filters it).
+            form["targets"] = process.forward_choices(dossier)
             form["appraisal"] = process.is_appraisal(process.step_at(dossier, dossier.current_step))
+        if name == DossierAction.APPROVE:
+            # Approving against a proposal to refuse needs the leader's reason (action_rules).
+            form["reason"] = dossier.appraisal_proposal == Proposal.REFUSE
         forms.append(form)
     return forms
 

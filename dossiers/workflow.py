@@ -22,6 +22,7 @@ from procedures.fees import fee_quote
 
 from . import deadlines
 from .constants import (
+    ACTIVE_STATUSES,
     TERMINAL_STATUSES,
     WAITING_STATUSES,
     ActorRole,
@@ -213,19 +214,23 @@ ACTIONS: dict[str, ActionSpec] = {
             frozenset({R.RECEPTION, R.CLERK}),
             conditions=(_fee_settled,),
         ),
-        # NĐ 61/2018 Điều 19.8: processing stopped with reasons.
+        # NĐ 61/2018 Điều 19.8: processing stopped with reasons — the leader's decision (the
+        # notice carries the leader's name); a specialist proposes it through
+        # `forward {proposal: "refuse"}` (DOMAIN.md "Desk realities": Decisions).
         ActionSpec(
             A.STOP,
             (S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT),
             S.STOPPED,
-            frozenset({R.SPECIALIST, R.LEADER}),
+            frozenset({R.LEADER}),
             note_required=True,
         ),
+        # NĐ 61/2018 Điều 19.9 / Thông tư 01/2018 Mẫu 04: the apology and the new date are the
+        # agency's, signed for its head — the leader decides and signs, not the desk.
         ActionSpec(
             A.APOLOGIZE,
             (*PROCESSING, S.AWAITING_PAYMENT, S.SUPPLEMENT_REQUESTED),
             None,
-            frozenset({R.RECEPTION, R.LEADER}),
+            frozenset({R.LEADER}),
             conditions=(_no_apology_yet,),
             note_required=True,
         ),
@@ -302,6 +307,21 @@ for _name, _spec in ACTIONS.items():
 # only do their step's part and hand the dossier on or back (NĐ 61/2018 Điều 19.5–19.7).
 GUEST = "guest"
 GUEST_ACTIONS = frozenset({A.ASSIGN, A.FORWARD, A.SEND_BACK})
+# Marks an official of the filing (lead) agency while another agency holds the dossier for its
+# step: they see it and wait — no action until it is handed back (DOMAIN.md "Desk realities").
+WAITING = "waiting"
+
+
+def held_by_other_agency(dossier: Dossier) -> bool:
+    """Tell whether another agency than the filing one holds the dossier for a step now.
+
+    The same rule as models.INTER_AGENCY_Q (the "Liên thông đến" queue), on one instance.
+    """
+    return (
+        dossier.status in ACTIVE_STATUSES
+        and dossier.handling_agency_id is not None
+        and dossier.handling_agency_id != dossier.agency_id
+    )
 
 
 def actor_roles(dossier: Dossier, user: User | AnonymousUser | None) -> frozenset[str]:
@@ -309,23 +329,29 @@ def actor_roles(dossier: Dossier, user: User | AnonymousUser | None) -> frozense
     if not isinstance(user, User):  # nobody signed in
         return frozenset()
     cache: dict[tuple[Any, ...], frozenset[str]] = dossier.__dict__.setdefault("_actor_roles", {})
-    key = (user.pk, dossier.handling_agency_id, dossier.current_role)
+    key = (user.pk, dossier.handling_agency_id, dossier.current_role, dossier.status)
     if key not in cache:
         roles: set[str] = set()
         if dossier.applicant_id == user.pk:
             roles.add(R.OWNER)
         if user.is_official:
             agencies = {dossier.agency_id, dossier.handling_agency_id} - {None}
-            held = StaffRole.objects.filter(user=user, agency_id__in=agencies).values_list(
-                "agency_id", "role"
+            held = list(
+                StaffRole.objects.filter(user=user, agency_id__in=agencies).values_list(
+                    "agency_id", "role"
+                )
             )
-            for agency_id, role in held:
-                if agency_id == dossier.agency_id:
-                    roles.add(role)
-            if not roles - {R.OWNER} and dossier.handling_agency_id != dossier.agency_id:
-                guest = {role for agency_id, role in held if agency_id != dossier.agency_id}
+            if held_by_other_agency(dossier):
+                # Liên thông: only the agency holding the step acts on the dossier (NĐ 61/2018
+                # Điều 19.6, each agency its own task); the lead agency sees it and waits.
+                here = dossier.handling_agency_id
+                guest = {role for agency_id, role in held if agency_id == here}
                 if guest:
                     roles.update(guest | {GUEST})
+                elif held:
+                    roles.add(WAITING)
+            else:
+                roles.update(role for agency_id, role in held if agency_id == dossier.agency_id)
         cache[key] = frozenset(roles)
     return cache[key]
 
@@ -334,7 +360,7 @@ def roles_may_fire(dossier: Dossier, action: str, roles: Iterable[str]) -> bool:
     """Tell whether an actor with `roles` may fire `action` at the dossier's current step."""
     spec = ACTIONS[action]
     held = spec.roles & set(roles)
-    if not held:
+    if not held:  # WAITING holds no role of any action: the lead agency waits (403)
         return False
     if GUEST in roles and action not in GUEST_ACTIONS:
         return False

@@ -101,12 +101,12 @@ def received(clock, citizen, procedure, reception):
     return run(reception, make_submitted(citizen, procedure), "receive")
 
 
-def test_apology_moves_the_due_date_once_and_keeps_the_original(received, reception, clock):
+def test_apology_moves_the_due_date_once_and_keeps_the_original(received, leader, clock):
     original = received.due_at  # 3 working days: Monday 30/11 08:00
     clock.set(2026, 11, 25, 9, 0)
     new = vn(2026, 12, 3, 9, 0)
     dossier = run(
-        reception, received, "apologize", reason="Cần xác minh thêm", new_due_at=new.isoformat()
+        leader, received, "apologize", reason="Cần xác minh thêm", new_due_at=new.isoformat()
     )
     assert dossier.due_at == new and dossier.original_due_at == original
     event = dossier.events.get(action="apologize")
@@ -116,13 +116,13 @@ def test_apology_moves_the_due_date_once_and_keeps_the_original(received, recept
         and dt.datetime.fromisoformat(event.data["previous_due_at"]) == original
     )
     with pytest.raises(InvalidTransition):
-        run(reception, dossier, "apologize", reason="Lần hai", new_due_at="2026-12-10T09:00")
+        run(leader, dossier, "apologize", reason="Lần hai", new_due_at="2026-12-10T09:00")
 
 
-def test_apology_sent_less_than_a_working_day_before_is_recorded_late(received, reception, clock):
+def test_apology_sent_less_than_a_working_day_before_is_recorded_late(received, leader, clock):
     clock.now = received.due_at - dt.timedelta(hours=2)
     dossier = run(
-        reception, received, "apologize", note="Chậm do mất điện", new_due_at="2026-12-04T10:00"
+        leader, received, "apologize", note="Chậm do mất điện", new_due_at="2026-12-04T10:00"
     )
     event = dossier.events.get(action="apologize")
     assert event.data["late"] is True
@@ -142,8 +142,8 @@ def test_apology_sent_less_than_a_working_day_before_is_recorded_late(received, 
         ({"new_due_at": "2026-12-03T09:00"}, "reason"),
     ],
 )
-def test_apology_bad_bodies_are_400_naming_the_field(received, reception, body, field):
-    response = api(reception).post(
+def test_apology_bad_bodies_are_400_naming_the_field(received, leader, body, field):
+    response = api(leader).post(
         f"/api/v1/dossiers/{received.pk}/actions/apologize/", body, format="json"
     )
     assert response.status_code == 400, response.json()
@@ -152,13 +152,13 @@ def test_apology_bad_bodies_are_400_naming_the_field(received, reception, body, 
     assert received.apology_count == 0 and not received.events.filter(action="apologize")
 
 
-def test_apology_to_the_close_of_a_working_day_is_accepted(received, reception):
-    dossier = run(reception, received, "apologize", reason="Chậm", new_due_at="2026-12-03T17:00")
+def test_apology_to_the_close_of_a_working_day_is_accepted(received, leader):
+    dossier = run(leader, received, "apologize", reason="Chậm", new_due_at="2026-12-03T17:00")
     assert dossier.due_at == vn(2026, 12, 3, 17, 0)
 
 
-def test_apology_through_the_api(received, reception):
-    client = api(reception)
+def test_apology_through_the_api(received, leader):
+    client = api(leader)
     url = f"/api/v1/dossiers/{received.pk}/actions/apologize/"
     body = {"reason": "Chờ ý kiến cơ quan khác", "new_due_at": "2026-12-03T09:00:00+07:00"}
     response = client.post(url, body, format="json")
@@ -170,8 +170,8 @@ def test_apology_through_the_api(received, reception):
     assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
 
 
-def test_apology_from_the_official_page(client, received, reception):
-    client.force_login(reception)
+def test_apology_from_the_official_page(client, received, leader):
+    client.force_login(leader)
     response = client.post(
         reverse("dossiers:official_action", args=[received.pk, "apologize"]),
         {"reason": "Chờ xác minh", "new_due_at": "2026-12-03T09:00"},
@@ -243,12 +243,13 @@ def test_completed_at_is_the_issue_time_and_returned_at_the_return(clock, agency
 
 
 def test_issued_after_the_original_due_date_is_late_even_with_an_apology(
-    clock, agency, clerk, reception
+    clock, agency, clerk, leader
 ):
     dossier = dossier_in(
-        DossierStatus.APPROVED, agency=agency, officials={"clerk": clerk, "reception": reception}
+        DossierStatus.APPROVED, agency=agency, officials={"clerk": clerk, "leader": leader}
     )
-    dossier = run(reception, dossier, "apologize", reason="Chậm", new_due_at="2026-12-10T09:00")
+    # Mẫu 04 is the leader's to decide and sign (workflow.ACTIONS).
+    dossier = run(leader, dossier, "apologize", reason="Chậm", new_due_at="2026-12-10T09:00")
     clock.set(2026, 12, 7, 9, 0)  # before the new date, after the original one
     dossier = run(clerk, dossier, "issue_result")
     assert dossier.on_time is False

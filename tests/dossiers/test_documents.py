@@ -142,7 +142,7 @@ def test_every_kind_has_its_words_with_diacritics(
     texts["rejection"] = (refused, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ")
     # Stopped during processing: the refusal notice (NĐ 61/2018 Điều 19.8).
     stopped = run(make_submitted(citizen, procedure), reception, "receive")
-    run(stopped, specialist, "stop", "Người nộp không đủ điều kiện")
+    run(stopped, leader, "stop", "Người nộp không đủ điều kiện")  # the leader's decision
     # Late: apology; then the generated result and the control slip.
     done = run(make_submitted(citizen, generated_procedure), reception, "receive")
     apologize(done, leader, "Phải xác minh thêm tại địa phương")

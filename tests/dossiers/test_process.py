@@ -111,7 +111,8 @@ def test_four_step_path_records_every_handover(citizen, procedure, desk):
     assert (d.current_step, d.current_handler, d.appraisal_proposal) == (2, specialist, "")
     assert "approve" not in workflow.available_actions(d, leader)
     d = run(actor=specialist, dossier_id=d.pk, action="forward", proposal="refuse", note="Sai")
-    d = run(actor=leader, dossier_id=d.pk, action="approve")
+    # Approving against the proposal to refuse: the leader's reason is required (Decisions).
+    d = run(actor=leader, dossier_id=d.pk, action="approve", reason="Đã đối chiếu, đủ điều kiện")
     assert (d.status, d.current_step, d.current_role) == ("approved", 4, "clerk")
     d = run(actor=clerk, dossier_id=d.pk, action="issue_result")
     if d.payment_due:  # the result waits for the fee (paid online meanwhile)

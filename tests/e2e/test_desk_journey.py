@@ -58,9 +58,7 @@ def test_desk_runs_a_dossier_from_reception_to_return(page, demo_data, login, ax
     _both_widths(page, axe_check, "detail")
     _run(page, "Tiếp nhận")
     forward = page.locator("form.action-form").filter(has_text="Chuyển xử lý")
-    forward.get_by_label("Cán bộ nhận (bước kế tiếp, không bắt buộc)").select_option(
-        label="Phạm Văn Dũng"
-    )
+    forward.get_by_label("Cán bộ nhận (không bắt buộc)").select_option(label="Phạm Văn Dũng")
     _run(page, "Chuyển xử lý")
     expect(page.get_by_text("Phạm Văn Dũng").first).to_be_visible()
     expect(page.get_by_role("button", name="Chuyển xử lý")).to_have_count(0)
