@@ -535,6 +535,14 @@ def dossier_update_applicant(
     return dossier
 
 
+def _shown_value(value: Any) -> str:
+    # A short text of an e-form value for the history (lists and groups as compact JSON).
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 @transaction.atomic
 def dossier_update_form(
     *, actor: User, dossier_id: DossierId, form_data: dict[str, Any]
@@ -557,12 +565,26 @@ def dossier_update_form(
     if changed and dossier.status != DossierStatus.DRAFT:
         properties = (dossier.snapshot.get("form_schema") or {}).get("properties", {})
         titles = [str((properties.get(k) or {}).get("title") or k)[:100] for k in changed[:20]]
+        # Old → new value of each field, so the officials see what the citizen corrected
+        # (a supplement's correction of the declaration, NĐ 61/2018 Điều 19.4).
+        values = {k: (_shown_value(before.get(k)), _shown_value(form_data.get(k))) for k in changed}
+        lines = [
+            _("%(field)s: “%(before)s” → “%(after)s”")
+            % {"field": title, "before": values[key][0], "after": values[key][1]}
+            for key, title in zip(changed, titles, strict=False)
+        ]
         _event(
             dossier,
             action=EventAction.EDIT_FORM,
             actor=actor,
-            note=_("Sửa tờ khai: %(fields)s") % {"fields": ", ".join(titles)},
-            data={"changed": changed[:50]},
+            note="\n".join([_("Sửa tờ khai: %(fields)s") % {"fields": ", ".join(titles)}, *lines])[
+                :4000
+            ],
+            data={
+                "changed": changed[:50],
+                "before": {k: values[k][0] for k in changed[:50]},
+                "after": {k: values[k][1] for k in changed[:50]},
+            },
         )
     return _validate_form(dossier.snapshot.get("form_schema", {}), form_data)
 

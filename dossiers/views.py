@@ -513,11 +513,14 @@ def my_draft_delete(request: AuthenticatedHttpRequest, dossier_id: DossierId) ->
 @login_required
 @html_errors()
 def my_dossier_supplement(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
-    """Re-upload what the agency asked for, then send the supplement."""
+    """Answer the supplement request item by item (files, the e-form), then send it."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
         return redirect("dossiers:my_detail", dossier_id=dossier.pk)
+    status = 200
     if request.method == "POST":
+        if {"save_form", "add_row", "remove_row"} & set(request.POST):
+            return _supplement_form_post(request, dossier)
         try:
             services.dossier_run_action(
                 actor=request.user,
@@ -527,21 +530,81 @@ def my_dossier_supplement(request: AuthenticatedHttpRequest, dossier_id: Dossier
             )
         except ApplicationError as exc:
             _error_message(request, exc)
+            status = exc.status_code
         else:
             messages.success(request, _("Đã gửi hồ sơ bổ sung."))
             return redirect("dossiers:my_detail", dossier_id=dossier.pk)
     return _render_attachments(
-        request, dossier, template="dossiers/supplement.html", context=_supplement_context(dossier)
+        request,
+        dossier,
+        template="dossiers/supplement.html",
+        context=_supplement_context(dossier),
+        status=status,
     )
 
 
-def _supplement_context(dossier: Dossier) -> dict:
+def _supplement_form_post(request, dossier):
+    # The correction of the e-form a text item opens (API.md §4), checked against the schema
+    # of the version the dossier was filed under; each saved change goes on the history.
+    schema = dossier.snapshot.get("form_schema") or {}
+    status, focus = 200, ""
+    if "save_form" in request.POST:
+        form = SchemaForm(schema, dossier.form_data, request.POST)
+    else:  # "Thêm" / "Xoá" a row of a repeated group, kept without validation
+        data, focus = apply_row_command(request.POST)
+        form = SchemaForm(schema, dossier.form_data, data)
+    if form.is_valid():
+        try:
+            errors = services.dossier_update_form(
+                actor=request.user, dossier_id=dossier.pk, form_data=form.to_data()
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status_code
+        else:
+            if "save_form" not in request.POST:
+                form._errors = ErrorDict()
+            elif errors:
+                form.add_schema_errors(errors)
+                status = 400
+            else:
+                messages.success(request, _("Đã lưu tờ khai đã sửa."))
+                return redirect(reverse("dossiers:my_supplement", args=[dossier.pk]) + "#e-form")
+    elif "save_form" in request.POST:
+        status = 400
+    else:
+        form._errors = ErrorDict()
+    return _render_attachments(
+        request,
+        dossier,
+        template="dossiers/supplement.html",
+        context=_supplement_context(dossier, form=form, focus=focus),
+        status=status,
+    )
+
+
+def _supplement_context(dossier: Dossier, *, form=None, focus: str = "") -> dict:
     requested = completeness.requested_component_ids(dossier)
+    opens = completeness.opens_everything(dossier)
     components = _components_with_files(dossier)
+    for component in components:
+        component["requested"] = component["id"] in requested
+    if requested and not opens:
+        # Only what the request names may change (NĐ 61/2018 Điều 15: guidance once).
+        components = [c for c in components if c["requested"]]
+    else:
+        # A text item opens every document: the named ones first.
+        components.sort(key=lambda c: not c["requested"])
+    schema = dossier.snapshot.get("form_schema") or {}
+    if opens and form is None:
+        form = SchemaForm(schema, dossier.form_data)  # prefilled with the filed declaration
     return {
         "request_event": selectors.dossier_supplement_request(dossier=dossier),
-        # Only what the request names may change (NĐ 61/2018 Điều 15: guidance once).
-        "components": [c for c in components if c["id"] in requested] if requested else components,
+        "components": components,
+        "opens_everything": opens,
+        "form": form if opens else None,
+        "required_names": form.required_names() if opens and form is not None else set(),
+        "focus_prefix": focus,
     }
 
 
