@@ -43,6 +43,7 @@ from . import (
 from .constants import APPLICANT_FIELDS, Channel, DossierAction, DossierStatus
 from .forms import (
     ApplicantForm,
+    CaseForm,
     CounterLookupForm,
     MyDossiersFilterForm,
     NoteForm,
@@ -148,6 +149,54 @@ def wizard_step(
     # GET never writes (DESIGN.md §3.9): the step reached is recorded by the POST that moves on.
     handler = {2: _step_applicant, 3: _step_form, 4: _step_attachments, 5: _step_review}[step]
     return handler(request, dossier)
+
+
+@login_required
+@html_errors()
+def wizard_case(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
+    """Step 1 of a draft again: choose another case; files it no longer asks for go on confirm."""
+    dossier = selectors.dossier_get_for_editor(user=request.user, dossier_id=dossier_id)
+    if dossier.status != DossierStatus.DRAFT:
+        return redirect(_after_submit_url(dossier, request.user))
+    form = CaseForm(dossier.snapshot, request.POST or None, initial={"case": str(dossier.case_id)})
+    back = reverse("dossiers:step", args=[dossier.pk, max(2, dossier.draft_step)])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                change = services.dossier_case_change(
+                    dossier=dossier, case_id=form.cleaned_data["case"]
+                )
+                if change.drop and "confirm" not in request.POST:
+                    # GET never writes, and neither does this first POST: it only lists the
+                    # files the new case does not ask for, to be confirmed.
+                    return render(
+                        request,
+                        "dossiers/wizard_case_confirm.html",
+                        {"dossier": dossier, "change": change, "back": back} | _steps(1),
+                    )
+                services.dossier_change_case(
+                    actor=request.user,
+                    dossier_id=dossier.pk,
+                    case_id=change.case["id"],
+                    drop_confirmed=request.POST.getlist("drop"),
+                )
+            except ApplicationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if change.case["id"] != dossier.case_id:
+                    messages.success(
+                        request,
+                        _("Đã đổi sang trường hợp “%(case)s”.") % {"case": change.case["name"]},
+                    )
+                return redirect(back)
+        status = 400
+    return render(
+        request,
+        "dossiers/wizard_case.html",
+        {"dossier": dossier, "form": form, "back": back} | _steps(1),
+        status=status,
+    )
 
 
 def _next(request, dossier, step):
