@@ -120,9 +120,12 @@ def test_text_only_request_answered_with_a_file_and_a_corrected_form(
     name.fill("Nguyễn Văn Đúng")
     page.locator("#e-form").get_by_role("button", name="Lưu tờ khai").click()
     expect(page.get_by_text("Đã lưu tờ khai đã sửa.")).to_be_visible()
+    shots = os.environ.get("SCREENSHOTS_DIR")  # set it to look at the pages
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         axe_check(page)
+        if shots:
+            page.screenshot(path=f"{shots}/supplement-text-{width}.png", full_page=True)
     page.get_by_role("button", name="Gửi hồ sơ bổ sung").click()
     page.wait_for_load_state()
     supplied = Dossier.objects.get(pk=dossier.pk)
