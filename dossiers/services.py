@@ -613,7 +613,7 @@ def _document_key(name: str) -> str:
     return " ".join(str(name).split()).casefold()
 
 
-def dossier_case_change(*, dossier: Dossier, case_id: Any) -> CaseChange:
+def dossier_case_change_plan(*, dossier: Dossier, case_id: Any) -> CaseChange:
     """Return which current files a change of the draft's case keeps and which it drops."""
     case = _case_from_snapshot(dossier.snapshot, case_id)
     other = copy.copy(dossier)  # the same draft under the new case (nothing saved)
@@ -652,7 +652,7 @@ def dossier_change_case(
     _require_editor(dossier, actor)
     if dossier.status != DossierStatus.DRAFT:
         raise InvalidTransition(_("Chỉ đổi được trường hợp khi hồ sơ chưa nộp."))
-    change = dossier_case_change(dossier=dossier, case_id=case_id)
+    change = dossier_case_change_plan(dossier=dossier, case_id=case_id)
     if {str(a.pk) for a in change.drop} != {str(i) for i in drop_confirmed or ()}:
         message = _("Danh sách tệp sẽ bị xoá đã thay đổi; vui lòng xem lại rồi xác nhận.")
         raise InvalidInput(message, fields={"case": [message]})

@@ -164,7 +164,7 @@ def wizard_case(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> Htt
     if request.method == "POST":
         if form.is_valid():
             try:
-                change = services.dossier_case_change(
+                change = services.dossier_case_change_plan(
                     dossier=dossier, case_id=form.cleaned_data["case"]
                 )
                 if change.drop and "confirm" not in request.POST:

@@ -62,7 +62,7 @@ def _case_ids_of(procedure) -> list[int]:
 
 def test_plan_keeps_shared_documents_and_lists_the_others(draft_files):
     second = _case_ids(draft_files)[1]
-    change = services.dossier_case_change(dossier=draft_files, case_id=second)
+    change = services.dossier_case_change_plan(dossier=draft_files, case_id=second)
     assert change.case["id"] == second
     assert [a.component_name for a, _ in change.keep] == [SHARED]
     target = change.keep[0][1]
@@ -89,7 +89,7 @@ def test_change_drops_files_after_commit_and_keeps_shared_ones(
     draft_files, citizen, django_capture_on_commit_callbacks
 ):
     second = _case_ids(draft_files)[1]
-    change = services.dossier_case_change(dossier=draft_files, case_id=second)
+    change = services.dossier_case_change_plan(dossier=draft_files, case_id=second)
     dropped = [(a.pk, a.file.name) for a in change.drop]
     kept = change.keep[0][0]
     storage = Attachment._meta.get_field("file").storage
@@ -117,7 +117,7 @@ def test_change_drops_files_after_commit_and_keeps_shared_ones(
 
 def test_a_file_added_after_the_list_was_shown_stops_the_change(draft_files, citizen):
     second = _case_ids(draft_files)[1]
-    listed = services.dossier_case_change(dossier=draft_files, case_id=second).drop
+    listed = services.dossier_case_change_plan(dossier=draft_files, case_id=second).drop
     optional = _by_name(draft_files, "Giấy tờ bổ sung")
     services.attachment_add(
         actor=citizen, dossier_id=draft_files.pk, component_id=optional["id"], upload=upload()
@@ -143,7 +143,7 @@ def test_only_a_draft_changes_case(draft_files, citizen):
 def test_a_case_of_another_procedure_is_refused(draft_files, citizen, procedure):
     other = procedure.cases.first().pk
     with pytest.raises(InvalidInput) as exc:
-        services.dossier_case_change(dossier=draft_files, case_id=other)
+        services.dossier_case_change_plan(dossier=draft_files, case_id=other)
     assert "case" in exc.value.fields
 
 
