@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from dvctt import workdays
 from dvctt.errors import InvalidInput
 
-from . import workflow
-from .completeness import supplement_missing
+from . import deadlines, workflow
+from .completeness import supplement_changes, supplement_missing
 from .constants import DossierAction, Proposal
 
 if TYPE_CHECKING:
@@ -92,12 +92,19 @@ def parse_action_body(
     elif action == A.REQUEST_SUPPLEMENT:
         body.items = _parse_items(dossier, data.get("items"))
         body.data["items"] = body.items
+        # NĐ 61/2018 Điều 19.4: recorded for the desk and the indicators; a late request only
+        # pauses the clock (dossiers.deadlines).
+        body.data["late"] = deadlines.supplement_request_is_late(dossier, now=now)
     elif action == A.SUPPLEMENT:
         missing = supplement_missing(dossier=dossier)
         if missing:
             raise InvalidInput(
                 _("Hồ sơ bổ sung chưa đầy đủ, vui lòng bổ sung các mục được nêu."), fields=missing
             )
+        # What changed since the request, so the officials see it on the history.
+        changes, summary = supplement_changes(dossier)
+        body.data.update(changes)
+        body.note = "\n\n".join(filter(None, [body.note, summary]))[:4000]
     elif action == A.WITHDRAW:
         # DOMAIN.md 9a: after reception the desk must see the withdrawal.
         body.data["after_reception"] = dossier.received_at is not None
@@ -112,6 +119,7 @@ def apply_action_body(dossier: Dossier, action: str, body: ActionBody) -> None:
         dossier.due_at = body.new_due_at
     elif action == A.REQUEST_SUPPLEMENT:
         dossier.supplement_items = body.items or []
+        dossier.supplement_late = bool(body.data.get("late"))
 
 
 def _parse_apology(dossier: Dossier, body: ActionBody, raw: Any, *, now: dt.datetime) -> None:

@@ -15,7 +15,7 @@ from accounts.validators import validate_id_number
 from dvctt.errors import InvalidInput
 from procedures.forms_schema import validate_form_data
 
-from .constants import DossierStatus
+from .constants import DossierStatus, EventAction
 
 
 def dossier_missing(*, dossier) -> dict[str, list[str]]:
@@ -71,6 +71,42 @@ def supplement_missing(*, dossier) -> dict[str, list[str]]:
     return errors
 
 
+def opens_everything(dossier) -> bool:
+    """Tell whether the request has a free-text item, which opens every document and the e-form.
+
+    API.md §4: a text item (not a component id) names a correction beyond one document, so the
+    citizen may replace any component's file and correct the e-form.
+    """
+    return any("text" in i for i in dossier.supplement_items or [])
+
+
+def supplement_changes(dossier) -> tuple[dict[str, list[str]], str]:
+    """Return what the citizen changed since the request (for the event) and its summary line."""
+    since = dossier.supplement_requested_at
+    if since is None:
+        return {}, ""
+    replaced = list(
+        dict.fromkeys(
+            dossier.attachments.filter(is_current=True, uploaded_at__gt=since)
+            .order_by("uploaded_at")
+            .values_list("component_name", flat=True)
+        )
+    )
+    properties = (dossier.snapshot.get("form_schema") or {}).get("properties", {})
+    keys: list[str] = []
+    for changed in dossier.events.filter(action=EventAction.EDIT_FORM, at__gt=since).values_list(
+        "data__changed", flat=True
+    ):
+        keys += [k for k in changed or [] if k not in keys]
+    titles = [str((properties.get(k) or {}).get("title") or k)[:100] for k in keys]
+    lines = []
+    if replaced:
+        lines.append(_("Đã thay giấy tờ: %(names)s") % {"names": "; ".join(replaced)})
+    if titles:
+        lines.append(_("Đã sửa tờ khai: %(fields)s") % {"fields": ", ".join(titles)})
+    return {"replaced": replaced, "form_changed": keys}, "\n".join(lines)
+
+
 def _scoped(dossier) -> bool:
     # A request without items (older clients) names nothing in particular: no scope to keep.
     return dossier.status == DossierStatus.SUPPLEMENT_REQUESTED and bool(dossier.supplement_items)
@@ -78,7 +114,11 @@ def _scoped(dossier) -> bool:
 
 def check_component_editable(dossier, component_id) -> None:
     """Refuse a file change on a component the supplement request does not name."""
-    if _scoped(dossier) and int(component_id) not in requested_component_ids(dossier):
+    if (
+        _scoped(dossier)
+        and not opens_everything(dossier)
+        and int(component_id) not in requested_component_ids(dossier)
+    ):
         raise InvalidInput(
             _(
                 "Cơ quan không yêu cầu bổ sung giấy tờ này; chỉ được thay đổi nội dung "
@@ -92,7 +132,7 @@ def check_details_editable(dossier, *, field: str) -> None:
     """Refuse a change of the e-form or applicant data unless the request asks for one."""
     # Free-text items describe corrections beyond documents (the declaration, the applicant's
     # details); a request naming only documents leaves the rest as filed.
-    if _scoped(dossier) and not any("text" in i for i in dossier.supplement_items):
+    if _scoped(dossier) and not opens_everything(dossier):
         raise InvalidInput(
             _("Yêu cầu bổ sung chỉ nêu giấy tờ; không được sửa tờ khai hay thông tin người nộp."),
             fields={field: [_("Nội dung này không nằm trong yêu cầu bổ sung.")]},

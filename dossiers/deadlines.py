@@ -68,12 +68,41 @@ def end_wait(dossier, *, now: dt.datetime) -> None:
     )
     if hours <= 0:
         return
-    # The wait is the citizen's: the deadlines move by the same working time. (A completed
-    # supplement during processing restarts the clock instead, see start_clock.)
+    # The wait is the citizen's: the deadlines move by the same working time. (A supplement
+    # requested in time restarts the clock on completion instead, see start_clock.)
     if dossier.due_at:
         dossier.due_at = workdays.add_working_hours(dossier.due_at, hours)
     if dossier.original_due_at:
         dossier.original_due_at = workdays.add_working_hours(dossier.original_due_at, hours)
+    # The step holding the dossier is not charged with the citizen's wait either (Mẫu 05).
+    if dossier.step_due_at:
+        dossier.step_due_at = workdays.add_working_hours(dossier.step_due_at, hours)
+
+
+# NĐ 61/2018 Điều 19.4: a dossier found incomplete during appraisal goes back to the citizen
+# within 3 working days of its receipt.
+SUPPLEMENT_WINDOW_DAYS = 3
+
+
+def supplement_window_end(dossier) -> dt.datetime | None:
+    """Return until when a supplement request restarts the clock (None before reception)."""
+    if dossier.received_at is None:
+        return None
+    start = workdays.clock_start(dossier.received_at)
+    return workdays.add_working_hours(start, SUPPLEMENT_WINDOW_DAYS * workdays.hours_per_day())
+
+
+def supplement_request_is_late(dossier, *, now: dt.datetime) -> bool:
+    """Tell whether a supplement request made `now` is late (NĐ 61/2018 Điều 19.4).
+
+    At reception it is always in time; during appraisal only within 3 working days of
+    receipt and before the due date. A late request is still allowed (the citizen must be told
+    what is missing) but it only pauses the clock: the original due date stays.
+    """
+    window_end = supplement_window_end(dossier)
+    if window_end is None:
+        return False
+    return now > window_end or bool(dossier.due_at and now > dossier.due_at)
 
 
 def decide_on_time(dossier, *, now: dt.datetime) -> None:

@@ -42,6 +42,14 @@ class StartForm(forms.Form):
         return field
 
 
+class CaseForm(StartForm):
+    """Back to step 1 of a draft: another case of the same procedure (the agency stays)."""
+
+    def __init__(self, snapshot: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(snapshot, *args, **kwargs)
+        del self.fields["agency"]
+
+
 class ApplicantForm(forms.Form):
     """Step 2: the applicant, prefilled from the profile and the citizen registry."""
 

@@ -138,6 +138,9 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
     supplement_requested_at = models.DateTimeField(
         _("thời điểm yêu cầu bổ sung"), null=True, blank=True
     )
+    # NĐ 61/2018 Điều 19.4: a request made during appraisal more than 3 working days after
+    # receipt (or after the due date) is late: it only pauses the clock, never restarts it.
+    supplement_late = models.BooleanField(_("yêu cầu bổ sung muộn"), default=False)
     apology_count = models.PositiveSmallIntegerField(_("số lần xin lỗi, hẹn lại"), default=0)
     fee_amount = models.BigIntegerField(_("phí, lệ phí (đồng)"), default=0)
     payment_due = models.BooleanField(_("còn phải nộp phí"), default=False)

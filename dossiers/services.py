@@ -6,9 +6,11 @@ its notifications with transaction.on_commit (DESIGN.md §3.1).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -535,6 +537,14 @@ def dossier_update_applicant(
     return dossier
 
 
+def _shown_value(value: Any) -> str:
+    # A short text of an e-form value for the history (lists and groups as compact JSON).
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 @transaction.atomic
 def dossier_update_form(
     *, actor: User, dossier_id: DossierId, form_data: dict[str, Any]
@@ -557,12 +567,26 @@ def dossier_update_form(
     if changed and dossier.status != DossierStatus.DRAFT:
         properties = (dossier.snapshot.get("form_schema") or {}).get("properties", {})
         titles = [str((properties.get(k) or {}).get("title") or k)[:100] for k in changed[:20]]
+        # Old → new value of each field, so the officials see what the citizen corrected
+        # (a supplement's correction of the declaration, NĐ 61/2018 Điều 19.4).
+        values = {k: (_shown_value(before.get(k)), _shown_value(form_data.get(k))) for k in changed}
+        lines = [
+            _("%(field)s: “%(before)s” → “%(after)s”")
+            % {"field": title, "before": values[key][0], "after": values[key][1]}
+            for key, title in zip(changed, titles, strict=False)
+        ]
         _event(
             dossier,
             action=EventAction.EDIT_FORM,
             actor=actor,
-            note=_("Sửa tờ khai: %(fields)s") % {"fields": ", ".join(titles)},
-            data={"changed": changed[:50]},
+            note="\n".join([_("Sửa tờ khai: %(fields)s") % {"fields": ", ".join(titles)}, *lines])[
+                :4000
+            ],
+            data={
+                "changed": changed[:50],
+                "before": {k: values[k][0] for k in changed[:50]},
+                "after": {k: values[k][1] for k in changed[:50]},
+            },
         )
     return _validate_form(dossier.snapshot.get("form_schema", {}), form_data)
 
@@ -573,6 +597,97 @@ def dossier_set_step(*, actor: User, dossier_id: DossierId, step: int) -> None:
     dossier = _lock(dossier_id)
     _require_editor(dossier, actor)
     Dossier.objects.filter(pk=dossier.pk).update(draft_step=max(1, min(int(step), 5)))
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """What choosing another case does to a draft's files: kept (re-filed) or dropped."""
+
+    case: dict[str, Any]
+    keep: list[tuple[Attachment, dict[str, Any]]]  # a current file and its new component
+    drop: list[Attachment]  # current files the new case does not ask for
+
+
+def _document_key(name: str) -> str:
+    # The same document listed in two cases has two component rows; it is known by its name.
+    return " ".join(str(name).split()).casefold()
+
+
+def dossier_case_change_plan(*, dossier: Dossier, case_id: Any) -> CaseChange:
+    """Return which current files a change of the draft's case keeps and which it drops."""
+    case = _case_from_snapshot(dossier.snapshot, case_id)
+    other = copy.copy(dossier)  # the same draft under the new case (nothing saved)
+    other.case_id = case["id"]
+    # Once-only documents are never uploaded, so a file for one has no place in the new case.
+    components = [c for c in other.case_components() if not c.get("once_only")]
+    by_id = {c["id"]: c for c in components}
+    by_name = {_document_key(c["name"]): c for c in components}
+    keep: list[tuple[Attachment, dict[str, Any]]] = []
+    drop: list[Attachment] = []
+    taken: set[int] = set()
+    for attachment in dossier.attachments.filter(is_current=True).order_by("-uploaded_at"):
+        target = by_id.get(attachment.component_id_snapshot) or by_name.get(
+            _document_key(attachment.component_name)
+        )
+        if target is None or target["id"] in taken:
+            drop.append(attachment)
+        else:
+            taken.add(target["id"])
+            keep.append((attachment, target))
+    return CaseChange(case=case, keep=keep[::-1], drop=drop[::-1])
+
+
+@transaction.atomic
+def dossier_change_case(
+    *, actor: User, dossier_id: DossierId, case_id: Any, drop_confirmed: Any = ()
+) -> CaseChange:
+    """Move a draft to another case of its procedure, dropping the files it no longer asks for.
+
+    Files of documents both cases ask for are kept under the new case's component; the others
+    are deleted, their stored files once the change has committed. `drop_confirmed` names the
+    files the applicant saw listed and agreed to lose: if the list differs (a file uploaded in
+    another tab meanwhile), nothing changes.
+    """
+    dossier = _lock(dossier_id)
+    _require_editor(dossier, actor)
+    if dossier.status != DossierStatus.DRAFT:
+        raise InvalidTransition(_("Chỉ đổi được trường hợp khi hồ sơ chưa nộp."))
+    change = dossier_case_change_plan(dossier=dossier, case_id=case_id)
+    if {str(a.pk) for a in change.drop} != {str(i) for i in drop_confirmed or ()}:
+        message = _("Danh sách tệp sẽ bị xoá đã thay đổi; vui lòng xem lại rồi xác nhận.")
+        raise InvalidInput(message, fields={"case": [message]})
+    if change.case["id"] == dossier.case_id:
+        return change
+    kept = {a.component_id_snapshot: c for a, c in change.keep}
+    components = Component.objects.in_bulk([c["id"] for c in kept.values()])
+    for old_id, component in kept.items():
+        # Replaced versions follow the current file, so the document's history stays whole.
+        Attachment.objects.filter(dossier=dossier, component_id_snapshot=old_id).update(
+            component_id_snapshot=component["id"],
+            component=components.get(component["id"]),
+            component_name=component["name"],
+        )
+    gone = Attachment.objects.filter(dossier=dossier).exclude(
+        component_id_snapshot__in=[c["id"] for c in kept.values()]
+    )
+    files = [name for name in gone.values_list("file", flat=True) if name]
+    gone.delete()
+    dossier.case_id = change.case["id"]
+    dossier.case_name = change.case.get("name", "")[:2000]
+    dossier.save(update_fields=["case_id", "case_name", "updated_at"])
+    _delete_files_after_commit(files)
+    return change
+
+
+def _delete_files_after_commit(files: list[str]) -> None:
+    # Stored files go only once the rows are gone for good: a rollback keeps both.
+    storage = Attachment._meta.get_field("file").storage
+
+    def delete_files() -> None:
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 def upload_limit_bytes(*, dossier: Dossier) -> int:
@@ -921,13 +1036,7 @@ def dossier_delete_draft(*, actor: User, dossier_id: DossierId) -> None:
     # Drafts are never synced nor numbered; their files go once the delete has committed.
     files = [a.file.name for a in dossier.attachments.all() if a.file]
     dossier.delete()
-    storage = Attachment._meta.get_field("file").storage
-
-    def delete_files() -> None:
-        for name in files:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files)
+    _delete_files_after_commit(files)
 
 
 def _notify_desk_of_withdrawal(dossier: Dossier, *, note: str) -> None:

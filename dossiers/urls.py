@@ -7,6 +7,7 @@ app_name = "dossiers"
 urlpatterns = [
     path("ho-so/nop/<str:code>/", views.submit_start, name="start"),
     path("ho-so/<uuid:dossier_id>/buoc/<int:step>/", views.wizard_step, name="step"),
+    path("ho-so/<uuid:dossier_id>/truong-hop/", views.wizard_case, name="change_case"),
     path("ho-so/<uuid:dossier_id>/tep/", views.attachment_upload, name="upload"),
     path(
         "ho-so/<uuid:dossier_id>/tep/<uuid:attachment_id>/go/",

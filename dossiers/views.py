@@ -43,6 +43,7 @@ from . import (
 from .constants import APPLICANT_FIELDS, Channel, DossierAction, DossierStatus, Proposal
 from .forms import (
     ApplicantForm,
+    CaseForm,
     CounterLookupForm,
     MyDossiersFilterForm,
     NoteForm,
@@ -148,6 +149,54 @@ def wizard_step(
     # GET never writes (DESIGN.md §3.9): the step reached is recorded by the POST that moves on.
     handler = {2: _step_applicant, 3: _step_form, 4: _step_attachments, 5: _step_review}[step]
     return handler(request, dossier)
+
+
+@login_required
+@html_errors()
+def wizard_case(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
+    """Step 1 of a draft again: choose another case; files it no longer asks for go on confirm."""
+    dossier = selectors.dossier_get_for_editor(user=request.user, dossier_id=dossier_id)
+    if dossier.status != DossierStatus.DRAFT:
+        return redirect(_after_submit_url(dossier, request.user))
+    form = CaseForm(dossier.snapshot, request.POST or None, initial={"case": str(dossier.case_id)})
+    back = reverse("dossiers:step", args=[dossier.pk, max(2, dossier.draft_step)])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                change = services.dossier_case_change_plan(
+                    dossier=dossier, case_id=form.cleaned_data["case"]
+                )
+                if change.drop and "confirm" not in request.POST:
+                    # GET never writes, and neither does this first POST: it only lists the
+                    # files the new case does not ask for, to be confirmed.
+                    return render(
+                        request,
+                        "dossiers/wizard_case_confirm.html",
+                        {"dossier": dossier, "change": change, "back": back} | _steps(1),
+                    )
+                services.dossier_change_case(
+                    actor=request.user,
+                    dossier_id=dossier.pk,
+                    case_id=change.case["id"],
+                    drop_confirmed=request.POST.getlist("drop"),
+                )
+            except ApplicationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if change.case["id"] != dossier.case_id:
+                    messages.success(
+                        request,
+                        _("Đã đổi sang trường hợp “%(case)s”.") % {"case": change.case["name"]},
+                    )
+                return redirect(back)
+        status = 400
+    return render(
+        request,
+        "dossiers/wizard_case.html",
+        {"dossier": dossier, "form": form, "back": back} | _steps(1),
+        status=status,
+    )
 
 
 def _next(request, dossier, step):
@@ -513,11 +562,14 @@ def my_draft_delete(request: AuthenticatedHttpRequest, dossier_id: DossierId) ->
 @login_required
 @html_errors()
 def my_dossier_supplement(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
-    """Re-upload what the agency asked for, then send the supplement."""
+    """Answer the supplement request item by item (files, the e-form), then send it."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
         return redirect("dossiers:my_detail", dossier_id=dossier.pk)
+    status = 200
     if request.method == "POST":
+        if {"save_form", "add_row", "remove_row"} & set(request.POST):
+            return _supplement_form_post(request, dossier)
         try:
             services.dossier_run_action(
                 actor=request.user,
@@ -527,21 +579,81 @@ def my_dossier_supplement(request: AuthenticatedHttpRequest, dossier_id: Dossier
             )
         except ApplicationError as exc:
             _error_message(request, exc)
+            status = exc.status_code
         else:
             messages.success(request, _("Đã gửi hồ sơ bổ sung."))
             return redirect("dossiers:my_detail", dossier_id=dossier.pk)
     return _render_attachments(
-        request, dossier, template="dossiers/supplement.html", context=_supplement_context(dossier)
+        request,
+        dossier,
+        template="dossiers/supplement.html",
+        context=_supplement_context(dossier),
+        status=status,
     )
 
 
-def _supplement_context(dossier: Dossier) -> dict:
+def _supplement_form_post(request, dossier):
+    # The correction of the e-form a text item opens (API.md §4), checked against the schema
+    # of the version the dossier was filed under; each saved change goes on the history.
+    schema = dossier.snapshot.get("form_schema") or {}
+    status, focus = 200, ""
+    if "save_form" in request.POST:
+        form = SchemaForm(schema, dossier.form_data, request.POST)
+    else:  # "Thêm" / "Xoá" a row of a repeated group, kept without validation
+        data, focus = apply_row_command(request.POST)
+        form = SchemaForm(schema, dossier.form_data, data)
+    if form.is_valid():
+        try:
+            errors = services.dossier_update_form(
+                actor=request.user, dossier_id=dossier.pk, form_data=form.to_data()
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status_code
+        else:
+            if "save_form" not in request.POST:
+                form._errors = ErrorDict()
+            elif errors:
+                form.add_schema_errors(errors)
+                status = 400
+            else:
+                messages.success(request, _("Đã lưu tờ khai đã sửa."))
+                return redirect(reverse("dossiers:my_supplement", args=[dossier.pk]) + "#e-form")
+    elif "save_form" in request.POST:
+        status = 400
+    else:
+        form._errors = ErrorDict()
+    return _render_attachments(
+        request,
+        dossier,
+        template="dossiers/supplement.html",
+        context=_supplement_context(dossier, form=form, focus=focus),
+        status=status,
+    )
+
+
+def _supplement_context(dossier: Dossier, *, form=None, focus: str = "") -> dict:
     requested = completeness.requested_component_ids(dossier)
+    opens = completeness.opens_everything(dossier)
     components = _components_with_files(dossier)
+    for component in components:
+        component["requested"] = component["id"] in requested
+    if requested and not opens:
+        # Only what the request names may change (NĐ 61/2018 Điều 15: guidance once).
+        components = [c for c in components if c["requested"]]
+    else:
+        # A text item opens every document: the named ones first.
+        components.sort(key=lambda c: not c["requested"])
+    schema = dossier.snapshot.get("form_schema") or {}
+    if opens and form is None:
+        form = SchemaForm(schema, dossier.form_data)  # prefilled with the filed declaration
     return {
         "request_event": selectors.dossier_supplement_request(dossier=dossier),
-        # Only what the request names may change (NĐ 61/2018 Điều 15: guidance once).
-        "components": [c for c in components if c["id"] in requested] if requested else components,
+        "components": components,
+        "opens_everything": opens,
+        "form": form if opens else None,
+        "required_names": form.required_names() if opens and form is not None else set(),
+        "focus_prefix": focus,
     }
 
 

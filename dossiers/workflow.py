@@ -253,8 +253,9 @@ def _effects(name: str, dossier: Dossier, now: dt.datetime) -> None:
         deadlines.start_wait(dossier, now=now)
     elif name == A.REQUEST_PAYMENT:
         deadlines.start_wait(dossier, now=now)
-    elif name == A.SUPPLEMENT and dossier.received_at:
-        # NĐ 61/2018 Điều 19.4: the processing time restarts once the dossier is complete.
+    elif name == A.SUPPLEMENT and dossier.received_at and not dossier.supplement_late:
+        # NĐ 61/2018 Điều 19.4: the processing time restarts once the dossier is complete —
+        # only after a request made in time; a late one merely paused the clock (end_wait).
         deadlines.start_clock(dossier, now=now)
     elif name == A.APOLOGIZE:
         dossier.apology_count += 1

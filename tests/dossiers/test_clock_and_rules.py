@@ -365,14 +365,14 @@ def test_request_supplement_refuses_components_of_another_dossier(received, rece
     assert response.status_code == 400 and "items" in response.json()["fields"]
 
 
-def test_citizen_may_change_only_what_was_named(requested, citizen, clock):
+def test_a_text_item_opens_every_document_and_the_form(requested, citizen, clock):
+    # API.md §4: a text item (not a component id) opens every component and the e-form.
     other = requested.case_components()[1]
-    with pytest.raises(InvalidInput) as exc:
-        services.attachment_add(
-            actor=citizen, dossier_id=requested.pk, component_id=other["id"], upload=upload()
-        )
-    assert "component" in exc.value.fields
-    # A free-text item opens the declaration; each change leaves a trace.
+    services.attachment_add(
+        actor=citizen, dossier_id=requested.pk, component_id=other["id"], upload=upload()
+    )
+    assert requested.attachments.filter(component_id_snapshot=other["id"], is_current=True)
+    # Each change of the declaration leaves a trace.
     services.dossier_update_form(
         actor=citizen,
         dossier_id=requested.pk,
@@ -385,6 +385,12 @@ def test_citizen_may_change_only_what_was_named(requested, citizen, clock):
 def test_a_request_naming_only_documents_keeps_the_form(received, reception, citizen):
     first = received.case_components()[0]
     dossier = run(reception, received, "request_supplement", reason="Mờ", items=[first["id"]])
+    other = received.case_components()[1]
+    with pytest.raises(InvalidInput) as exc:
+        services.attachment_add(
+            actor=citizen, dossier_id=dossier.pk, component_id=other["id"], upload=upload()
+        )
+    assert "component" in exc.value.fields
     with pytest.raises(InvalidInput):
         services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data={"x": 1})
     with pytest.raises(InvalidInput):
@@ -415,13 +421,16 @@ def test_supplement_refused_until_named_files_are_new(requested, citizen, clock)
     assert dossier.due_at == workdays.due_at(clock.now, 3) == dossier.original_due_at
 
 
-def test_supplement_page_shows_only_the_named_documents(requested, citizen, client):
+def test_supplement_page_shows_only_the_named_documents(received, reception, citizen, client):
+    first = received.case_components()[0]
+    requested = run(reception, received, "request_supplement", reason="Mờ", items=[first["id"]])
     client.force_login(citizen)
     page = client.get(reverse("dossiers:my_supplement", args=[requested.pk]))
     names = [c["name"] for c in page.context["components"]]
-    assert names == [requested.case_components()[0]["name"]]
-    assert "Ghi rõ ngày cấp giấy tờ" in page.text
+    assert names == [first["name"]]
+    assert page.context["form"] is None and 'id="e-form"' not in page.text
     response = client.post(reverse("dossiers:my_supplement", args=[requested.pk]), follow=True)
+    assert response.status_code == 400
     assert "Chưa tải lên bản bổ sung" in response.text
     assert Dossier.objects.get(pk=requested.pk).status == DossierStatus.SUPPLEMENT_REQUESTED
 
