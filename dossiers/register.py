@@ -41,14 +41,43 @@ def register_columns() -> list[str]:
         _("Tên cá nhân, tổ chức"),
         _("Địa chỉ"),
         _("Số điện thoại"),
+        _("Địa bàn"),
         _("Ngày, giờ tiếp nhận"),
         _("Ngày hẹn trả kết quả"),
-        _("Ngày có kết quả"),
         _("Chuyển hồ sơ đến cơ quan giải quyết"),
+        _("Ngày có kết quả"),
+        _("Ngày, giờ trả kết quả"),
         _("Cán bộ tiếp nhận"),
-        _("Địa bàn"),
+        _("Cơ quan giải quyết"),
         _("Ghi chú"),
     ]
+
+
+# The words that open a commune- or province-level part of a Vietnamese address (two-tier local
+# government since 1 July 2025; "quận/huyện/thị xã" kept for addresses written before it).
+LOCALITY_WORDS = (
+    "xã ",
+    "phường ",
+    "thị trấn ",
+    "đặc khu ",
+    "quận ",
+    "huyện ",
+    "thị xã ",
+    "thành phố ",
+    "tp ",
+    "tp. ",
+    "tỉnh ",
+)
+
+
+def address_locality(address: str) -> str:
+    """Return the locality (địa bàn) of an address: its parts from the commune level on."""
+    parts = [part.strip() for part in address.split(",") if part.strip()]
+    for index, part in enumerate(parts):
+        if part.lower().startswith(LOCALITY_WORDS):
+            return ", ".join(parts[index:])
+    # No administrative word: the last two parts are the commune and the province by convention.
+    return ", ".join(parts[-2:]) if len(parts) > 2 else ""
 
 
 def register_agency_ids(*, user: User) -> list[int]:
@@ -71,14 +100,15 @@ def _period(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datet
     return start, end
 
 
-# code, procedure, name, address, phone, registered, due, completed, status, handed over,
-# officer, agency: the values register_queryset reads for one row of Mẫu 06.
+# code, procedure, name, address, phone, registered, due, completed, returned, status, handed
+# over, officer, agency: the values register_queryset reads for one row of Mẫu 06.
 RegisterValues = tuple[
     str | None,
     str,
     str,
     str,
     str,
+    dt.datetime | None,
     dt.datetime | None,
     dt.datetime | None,
     dt.datetime | None,
@@ -121,6 +151,7 @@ def register_queryset(
             "registered_at",
             "due_at",
             "completed_at",
+            "returned_at",
             "status",
             "handed_over_at",
             "officer",
@@ -142,8 +173,8 @@ def register_rows(
     labels = dict(DossierStatus.choices)
     done = {DossierStatus.RESULT_ISSUED, DossierStatus.RETURNED}
     for number, row in enumerate(qs.iterator(chunk_size=CHUNK), start=1):
-        (code, procedure, name, address, phone, registered, due, completed, status, handed,
-         officer, agency) = row  # fmt: skip
+        (code, procedure, name, address, phone, registered, due, completed, returned, status,
+         handed, officer, agency) = row  # fmt: skip
         yield [
             number,
             code,
@@ -152,10 +183,13 @@ def register_rows(
             name,
             address,
             phone,
+            address_locality(address),
             _local(registered),
             _local(due),
-            _local(completed) if status in done else None,
             _local(handed),
+            _local(completed) if status in done else None,
+            # Mẫu 06 "Trả kết quả cho cá nhân, tổ chức": when the result was handed over.
+            _local(returned) if status == DossierStatus.RETURNED else None,
             officer or "",
             agency,
             str(labels.get(status, status)),
