@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 K = DocumentKind
 A = DossierAction
 # Bump when a template or a builder changes what a paper shows: stored papers re-render.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 TEMPLATES = {kind: f"documents/{kind}.html" for kind in K.values}
 # Result templates a procedure may name in its catalogue row ("result_template"): a
 # confirmation (giấy xác nhận) or an extract (trích lục) generated from the dossier.
