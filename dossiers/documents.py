@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 K = DocumentKind
 A = DossierAction
 # Bump when a template or a builder changes what a paper shows: stored papers re-render.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 TEMPLATES = {kind: f"documents/{kind}.html" for kind in K.values}
 # Result templates a procedure may name in its catalogue row ("result_template"): a
 # confirmation (giấy xác nhận) or an extract (trích lục) generated from the dossier.
@@ -73,9 +73,15 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value, workdays.VN_TZ) if value else None
 
 
-def _when(value: dt.datetime | None) -> str:
+def _clock(value: dt.datetime | None) -> str:
+    # Thông tư 01/2018/TT-VPCP writes a time "... giờ ... phút, ngày ... tháng ... năm ...".
     local = _local(value)
-    return local.strftime("%H giờ %M phút, ngày %d/%m/%Y") if local else ""
+    return local.strftime("%H giờ %M phút, ngày %d tháng %m năm %Y") if local else ""
+
+
+def _when(value: dt.datetime | None) -> str:
+    """Return a time as the papers write it: "lúc 08 giờ 25 phút, ngày 06 tháng 12 năm 2026"."""
+    return f"lúc {_clock(value)}" if value else ""
 
 
 def _day(value: dt.datetime | None) -> str:
@@ -196,6 +202,40 @@ def _components(dossier: Dossier) -> list[dict[str, Any]]:
     ]
 
 
+def _filed_components(dossier: Dossier) -> list[dict[str, Any]]:
+    """Return the components actually filed (Mẫu 01): what was attached, with its count."""
+    # Mẫu 01 lists what the applicant handed in, not what the catalogue asks for: a component
+    # counts once a current file is attached to it (online, or scanned at the desk), with the
+    # number of files. The desk records no paper hand-in counts yet; they would join here.
+    counts: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for component_id, name in dossier.attachments.filter(is_current=True).values_list(
+        "component_id_snapshot", "component_name"
+    ):
+        counts[component_id] = counts.get(component_id, 0) + 1
+        names.setdefault(component_id, name)
+    form = "Bản điện tử" if dossier.channel == Channel.ONLINE else "Bản giấy đã số hóa"
+    order = [c["id"] for c in dossier.case_components()]
+    # In the catalogue's order; a component no longer in the case (changed catalogue) last.
+    ids = sorted(counts, key=lambda i: (order.index(i) if i in order else len(order), i))
+    return [{"name": names[i], "form": form, "count": counts[i]} for i in ids]
+
+
+def representative(dossier: Dossier) -> dict[str, str] | None:
+    """Return the authorised representative (người được ủy quyền) who filed, if recorded."""
+    # DOMAIN.md "Desk realities": name, id number and the authorisation document are printed on
+    # Mẫu 01. The dossier records no representative yet; when it does (representative_name,
+    # representative_id_number, representative_document), Mẫu 01 prints the line.
+    name = str(getattr(dossier, "representative_name", "") or "")
+    if not name:
+        return None
+    return {
+        "name": name,
+        "id_number": str(getattr(dossier, "representative_id_number", "") or ""),
+        "document": str(getattr(dossier, "representative_document", "") or ""),
+    }
+
+
 OUTCOMES = ("Trước hạn", "Đúng hạn", "Quá hạn")
 
 
@@ -209,27 +249,70 @@ def step_outcome(at: dt.datetime, due: dt.datetime | None) -> str:
     return OUTCOMES[1] if at <= due else OUTCOMES[2]
 
 
+# Mẫu 05 names both sides of each row by unit and person. Steps between the applicant and the
+# agency have the applicant on one side: handed in, or sent back to them.
+FROM_APPLICANT = (A.RECEIVE, A.SUPPLEMENT, A.CONFIRM_PAYMENT)
+TO_APPLICANT = (A.REQUEST_SUPPLEMENT, A.REQUEST_PAYMENT, A.APOLOGIZE, A.REJECT, A.STOP)
+APPLICANT_SIDE = "Người nộp hồ sơ"
+
+
+def _actor_units(dossier: Dossier, events: list[DossierEvent]) -> dict[int, str]:
+    """Return the unit (with its agency when another) of each official who acted."""
+    from accounts.models import StaffRole
+
+    ids = {e.actor_id for e in events if e.actor_id}
+    units: dict[int, str] = {}
+    roles = (
+        StaffRole.objects.filter(user_id__in=ids, unit__isnull=False)
+        .select_related("unit", "agency")
+        .order_by("id")
+    )
+    for role in roles:
+        assert role.unit is not None
+        name = _unit(role.unit.name, role.agency, dossier)
+        # The unit at the dossier's own agency first; another agency's only when no other.
+        if role.agency_id == dossier.agency_id or role.user_id not in units:
+            units[role.user_id] = name
+    return units
+
+
 def control_slip_rows(
     dossier: Dossier, events: list[DossierEvent] | None = None
 ) -> list[dict[str, str]]:
     """Return the rows of Mẫu 05: one per step of the history, hand-overs with their units."""
-    # Mẫu 05 (Thông tư 01/2018/TT-VPCP): from unit → to unit, giver → receiver, and the step's
-    # outcome against its own due time (a step finishing after it is "Quá hạn"). Hand-overs
-    # carry those in their Handover row (written with the event, at the same instant); the
-    # other steps (reception, supplement, payment…) are measured against the dossier's due time.
+    # Mẫu 05 (Thông tư 01/2018/TT-VPCP): from unit and person → to unit and person, the time,
+    # and the step's outcome against its own due time (a step finishing after it is "Quá hạn").
+    # Hand-overs carry those in their Handover row (written with the event, at the same
+    # instant); the other steps (reception, supplement, payment…) name the acting official's
+    # unit and are measured against the dossier's due time.
     from .selectors import dossier_handovers
 
     events = _events(dossier) if events is None else events
     handovers = {(h.action, h.at): h for h in dossier_handovers(dossier=dossier)}
+    units = _actor_units(dossier, events)
     rows: list[dict[str, str]] = []
     for event in events:
         if event.action not in CONTROL_SLIP_ACTIONS:
             continue
+        actor = {
+            "unit": units.get(event.actor_id, "") if event.actor_id else "",
+            "person": event.actor_name,
+        }
+        applicant = {"unit": APPLICANT_SIDE, "person": dossier.applicant_name}
+        if event.action in FROM_APPLICANT:
+            agency = {"unit": dossier.agency.name, "person": ""}
+            giver, receiver = applicant, (actor if event.action == A.RECEIVE else agency)
+        elif event.action in TO_APPLICANT:
+            giver, receiver = actor, applicant
+        else:
+            giver, receiver = actor, {"unit": "", "person": ""}
         row = {
-            "at": _when(event.at),
+            "at": _clock(event.at),
             "action": str(A(event.action).label),
-            "from": str(DossierStatus(event.from_status).label) if event.from_status else "",
-            "to": str(DossierStatus(event.to_status).label) if event.to_status else "",
+            "from_unit": giver["unit"],
+            "from_person": giver["person"],
+            "to_unit": receiver["unit"],
+            "to_person": receiver["person"],
             "actor": event.actor_name,
             "outcome": step_outcome(event.at, dossier.due_at),
             "note": event.note[:500],
@@ -239,11 +322,11 @@ def control_slip_rows(
             row["note"] = f"Phê duyệt khác đề xuất từ chối của chuyên viên. Lý do: {row['note']}"
         handover = handovers.get((event.action, event.at))
         if handover is not None:
-            people = [handover.from_user_name, handover.to_user_name]
             row |= {
-                "from": _unit(handover.from_unit, handover.from_agency, dossier),
-                "to": _unit(handover.to_unit, handover.to_agency, dossier),
-                "actor": " → ".join(name for name in people if name) or event.actor_name,
+                "from_unit": _unit(handover.from_unit, handover.from_agency, dossier),
+                "from_person": handover.from_user_name or event.actor_name,
+                "to_unit": _unit(handover.to_unit, handover.to_agency, dossier),
+                "to_person": handover.to_user_name,
                 "outcome": handover.get_outcome_display() or row["outcome"],
             }
         rows.append(row)
@@ -271,14 +354,28 @@ def _form_answers(dossier: Dossier) -> list[dict[str, str]]:
     return answers
 
 
-def _supplement_items(items: Any) -> list[str]:
-    # Mẫu 02 names each document to add: a component of the case or a free text (action_rules).
+def _supplement_items(dossier: Dossier, items: Any) -> list[dict[str, Any]]:
+    """Return Mẫu 02's rows: each requested item with the counts of originals and copies."""
+    # Mẫu 02 (Thông tư 01/2018/TT-VPCP) names each document to add with how many originals and
+    # copies: a component of the case carries the catalogue's counts; a free text (a correction,
+    # action_rules) has none.
     if not isinstance(items, list):
-        return [str(items)] if items else []
-    return [
-        str(item.get("name") or item.get("text") or "") if isinstance(item, dict) else str(item)
-        for item in items
-    ]
+        items = [items] if items else []
+    components = {c["id"]: c for c in dossier.case_components()}
+    rows = []
+    for item in items:
+        if not isinstance(item, dict):
+            rows.append({"name": str(item), "originals": None, "copies": None})
+            continue
+        component = components.get(item.get("component")) if item.get("component") else None
+        rows.append(
+            {
+                "name": str(item.get("name") or item.get("text") or ""),
+                "originals": component.get("originals", 0) if component else None,
+                "copies": component.get("copies", 0) if component else None,
+            }
+        )
+    return rows
 
 
 def document_data(dossier: Dossier, kind: str) -> dict[str, Any]:
@@ -291,7 +388,8 @@ def document_data(dossier: Dossier, kind: str) -> dict[str, Any]:
         event = _last_of(events, A.RECEIVE)
         time = deadlines.processing_time(dossier)
         data |= {
-            "components": _components(dossier),
+            "components": _filed_components(dossier),
+            "representative": representative(dossier),
             "sets": 1,
             "received_at": _when(dossier.received_at),
             "due_at": _when(dossier.due_at),
@@ -305,8 +403,9 @@ def document_data(dossier: Dossier, kind: str) -> dict[str, Any]:
         items = event.data.get("items") if isinstance(event.data, dict) else None
         data |= {
             "reason": event.note,
-            "items": _supplement_items(items),
-            "components": [c for c in _components(dossier) if c["required"]],
+            "items": _supplement_items(dossier, items),
+            # Without named items (an old client's note only), the required list guides.
+            "components": [] if items else [c for c in _components(dossier) if c["required"]],
             "submitted_at": _when(dossier.submitted_at),
             "officer": event.actor_name,
             "issued_at": event.at,

@@ -2,7 +2,8 @@
 
 One row per dossier the agency received in a period, streamed from the database in chunks so a
 year of a big agency never sits in memory: CSV is written row by row into the response, XLSX
-through openpyxl's write-only mode into a temporary file that is then streamed.
+through openpyxl's write-only mode into a temporary file that is then streamed. Cells go through
+dvctt/exports.py, so that no applicant's text becomes a formula.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.constants import StaffRoleName
 from accounts.models import StaffRole, User
-from dvctt import workdays
+from dvctt import exports, workdays
 from dvctt.errors import Forbidden
 
 from .constants import DossierAction, DossierStatus
@@ -40,14 +41,43 @@ def register_columns() -> list[str]:
         _("Tên cá nhân, tổ chức"),
         _("Địa chỉ"),
         _("Số điện thoại"),
+        _("Địa bàn"),
         _("Ngày, giờ tiếp nhận"),
         _("Ngày hẹn trả kết quả"),
-        _("Ngày có kết quả"),
         _("Chuyển hồ sơ đến cơ quan giải quyết"),
+        _("Ngày có kết quả"),
+        _("Ngày, giờ trả kết quả"),
         _("Cán bộ tiếp nhận"),
-        _("Địa bàn"),
+        _("Cơ quan giải quyết"),
         _("Ghi chú"),
     ]
+
+
+# The words that open a commune- or province-level part of a Vietnamese address (two-tier local
+# government since 1 July 2025; "quận/huyện/thị xã" kept for addresses written before it).
+LOCALITY_WORDS = (
+    "xã ",
+    "phường ",
+    "thị trấn ",
+    "đặc khu ",
+    "quận ",
+    "huyện ",
+    "thị xã ",
+    "thành phố ",
+    "tp ",
+    "tp. ",
+    "tỉnh ",
+)
+
+
+def address_locality(address: str) -> str:
+    """Return the locality (địa bàn) of an address: its parts from the commune level on."""
+    parts = [part.strip() for part in address.split(",") if part.strip()]
+    for index, part in enumerate(parts):
+        if part.lower().startswith(LOCALITY_WORDS):
+            return ", ".join(parts[index:])
+    # No administrative word: the last two parts are the commune and the province by convention.
+    return ", ".join(parts[-2:]) if len(parts) > 2 else ""
 
 
 def register_agency_ids(*, user: User) -> list[int]:
@@ -70,14 +100,15 @@ def _period(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datet
     return start, end
 
 
-# code, procedure, name, address, phone, registered, due, completed, status, handed over,
-# officer, agency: the values register_queryset reads for one row of Mẫu 06.
+# code, procedure, name, address, phone, registered, due, completed, returned, status, handed
+# over, officer, agency: the values register_queryset reads for one row of Mẫu 06.
 RegisterValues = tuple[
     str | None,
     str,
     str,
     str,
     str,
+    dt.datetime | None,
     dt.datetime | None,
     dt.datetime | None,
     dt.datetime | None,
@@ -120,6 +151,7 @@ def register_queryset(
             "registered_at",
             "due_at",
             "completed_at",
+            "returned_at",
             "status",
             "handed_over_at",
             "officer",
@@ -141,8 +173,8 @@ def register_rows(
     labels = dict(DossierStatus.choices)
     done = {DossierStatus.RESULT_ISSUED, DossierStatus.RETURNED}
     for number, row in enumerate(qs.iterator(chunk_size=CHUNK), start=1):
-        (code, procedure, name, address, phone, registered, due, completed, status, handed,
-         officer, agency) = row  # fmt: skip
+        (code, procedure, name, address, phone, registered, due, completed, returned, status,
+         handed, officer, agency) = row  # fmt: skip
         yield [
             number,
             code,
@@ -151,10 +183,13 @@ def register_rows(
             name,
             address,
             phone,
+            address_locality(address),
             _local(registered),
             _local(due),
-            _local(completed) if status in done else None,
             _local(handed),
+            _local(completed) if status in done else None,
+            # Mẫu 06 "Trả kết quả cho cá nhân, tổ chức": when the result was handed over.
+            _local(returned) if status == DossierStatus.RETURNED else None,
             officer or "",
             agency,
             str(labels.get(status, status)),
@@ -175,27 +210,27 @@ class _Echo:
 def register_csv(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> Iterator[str]:
     """Yield the register as CSV text, a line at a time (with a BOM so Excel reads UTF-8)."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(register_columns())
+    yield "\ufeff" + writer.writerow(exports.csv_row(register_columns()))
     for row in register_rows(agency_ids=agency_ids, date_from=date_from, date_to=date_to):
-        yield writer.writerow([_text(v) for v in row])
+        # Names and addresses are the applicant's own text: never a live formula (OWASP).
+        yield writer.writerow([_text(v) for v in exports.csv_row(row)])
 
 
 def register_xlsx(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date):
     """Return a temporary file holding the register as XLSX (openpyxl write-only mode)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Sổ theo dõi hồ sơ")[:31])
     header = []
     for title in register_columns():
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = exports.xlsx_cell(sheet, title)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     for row in register_rows(agency_ids=agency_ids, date_from=date_from, date_to=date_to):
-        sheet.append(row)
+        sheet.append(exports.xlsx_row(sheet, row))
     output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     workbook.save(output)
     output.seek(0)

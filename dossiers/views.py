@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.constants import StaffRoleName
 from accounts.http import AuthenticatedHttpRequest
 from dvctt import ratelimit
-from dvctt.errors import ApplicationError, NotFound, html_errors
+from dvctt.errors import ApplicationError, NotFound, error_text, html_errors
 from dvctt.pagination import CappedPaginator, query_without_page
 from procedures.constants import OnceOnly
 from procedures.fees import fee_payment_stage
@@ -75,9 +75,12 @@ def _steps(current: int) -> dict:
 
 def _apply_errors(form, exc: ApplicationError) -> None:
     # The service's message leads the error summary; per-field messages sit by their fields.
-    form.add_error(None, exc.message)
+    # A message a field already carries is not repeated above it (each error shown once).
+    on_fields = {msg for key, msgs in exc.fields.items() if key in form.fields for msg in msgs}
+    if exc.message not in on_fields:
+        form.add_error(None, exc.message)
     for key, msgs in exc.fields.items():
-        for msg in msgs:
+        for msg in dict.fromkeys(msgs):
             if key in form.fields:
                 form.add_error(key, msg)
 
@@ -659,8 +662,7 @@ def _supplement_context(dossier: Dossier, *, form=None, focus: str = "") -> dict
 
 def _error_message(request: HttpRequest, exc: ApplicationError) -> None:
     # The message, then what exactly is missing or wrong (e.g. the documents still to add).
-    details = [m for messages_ in (exc.fields or {}).values() for m in messages_]
-    messages.error(request, " ".join([exc.message, *details]))
+    messages.error(request, error_text(exc))
 
 
 # --- public tracking ---------------------------------------------------------------------------

@@ -80,6 +80,12 @@ def _no_apology_yet(dossier: Dossier) -> bool:
     return bool(dossier.apology_count == 0)
 
 
+def _has_due_date(dossier: Dossier) -> bool:
+    # Mẫu 04 moves the appointed return date: there is none before reception (a supplement
+    # or a fee asked for at the desk), so there is nothing to apologise for yet.
+    return dossier.due_at is not None
+
+
 def _fee_settled(dossier: Dossier) -> bool:
     # Luật Phí và lệ phí 2015 Điều 6 / NĐ 61/2018 Điều 22: the result is handed over only once
     # the fee due has been paid (online, or in cash at the desk through confirm_payment).
@@ -105,6 +111,7 @@ Guard = Callable[["Dossier"], bool]
 GUARD_REASONS: dict[Guard, StrOrPromise] = {
     _fee_settled: _("Chưa thể trả kết quả: phí, lệ phí của hồ sơ chưa được nộp."),
     _fee_to_request: _("Hồ sơ không có khoản phí, lệ phí nào phải nộp."),
+    _has_due_date: _("Hồ sơ chưa có ngày hẹn trả kết quả để hẹn lại."),
 }
 
 
@@ -231,7 +238,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (*PROCESSING, S.AWAITING_PAYMENT, S.SUPPLEMENT_REQUESTED),
             None,
             frozenset({R.LEADER}),
-            conditions=(_no_apology_yet,),
+            conditions=(_has_due_date, _no_apology_yet),
             note_required=True,
         ),
     ]

@@ -149,6 +149,13 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+def error_text(exc: ApplicationError) -> str:
+    """Return the message of an error for a page: the message, then what exactly is missing or
+    wrong (the fields' messages), each said once — a field's message often repeats the message."""
+    details = [str(m) for msgs in (exc.fields or {}).values() for m in msgs]
+    return " ".join(dict.fromkeys([str(exc.message), *details]))
+
+
 def html_errors(back: str | None = None):
     """One error mapper at the HTML edge (instead of an `except ApplicationError` per view).
 
@@ -170,9 +177,7 @@ def html_errors(back: str | None = None):
             except ApplicationError as exc:
                 if exc.status_code == status.HTTP_403_FORBIDDEN:
                     raise PermissionDenied(exc.message) from exc
-                # The message, then what exactly is missing or wrong (the fields' messages).
-                details = [m for msgs in (exc.fields or {}).values() for m in msgs]
-                messages.error(request, " ".join([exc.message, *details]))
+                messages.error(request, error_text(exc))
                 if back is None:
                     target = request.get_full_path()
                 else:

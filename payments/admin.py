@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dvctt import workdays
+from dvctt import exports, workdays
 
 from .models import Payment, Receipt, ReconciliationReport, Refund
 
@@ -79,10 +79,13 @@ class PaymentAdmin(ReadOnlyAdmin):
         response["Content-Disposition"] = 'attachment; filename="giao-dich-thanh-toan.csv"'
         response.write("\ufeff")  # Excel reads UTF-8 with a BOM
         writer = csv.writer(response)
-        writer.writerow([str(label) for _key, label in CSV_COLUMNS])
+        writer.writerow(exports.csv_row(str(label) for _key, label in CSV_COLUMNS))
         for row in queryset.order_by("created_at").values_list(*[k for k, _l in CSV_COLUMNS]):
+            # A gateway's or bank's text is outside data: never a live formula (OWASP).
             writer.writerow(
-                [_local(v) if hasattr(v, "tzinfo") and hasattr(v, "hour") else v for v in row]
+                exports.csv_row(
+                    _local(v) if hasattr(v, "tzinfo") and hasattr(v, "hour") else v for v in row
+                )
             )
         return response
 

