@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0007_queue_indexes'),
+        ('dossiers', '0008_queue_clock_by_handling_agency'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_identity_verification'),
+        ('accounts', '0003_agency_receipt_fields'),
     ]
 
     operations = [
