@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import secrets
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -387,15 +387,8 @@ class PaymentInProgress(Conflict):
 
 def _whole_dong(value: Any) -> int | None:
     """Return a positive whole amount of đồng from JSON or a form ("50000", "50.000"), or None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", value.strip()):
-        number = int(value.strip().replace(".", ""))
-    else:  # 50000.5, "50,000", "", None: not a whole number of đồng
-        return None
-    return number if 0 < number <= dossier_services.MAX_FEE else None
+    number = parse_dong(value)  # the one reader of amounts (dvctt.formats)
+    return number if number is not None and 0 < number <= settings.FEE_AMOUNT_MAX else None
 
 
 def payment_record_at_desk(
