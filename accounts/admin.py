@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Agency, StaffRole, Unit, User
+from .models import Agency, MfaEnrolmentToken, StaffRole, Unit, User
 from .services import mfa_enrolment_send_link
 
 
@@ -72,3 +72,19 @@ class StaffRoleAdmin(admin.ModelAdmin):
     list_filter = ["role", "agency"]
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user", "agency", "unit"]
+
+
+@admin.register(MfaEnrolmentToken)
+class MfaEnrolmentTokenAdmin(admin.ModelAdmin):
+    """Who was given an enrolment link or code, by whom, and whether it was used (read only)."""
+
+    list_display = ["user", "issued_by", "created_at", "expires_at", "used_at"]
+    list_select_related = ["user", "issued_by"]
+    search_fields = ["user__email"]
+    fields = ["user", "issued_by", "created_at", "expires_at", "used_at"]
+
+    def has_add_permission(self, request):
+        return False  # issued by the services only: the admin action or mfa_enrolment_code
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -49,7 +49,8 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(mult or 1) * _UNIT[unit]
 
 
-# Slices per period: a try may be refused up to period/SLICES early, never accepted late.
+# Slices per period: the counted span is one period plus at most one slice — never less, so
+# the limit holds in every period; a client waits at most period/SLICES longer than needed.
 SLICES = 10
 
 

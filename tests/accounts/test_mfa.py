@@ -175,6 +175,9 @@ def test_the_admin_action_emails_the_link_to_officials_only(
         )
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[official.email]]
+    # The audit list shows who got one, never the token (only its digest is stored).
+    audit = admin_client.get("/admin/accounts/mfaenrolmenttoken/")
+    assert audit.status_code == 200 and official.full_name in audit.content.decode()
 
 
 @override_settings(MFA_REQUIRED_FOR_OFFICIALS=True)
