@@ -86,20 +86,31 @@ def gateway_origin(url: str) -> str:
     return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
 
 
+def payment_gateway_url() -> str:
+    """Return where the pay button sends the browser: VNPAY_PAYMENT_URL, else the sandbox.
+
+    The sandbox lives at PUBLIC_BASE_URL (payments/gateways/sandbox.py), which may be another
+    origin than the one the browser used (127.0.0.1 vs localhost, a proxy's name).
+    """
+    if settings.VNPAY_PAYMENT_URL:
+        return str(settings.VNPAY_PAYMENT_URL)
+    return str(settings.PUBLIC_BASE_URL or "") if settings.PAYMENT_SANDBOX_ALLOWED else ""
+
+
 class PortalCSPMiddleware(CSPMiddleware):
     """django-csp's policy, plus the configured payment gateway's origin in form-action.
 
     "Thanh toán trực tuyến" posts to the portal, which redirects the browser to
     VNPAY_PAYMENT_URL; form-action also governs the redirects that follow a form submission,
     so with 'self' alone the browser silently refuses the gateway (issue 17.1). Exactly that
-    one origin is added, read from the setting on each response (nothing wider).
+    one origin is added, read from the settings on each response (nothing wider).
     """
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        origin = gateway_origin(settings.VNPAY_PAYMENT_URL or "")
+        origin = gateway_origin(payment_gateway_url())
         if origin and not report_only:
             update = dict(parts.update or {})
             update["form-action"] = [*(update.get("form-action") or []), origin]

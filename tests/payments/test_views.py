@@ -256,7 +256,7 @@ def test_a_cancelled_payment_says_cancelled_on_the_return_and_dossier_pages(
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("", "form-action 'self'"),
+        ("", "form-action 'self' http://portal.example:8000"),  # the sandbox's public address
         (
             "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
             "form-action 'self' https://sandbox.vnpayment.vn",
@@ -274,6 +274,12 @@ def test_csp_form_action_allows_exactly_the_configured_gateway_origin(
 ):
     # Issue 17.1: the pay form's redirect goes to VNPAY_PAYMENT_URL; only its origin is added.
     settings.VNPAY_PAYMENT_URL = url
+    settings.PUBLIC_BASE_URL = "http://portal.example:8000"
     policy = client.get("/")["Content-Security-Policy"]
     assert [d.strip() for d in policy.split(";") if "form-action" in d] == [expected]
     assert "default-src 'self'" in policy
+    # Without a gateway and without the sandbox (production), no outside address at all.
+    settings.VNPAY_PAYMENT_URL = ""
+    settings.PAYMENT_SANDBOX_ALLOWED = False
+    policy = client.get("/")["Content-Security-Policy"]
+    assert [d.strip() for d in policy.split(";") if "form-action" in d] == ["form-action 'self'"]
