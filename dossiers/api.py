@@ -290,8 +290,16 @@ class DossierActionApi(APIView):
             choices=Proposal.choices, required=False, allow_blank=True
         )
 
+    class ActionFormInput(ActionInput):
+        """The same body as a multipart form (schema only): issue_result sends its PDF so."""
+
+        items = serializers.ListField(child=serializers.CharField(), required=False)
+        to_step = serializers.IntegerField(required=False, min_value=1)
+        to_user = serializers.IntegerField(required=False, min_value=1)
+        file = serializers.FileField(required=False, help_text="issue_result: tệp kết quả (PDF)")
+
     @extend_schema(
-        request=ActionInput,
+        request={"application/json": ActionInput, "multipart/form-data": ActionFormInput},
         responses={200: DossierDetailSerializer, **api_errors(409)},
         parameters=[
             OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(workflow.ACTIONS))

@@ -23,11 +23,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # and remember failures in .hypothesis/ (ignored by git); "explore" draws ten times as many.
 # HYPOTHESIS_PROFILE picks one; otherwise CI=true means "ci" and anything else "dev".
 # Tests that fix their own max_examples scale it with tests.tests.properties.examples().
+# Hypothesis's own defaults as the parent: when it sees a CI variable it loads its built-in
+# "ci" profile at import, which the local profiles must not inherit.
+_BASE = hypothesis_settings.get_profile("default")
 hypothesis_settings.register_profile(
-    "ci", derandomize=True, database=None, deadline=1000, print_blob=True
+    "ci", _BASE, derandomize=True, database=None, deadline=1000, print_blob=True
 )
-hypothesis_settings.register_profile("dev", deadline=1000)
-hypothesis_settings.register_profile("explore", max_examples=1000, deadline=None)
+hypothesis_settings.register_profile("dev", _BASE, deadline=1000)
+hypothesis_settings.register_profile("explore", _BASE, max_examples=1000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev"))
 
 

@@ -584,6 +584,22 @@ def test_random_service_calls_never_break_the_rules(steps, fee, result, citizen,
             walk.renewed = False
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("new_due_at", [None, "", "ngày mai"])
+def test_apologize_without_a_valid_new_date_is_invalid_input(
+    submitted, reception, leader, new_due_at
+):
+    # The seed that broke the walk: an apology with only a note is a 400 naming new_due_at.
+    run = services.dossier_run_action
+    received = run(actor=reception, dossier_id=submitted.pk, action="receive")
+    data = {} if new_due_at is None else {"new_due_at": new_due_at}
+    with pytest.raises(InvalidInput) as exc:
+        run(actor=leader, dossier_id=received.pk, action="apologize", note="Lý do", data=data)
+    assert set(exc.value.fields) == {"new_due_at"}
+    received.refresh_from_db()
+    assert received.apology_count == 0 and received.events.last().action == "receive"
+
+
 # --- concurrency: only one of two conflicting actions wins ----------------------------------
 
 
