@@ -338,3 +338,14 @@ def test_a_late_gateway_confirmation_racing_the_desk_neither_deadlocks_nor_loses
     assert sorted(Receipt.objects.values_list("number", flat=True)) == list(
         range(1, paid.count() + 1)
     )
+
+
+def test_daily_reconciliation_asks_no_gateway_about_desk_payments(reception, procedure):
+    from django.utils import timezone
+
+    from dvctt import workdays
+
+    desk(reception, counter_dossier(reception, procedure))
+    today = timezone.localtime(timezone.now(), workdays.VN_TZ).date()
+    report = services.reconciliation_report_build(day=today)
+    assert report.checked == 1 and report.mismatches == []
