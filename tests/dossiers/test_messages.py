@@ -58,20 +58,23 @@ def test_a_counter_error_is_said_once_in_the_summary(client, reception, procedur
     assert told.count("Hãy xác nhận đã kiểm tra thẻ căn cước của người nộp.") == 1
 
 
-def test_no_apology_is_offered_before_there_is_a_due_date(client, citizen, procedure, reception):
+def test_no_apology_is_offered_before_there_is_a_due_date(
+    client, citizen, procedure, reception, leader
+):
     # A supplement asked for at the desk: not received, no appointed date to move (Mẫu 04).
     dossier = make_submitted(citizen, procedure)
     run(dossier, reception, "request_supplement", "Thiếu giấy tờ")
     dossier = Dossier.objects.get(pk=dossier.pk)
     assert dossier.status == "supplement_requested" and dossier.due_at is None
-    assert "apologize" not in workflow.available_actions(dossier, reception)
-    client.force_login(reception)
+    # Mẫu 04 is the leader's decision (issue 17.6): the leader is not offered it either.
+    assert "apologize" not in workflow.available_actions(dossier, leader)
+    client.force_login(leader)
     page = client.get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
     assert "/thao-tac/apologize/" not in page
     api = APIClient()
-    api.force_authenticate(reception)
+    api.force_authenticate(leader)
     r = api.post(f"/api/v1/dossiers/{dossier.pk}/actions/apologize/", {"reason": "Chậm"})
     assert r.status_code == 409, r.content
     # Once received, with a due date, it is offered.
     received = run(make_submitted(citizen, procedure), reception, "receive")
-    assert "apologize" in workflow.available_actions(received, reception)
+    assert "apologize" in workflow.available_actions(received, leader)

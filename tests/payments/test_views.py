@@ -63,7 +63,8 @@ def test_pay_through_the_sandbox_then_download_the_receipt(
     assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
     assert receipt.content.startswith(b"%PDF")
     # Set in the Noto Sans shipped with the project, not in whatever the machine has.
-    assert "DVCTT-Noto-Sans-Bold" in pdf_font_names(receipt.content)
+    # The receipt is set like the other papers, in the serif shipped with the project.
+    assert "DVCTT-Noto-Serif-Bold" in pdf_font_names(receipt.content)
     assert all(name.startswith("DVCTT-") for name in pdf_font_names(receipt.content))
     client.force_login(CitizenFactory())
     assert client.get(f"/thanh-toan/bien-lai/{payment.pk}/").status_code == 404
