@@ -75,6 +75,15 @@ def _order_info(dossier: Dossier) -> str:
     return f"Thanh toan phi le phi ho so {dossier.code}"
 
 
+def _lock_dossier(dossier_pk: uuid.UUID) -> Dossier:
+    """Lock the dossier row: one fee action at a time (a second click, a second desk)."""
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version")
+        .get(pk=dossier_pk)
+    )
+
+
 def payment_start(
     *, actor: User, dossier_id: uuid.UUID | str, ip: str, return_url: str
 ) -> tuple[Payment, str]:
@@ -85,11 +94,7 @@ def payment_start(
     with transaction.atomic():
         # The dossier row lock serialises two clicks of the pay button: the second reuses the
         # first attempt instead of opening a second charge.
-        dossier = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("procedure_version")
-            .get(pk=dossier.pk)
-        )
+        dossier = _lock_dossier(dossier.pk)
         reason = selectors.payment_block_reason(dossier=dossier)
         if reason:
             raise PaymentNotDue(reason)
@@ -417,11 +422,7 @@ def payment_record_at_desk(
     with transaction.atomic():
         # The dossier row lock serialises two clicks or two desks: the second finds the fee
         # settled and is refused, so a fee is never recorded twice.
-        dossier = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("procedure_version")
-            .get(pk=dossier.pk)
-        )
+        dossier = _lock_dossier(dossier.pk)
         reason = selectors.payment_fee_due_reason(dossier=dossier)
         if reason:
             raise PaymentNotDue(reason)
