@@ -149,7 +149,7 @@ class DossierListCreateApi(APIView):
             OpenApiParameter("procedure", str),
             # A DRF BooleanField: true/false, 1/0, yes/no… and null (no filter).
             OpenApiParameter("overdue", str, enum=boolean_spellings(nullable=True)),
-            OpenApiParameter("queue", str, enum=list(selectors.QUEUES)),
+            OpenApiParameter("queue", str, enum=["", *selectors.QUEUES]),  # blank: no queue
             OpenApiParameter("q", str),
         ],
         responses=DossierListItemSerializer(many=True),
