@@ -13,6 +13,7 @@ PDF embeds (subset) the shipped faces. Nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -101,6 +102,17 @@ def _font_faces():
 
     # Parsed once per process: the faces are registered in the cached font configuration.
     return CSS(string=font_face_css(), font_config=_font_config())
+
+
+def _drop_font_caches() -> None:
+    # Release the cached faces while the interpreter is still whole: WeasyPrint's
+    # FontConfiguration.__del__ needs its module's globals, which are gone at final teardown
+    # (it then prints "TypeError: 'NoneType' object is not callable" at every exit).
+    _font_faces.cache_clear()
+    _font_config.cache_clear()
+
+
+atexit.register(_drop_font_caches)
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -47,7 +47,7 @@ class DossierPaymentStartApi(APIView):
                     "receipt_url": serializers.URLField(required=False),
                 },
             ),
-            **api_errors(409),
+            **api_errors(403, 409),
         },
         operation_id="dossiers_payments_create",
     )

@@ -40,6 +40,7 @@ SEMANTIC_400 = [
     "dossiers_update",
     "dossiers_action",
     "dossiers_attachments_create",
+    "dossiers_payments_create",  # a desk amount must equal what is owed
     "register",
 ]
 config = SchemathesisConfig.from_dict(
