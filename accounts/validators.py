@@ -81,6 +81,4 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
         }
 
     def get_help_text(self) -> str:
-        return _("Mật khẩu cần có ít nhất %(min_length)d ký tự.") % {
-            "min_length": self.min_length
-        }
+        return _("Mật khẩu cần có ít nhất %(min_length)d ký tự.") % {"min_length": self.min_length}
