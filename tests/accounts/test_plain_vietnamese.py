@@ -32,3 +32,12 @@ def test_officials_keep_their_links(client, official):
     client.force_login(official)
     html = client.get("/").content.decode()
     assert 'href="/can-bo/"' in html and 'href="/api/docs/"' in html
+
+
+def test_the_profile_says_how_to_verify_identity_in_plain_words(client, citizen):
+    client.force_login(citizen)
+    html = client.get("/tai-khoan/").content.decode()
+    assert "Chưa xác thực" in html  # the factory's citizen typed a number: not verified
+    assert "Bạn có thể xác thực theo một trong ba cách:" in html
+    assert "12 số trên thẻ căn cước" in html
+    assert "nguồn đã xác thực" not in html

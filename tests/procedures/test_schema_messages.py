@@ -94,6 +94,7 @@ def test_saving_broken_json_in_the_admin_says_it_in_vietnamese(client):
     for english in ("Please correct", "Enter a valid JSON", "Skip to main content", "Toggle theme"):
         assert english not in html
     assert "Trần Thị Thu" in html  # the greeting names the person, not the e-mail
+    assert "<title>Lỗi:" in html
     assert "Bỏ qua, đến nội dung chính" in html
     # The builder is a progressive enhancement: the JSON textarea is there, open, without JS.
     assert '<details class="schema-json" open>' in html and "data-schema-builder" in html
