@@ -82,13 +82,35 @@
     this.root.appendChild(this.status);
     this.body = el("div");
     this.root.appendChild(this.body);
+    this.resume = el("button", { type: "button", class: "button", hidden: "",
+      text: "Cập nhật trình soạn theo JSON" });
+    this.root.appendChild(this.resume);
     var self = this;
-    textarea.addEventListener("change", function () { self.load(); });
+    this.resume.addEventListener("click", function () { self.load(); });
+    // While the clerk types JSON, the builder steps aside (hidden at the first keystroke, so
+    // that nothing moves under the pointer later) and comes back when the JSON is folded.
+    textarea.addEventListener("input", function () {
+      if (self.stale) return;
+      self.stale = true;
+      self.body.hidden = true;
+      self.resume.hidden = false;
+      self.status.textContent = "Bạn đang sửa JSON trực tiếp; trình soạn sẽ cập nhật khi " +
+        "bạn thu gọn phần JSON hoặc bấm nút dưới đây.";
+    });
+    var details = textarea.closest("details");
+    if (details) {
+      details.addEventListener("toggle", function () {
+        if (!details.open && self.stale) self.load();
+      });
+    }
     this.load();
   }
 
   Builder.prototype.load = function () {
     var text = this.textarea.value.trim();
+    this.stale = false;
+    this.body.hidden = false;
+    this.resume.hidden = true;
     this.body.textContent = "";
     try {
       this.schema = text ? JSON.parse(text) : { type: "object", properties: {}, required: [] };
