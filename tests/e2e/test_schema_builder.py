@@ -16,8 +16,10 @@ DESKTOP = {"width": 1280, "height": 900}
 SHOTS = os.environ.get("E2E_SCREENSHOTS")  # a folder, to look at the pages by eye
 
 
-def _shot(page, name: str) -> None:
-    if SHOTS:
+def _shot(page, name: str, selector: str | None = None) -> None:
+    if SHOTS and selector:
+        page.locator(selector).screenshot(path=f"{SHOTS}/{name}.png")
+    elif SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
@@ -72,11 +74,11 @@ def test_clerk_builds_a_repeated_group_with_a_date_rule(page, demo_data, login, 
     schema = json.loads(page.locator("#id_form_schema").input_value())
     assert schema["x-order"][-2] == "nguoi_di_cung"
 
-    _shot(page, "builder-1280")
+    _shot(page, "builder-1280", ".schema-editor")
     axe_check(page, ".schema-editor")
     page.set_viewport_size(PHONE)
     axe_check(page, ".schema-editor")
-    _shot(page, "builder-390")
+    _shot(page, "builder-390", ".schema-editor")
     width = page.evaluate("() => document.querySelector('.schema-builder').scrollWidth")
     assert width <= 390, f"the builder is {width}px wide on a phone"
     page.set_viewport_size(DESKTOP)
