@@ -18,6 +18,7 @@ An optional "message" replaces the generated one.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -73,44 +74,74 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _check_object(node: dict, path: str, problems: list[str], *, root: bool = False) -> None:
+def _kind_names() -> str:
+    names = {
+        "string": _("văn bản"),
+        "integer": _("số nguyên"),
+        "number": _("số"),
+        "boolean": _("có/không"),
+        "object": _("nhóm"),
+        "array": _("nhóm lặp lại"),
+    }
+    return ", ".join(f"“{kind}” ({label})" for kind, label in names.items())
+
+
+def _field_label(prop: Any, name: str) -> str:
+    # A clerk knows the field by the title the citizen sees, not by its machine name.
+    title = prop.get("title") if isinstance(prop, dict) else None
+    label = title.strip() if isinstance(title, str) and title.strip() else name
+    return _("Trường “%(title)s”") % {"title": label}
+
+
+def _check_object(node: dict, where: str, problems: list[str], *, root: bool = False) -> None:
     properties = node.get("properties")
     if not isinstance(properties, dict) or not properties:
-        problems.append(
-            _('%(path)s: cần có "properties" là một đối tượng không rỗng.') % {"path": path}
-        )
+        problems.append(_("%(where)s: cần có ít nhất một trường.") % {"where": where})
         return
     for name, prop in properties.items():
+        label = _field_label(prop, str(name))
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(name)):
             problems.append(
-                _('%(path)s: tên trường "%(name)s" chỉ được gồm chữ không dấu, số và dấu _.')
-                % {"path": path, "name": name}
+                _(
+                    "%(where)s: tên máy “%(name)s” chỉ được gồm chữ không dấu, số và dấu gạch "
+                    "dưới (_), không bắt đầu bằng số."
+                )
+                % {"where": label, "name": name}
             )
-        _check_property(prop, f"{path}.{name}", problems)
+        _check_property(prop, label, problems)
     required = node.get("required", [])
-    if not isinstance(required, list) or any(r not in properties for r in required):
+    if not isinstance(required, list):
         problems.append(
-            _('%(path)s: "required" phải là danh sách tên trường có trong "properties".')
-            % {"path": path}
+            _("%(where)s: danh sách trường bắt buộc (“required”) phải là một danh sách.")
+            % {"where": where}
         )
+    else:
+        missing = [str(r) for r in required if r not in properties]
+        if missing:
+            problems.append(
+                _("%(where)s: trường bắt buộc “%(names)s” không có trong biểu mẫu.")
+                % {"where": where, "names": "”, “".join(missing)}
+            )
     extra = node.get("additionalProperties", False)
     if not isinstance(extra, bool):
         problems.append(
-            _('%(path)s: "additionalProperties" chỉ được là true/false.') % {"path": path}
+            _("%(where)s: “additionalProperties” chỉ được là true hoặc false.") % {"where": where}
         )
-    _check_rules(node.get(RULES_KEY, []), properties, path, problems)
+    _check_rules(node.get(RULES_KEY, []), properties, where, problems)
 
 
 def _check_rules(rules: Any, properties: dict, path: str, problems: list[str]) -> None:
     if not isinstance(rules, list):
-        problems.append(_('%(path)s: "x-rules" phải là một danh sách.') % {"path": path})
+        problems.append(
+            _("%(where)s: các quy tắc (“x-rules”) phải là một danh sách.") % {"where": path}
+        )
         return
     for index, rule in enumerate(rules, start=1):
-        where = _("%(path)s: quy tắc thứ %(n)s") % {"path": path, "n": index}
+        where = _("%(where)s, quy tắc thứ %(n)s") % {"where": path, "n": index}
         kind = rule.get("rule") if isinstance(rule, dict) else None
         if kind not in RULE_KEYS:
             problems.append(
-                _("%(where)s: loại quy tắc phải là một trong %(kinds)s.")
+                _("%(where)s: loại quy tắc phải là một trong: %(kinds)s.")
                 % {"where": where, "kinds": ", ".join(sorted(RULE_KEYS))}
             )
             continue
@@ -119,71 +150,81 @@ def _check_rules(rules: Any, properties: dict, path: str, problems: list[str]) -
             prop = properties.get(name) if isinstance(name, str) else None
             if not isinstance(prop, dict):
                 problems.append(
-                    _('%(where)s: "%(key)s" phải là tên một trường của nhóm này.')
+                    _("%(where)s: “%(key)s” phải là tên một trường của cùng nhóm.")
                     % {"where": where, "key": key}
                 )
             elif kind in ("date_order", "not_future") and prop.get("format") != "date":
                 problems.append(
-                    _('%(where)s: trường "%(name)s" phải là ngày (format "date").')
-                    % {"where": where, "name": name}
+                    _("%(where)s: %(field)s phải có kiểu Ngày.")
+                    % {"where": where, "field": _field_label(prop, name)}
                 )
         if "message" in rule and not isinstance(rule["message"], str):
-            problems.append(_('%(where)s: "message" phải là chuỗi.') % {"where": where})
+            problems.append(_("%(where)s: thông báo phải là văn bản.") % {"where": where})
 
 
 def _check_property(prop: Any, path: str, problems: list[str]) -> None:
     if not isinstance(prop, dict):
-        problems.append(_("%(path)s: mô tả trường phải là một đối tượng.") % {"path": path})
+        problems.append(_("%(where)s: mô tả trường phải là một đối tượng JSON.") % {"where": path})
         return
     kind = prop.get("type")
     if kind not in KEYS_BY_TYPE:
         problems.append(
-            _('%(path)s: kiểu "%(kind)s" không được hỗ trợ.') % {"path": path, "kind": kind}
+            _("%(where)s: kiểu dữ liệu “%(kind)s” không được hỗ trợ; chọn một trong: %(kinds)s.")
+            % {"where": path, "kind": kind, "kinds": _kind_names()}
         )
         return
     title = prop.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.append(_('%(path)s: cần có "title" (nhãn tiếng Việt).') % {"path": path})
+        problems.append(
+            _("%(where)s: cần có nhãn (“title”) để công dân biết phải nhập gì.") % {"where": path}
+        )
     unknown = {k for k in prop if not k.startswith("x-")} - COMMON_KEYS - KEYS_BY_TYPE[kind]
     if RULES_KEY in prop and kind != "object":
         unknown.add(RULES_KEY)
     if unknown:
         problems.append(
-            _("%(path)s: không hỗ trợ thuộc tính %(keys)s.")
-            % {"path": path, "keys": ", ".join(sorted(unknown))}
+            _("%(where)s: không hỗ trợ thuộc tính %(keys)s.")
+            % {"where": path, "keys": ", ".join(f"“{k}”" for k in sorted(unknown))}
         )
     if "enum" in prop and (
         kind not in SCALAR_TYPES or not isinstance(prop["enum"], list) or not prop["enum"]
     ):
         problems.append(
-            _('%(path)s: "enum" phải là danh sách giá trị không rỗng.') % {"path": path}
+            _("%(where)s: danh sách lựa chọn (“enum”) phải có ít nhất một giá trị.")
+            % {"where": path}
         )
     for key in ("minLength", "maxLength", "minItems", "maxItems"):
         if key in prop and not _is_count(prop[key]):
             problems.append(
-                _('%(path)s: "%(key)s" phải là số nguyên không âm.') % {"path": path, "key": key}
+                _("%(where)s: “%(key)s” phải là số nguyên không âm.") % {"where": path, "key": key}
             )
     for key in ("minimum", "maximum"):
         if key in prop and not _is_number(prop[key]):
-            problems.append(_('%(path)s: "%(key)s" phải là một số.') % {"path": path, "key": key})
+            problems.append(_("%(where)s: “%(key)s” phải là một số.") % {"where": path, "key": key})
     if "pattern" in prop:
         try:
             re.compile(prop["pattern"])
         except (re.error, TypeError):
-            problems.append(_('%(path)s: "pattern" không phải biểu thức hợp lệ.') % {"path": path})
+            problems.append(
+                _("%(where)s: mẫu kiểm tra (“pattern”) không phải biểu thức hợp lệ.")
+                % {"where": path}
+            )
     if "format" in prop and prop["format"] not in FORMATS:
         problems.append(
-            _('%(path)s: định dạng "%(format)s" không được hỗ trợ (chỉ date, email).')
-            % {"path": path, "format": prop["format"]}
+            _("%(where)s: định dạng “%(format)s” không được hỗ trợ (chỉ “date” hoặc “email”).")
+            % {"where": path, "format": prop["format"]}
         )
     if kind == "object":
         _check_object(prop, path, problems)
     elif kind == "array":
         items = prop.get("items")
         if not isinstance(items, dict) or items.get("type") != "object":
-            problems.append(_("%(path)s: danh sách chỉ được gồm các đối tượng.") % {"path": path})
+            problems.append(
+                _("%(where)s: mỗi mục của nhóm lặp lại phải là một nhóm trường (“object”).")
+                % {"where": path}
+            )
         else:
-            _check_property({"title": title or path, **items}, f"{path}[]", problems)
+            _check_property({"title": title or path, **items}, path, problems)
 
 
 def validate_form_schema(schema: Any) -> None:
@@ -194,12 +235,13 @@ def validate_form_schema(schema: Any) -> None:
         raise ValidationError(_("Biểu mẫu điện tử phải là một đối tượng JSON."))
     problems: list[str] = []
     if schema.get("type") != "object":
-        problems.append(_('Biểu mẫu: "type" phải là "object".'))
+        problems.append(_("Biểu mẫu: “type” ở gốc phải là “object”."))
     unknown = set(schema) - ROOT_KEYS - COMMON_KEYS - KEYS_BY_TYPE["object"]
     unknown = {k for k in unknown if not k.startswith("x-")}
     if unknown:
         problems.append(
-            _("Biểu mẫu: không hỗ trợ thuộc tính %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
+            _("Biểu mẫu: không hỗ trợ thuộc tính %(keys)s.")
+            % {"keys": ", ".join(f"“{k}”" for k in sorted(unknown))}
         )
     if not problems:
         _check_object(schema, _("Biểu mẫu"), problems, root=True)
@@ -427,3 +469,39 @@ def validate_form_data(schema: dict, data: Any) -> dict[str, list[str]]:
     for _rank, key, text in sorted(ranked, key=lambda item: item[0]):
         errors.setdefault(key, [text])
     return dict(sorted(errors.items()))
+
+
+def _json_reason(message: str) -> str:
+    # json's own reasons are English; say the common ones in plain words.
+    reasons = {
+        "Expecting ',' delimiter": _("thiếu dấu phẩy"),
+        "Expecting ':' delimiter": _("thiếu dấu hai chấm sau tên thuộc tính"),
+        "Expecting property name enclosed in double quotes": _(
+            "tên thuộc tính phải đặt trong dấu nháy kép, hoặc thừa dấu phẩy ở cuối"
+        ),
+        "Illegal trailing comma before end of object": _("thừa dấu phẩy ở cuối"),
+        "Illegal trailing comma before end of array": _("thừa dấu phẩy ở cuối"),
+        "Expecting value": _("thiếu giá trị hoặc có ký tự không hợp lệ"),
+        "Unterminated string starting at": _("chuỗi chưa có dấu nháy kép đóng"),
+        "Invalid control character at": _("có ký tự xuống dòng hoặc ký tự điều khiển trong chuỗi"),
+        "Extra data": _("có nội dung thừa sau khi biểu mẫu đã kết thúc"),
+        "Invalid \\escape": _("dấu gạch chéo ngược (\\) không hợp lệ"),
+    }
+    for english, plain in reasons.items():
+        if message.startswith(english):
+            return plain
+    return _("cú pháp không hợp lệ")
+
+
+def parse_form_schema(text: str) -> Any:
+    """Parse the JSON text of an e-form schema; a syntax error is said in plain Vietnamese."""
+    if not text.strip():
+        return {}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            _("Nội dung JSON bị lỗi ở dòng %(line)s, cột %(col)s: %(reason)s.")
+            % {"line": exc.lineno, "col": exc.colno, "reason": _json_reason(exc.msg)},
+            code="invalid",
+        ) from exc

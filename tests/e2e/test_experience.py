@@ -151,6 +151,8 @@ def test_admin_edits_eform_with_preview(page, demo_data, login, axe_check):
         "href", "/thu-tuc/1.003677/"
     )
     editor = page.locator("#id_form_schema")
+    # With JavaScript the visual builder leads and the JSON is folded as the advanced view.
+    page.locator(".schema-json summary").click()
     schema = json.loads(editor.input_value())
     schema["properties"]["so_nguoi"] = {
         "type": "integer",
@@ -173,7 +175,9 @@ def test_admin_edits_eform_with_preview(page, demo_data, login, axe_check):
     with page.context.expect_page() as popup_info:
         page.get_by_role("button", name="Kiểm tra và xem trước tờ khai").click()
     preview = popup_info.value
-    expect(preview.get_by_role("alert")).to_contain_text('kiểu "strin" không được hỗ trợ')
+    expect(preview.get_by_role("alert")).to_contain_text(
+        "Trường “Sai”: kiểu dữ liệu “strin” không được hỗ trợ"
+    )
     preview.close()
     del schema["properties"]["sai"]
     editor.fill(json.dumps(schema, ensure_ascii=False))

@@ -88,7 +88,7 @@ def test_admin_refuses_a_bad_form_schema(admin_client):
         _form_data(procedure, form_schema=json.dumps(bad)),
     )
     assert response.status_code == 200
-    assert "cần có &quot;title&quot;" in response.content.decode()
+    assert "cần có nhãn" in response.content.decode()
     procedure.refresh_from_db()
     assert procedure.version == 1
 

@@ -48,7 +48,7 @@ def test_schema_preview_renders_the_form_or_the_problems(admin_client):
     html = r.content.decode()
     assert r.status_code == 200 and "Biểu mẫu hợp lệ" in html and 'name="f__ho_ten"' in html
     r = admin_client.post(url, {"form_schema": '{"type": "object", "properties": {'})
-    assert r.status_code == 400 and "JSON không hợp lệ ở dòng 1" in r.content.decode()
+    assert r.status_code == 400 and "Nội dung JSON bị lỗi ở dòng 1" in r.content.decode()
     bad = {"type": "object", "properties": {"a": {"type": "string"}}}
     r = admin_client.post(url, {"form_schema": json.dumps(bad)})
     assert r.status_code == 400 and "title" in r.content.decode()

@@ -41,8 +41,8 @@ def test_supported_schemas_pass():
     ("schema", "fragment"),
     [
         ([], "đối tượng"),
-        ({"type": "array"}, '"type" phải là "object"'),
-        ({"type": "object", "properties": {}}, "không rỗng"),
+        ({"type": "array"}, "“type” ở gốc phải là “object”"),
+        ({"type": "object", "properties": {}}, "ít nhất một trường"),
         (
             {"type": "object", "properties": {"a": {"type": "strin", "title": "A"}}},
             "không được hỗ trợ",
@@ -68,14 +68,14 @@ def test_supported_schemas_pass():
                 "properties": {"a": {"type": "string", "title": "A"}},
                 "required": ["b"],
             },
-            "required",
+            "trường bắt buộc “b”",
         ),
         (
             {
                 "type": "object",
                 "properties": {"a": {"type": "array", "title": "A", "items": {"type": "string"}}},
             },
-            "đối tượng",
+            "nhóm lặp lại",
         ),
         (
             {"type": "object", "properties": {"a": {"type": "string", "title": "A", "oneOf": []}}},
@@ -183,9 +183,12 @@ def test_rules_schema_is_accepted():
     [
         ("x", "danh sách"),
         ([{"rule": "khac"}], "loại quy tắc"),
-        ([{"rule": "date_order", "start": "tu_ngay", "end": "khong_co"}], '"end"'),
-        ([{"rule": "date_order", "start": "tu_ngay", "end": "ly_do"}], "phải là ngày"),
-        ([{"rule": "required_if", "field": "noi_mat", "when": "ly_do", "message": 3}], "message"),
+        ([{"rule": "date_order", "start": "tu_ngay", "end": "khong_co"}], "“end”"),
+        ([{"rule": "date_order", "start": "tu_ngay", "end": "ly_do"}], "phải có kiểu Ngày"),
+        (
+            [{"rule": "required_if", "field": "noi_mat", "when": "ly_do", "message": 3}],
+            "thông báo phải là văn bản",
+        ),
     ],
 )
 def test_bad_rules_are_refused_in_vietnamese(rules, fragment):
