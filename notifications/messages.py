@@ -38,7 +38,8 @@ MESSAGES: dict[str, MessageTemplate] = {
     ),
     "payment_requested": MessageTemplate(
         _("Hồ sơ %(code)s: đề nghị nộp phí, lệ phí"),
-        _("DVCTT: Hồ sơ %(code)s cần nộp phí, lệ phí %(fee)s đồng. Thanh toán trên cổng."),
+        # %(fee)s is already written with its unit ("40.000 đ").
+        _("DVCTT: Hồ sơ %(code)s cần nộp phí, lệ phí %(fee)s. Thanh toán trên cổng."),
     ),
     "payment_confirmed": MessageTemplate(
         _("Hồ sơ %(code)s: đã nhận phí, lệ phí"),

@@ -244,3 +244,11 @@ def test_inbox_page_query_count_is_pinned(client, django_assert_num_queries):
     assert html.count("inbox-item unread") == 20 and "Trang 1/2" in html
     assert 'badge-count">25' in html
     assert client.get("/tai-khoan/hop-thu/?page=2").content.decode().count("inbox-item") == 5
+
+
+def test_the_fee_is_written_with_its_unit_once():
+    from notifications.messages import sms_text
+
+    text = sms_text("payment_requested", {"code": "X", "fee": "40.000\u00a0đ"})
+    # The amount arrives formatted with its unit: no "40.000 đ đồng" (nor "dong" in the SMS).
+    assert "40.000 d. Thanh toan" in text and "dong" not in text.split("phi,")[-1]
