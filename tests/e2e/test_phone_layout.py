@@ -85,7 +85,7 @@ def test_phone_menu_and_long_pages_fit_390(browser, live_url, page, demo_data, l
     expect(menu).to_contain_text("Menu")
     expect(menu).to_have_attribute("aria-expanded", "false")
     # The unread count shows on the closed menu button.
-    expect(menu.locator(".badge-count")).to_contain_text(str(unread))
+    expect(menu.locator(".nav-toggle-count")).to_contain_text(str(unread))
     nav = page.get_by_role("navigation", name="Điều hướng chính")
     expect(nav.get_by_role("link", name="Hồ sơ của tôi")).to_be_hidden()
     # The portal's name is whole: not clipped by an ellipsis.
