@@ -9,6 +9,8 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from integrations.citizen_registry import DEMO_PEOPLE
+
 from .constants import AgencyLevel, IdentitySource, StaffRoleName, UserKind
 from .models import Agency, StaffRole, Unit, User
 
@@ -179,6 +181,10 @@ def seed_demo_accounts() -> dict[str, int]:
         user.id_number = demo.id_number
         user.phone = demo.phone
         user.address = demo.address
+        record = DEMO_PEOPLE.get(demo.id_number)
+        if record is not None:
+            # What the registry knows of the person, as a registry match would copy it.
+            user.date_of_birth = record.date_of_birth
         if demo.kind == UserKind.CITIZEN and demo.id_number and not user.identity_verified_at:
             # The demo people are in the registry stand-in: verified as a registry match would.
             user.identity_verified_at = timezone.now()

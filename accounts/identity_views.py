@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError
+from dvctt.forms import DayFirstDateField, DayFirstDateInput
 
 from .forms import IdNumberField
 from .http import AuthenticatedHttpRequest
@@ -25,11 +26,9 @@ class IdentityVerifyForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = DayFirstDateField(
         label=gettext_lazy("Ngày sinh"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text=gettext_lazy("Ví dụ: 12/05/1990."),
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        widget=DayFirstDateInput(attrs={"autocomplete": "bday"}),
     )
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import IdNumberField, PhoneField
+from dvctt.forms import DayFirstDateField
 from procedures.eform import (  # noqa: F401 — the wizard's e-form, re-exported
     SchemaForm,
     apply_row_command,
@@ -132,12 +133,25 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", _("Tất cả")), *DossierStatus.choices],
     )
-    date_from = forms.DateField(
-        label=_("Nộp từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    date_from = DayFirstDateField(label=_("Nộp từ ngày"), required=False)
+    date_to = DayFirstDateField(label=_("đến ngày"), required=False)
+
+
+class RegisterPeriodForm(forms.Form):
+    """The period of the register (Mẫu 06) an official downloads from the workspace."""
+
+    date_from = DayFirstDateField(label=_("Từ ngày"))
+    date_to = DayFirstDateField(label=_("Đến ngày"))
+    format = forms.ChoiceField(
+        label=_("Định dạng"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")], initial="xlsx"
     )
-    date_to = forms.DateField(
-        label=_("đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
+        return data
 
 
 class CounterLookupForm(forms.Form):

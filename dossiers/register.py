@@ -216,6 +216,17 @@ def register_csv(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date)
         yield writer.writerow([_text(v) for v in exports.csv_row(row)])
 
 
+# Column widths of the XLSX register (in characters), in the order of register_columns():
+# dates and times fit "dd/mm/yyyy hh:mm", names and addresses get room to read.
+REGISTER_XLSX_WIDTHS = (6, 22, 40, 10, 26, 40, 14, 22, 18, 18, 30, 18, 18, 24, 32, 24)
+
+
+def _column_letters() -> list[str]:
+    from openpyxl.utils import get_column_letter
+
+    return [get_column_letter(i) for i in range(1, len(register_columns()) + 1)]
+
+
 def register_xlsx(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date):
     """Return a temporary file holding the register as XLSX (openpyxl write-only mode)."""
     from openpyxl import Workbook
@@ -223,6 +234,10 @@ def register_xlsx(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Sổ theo dõi hồ sơ")[:31])
+    # Write-only sheets take their column widths before the first row.
+    for letter, width in zip(_column_letters(), REGISTER_XLSX_WIDTHS, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
     header = []
     for title in register_columns():
         cell = exports.xlsx_cell(sheet, title)

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("tra-cuu/", views.tracking, name="tracking"),
     path("can-bo/", views.official_home, name="official_home"),
+    path("can-bo/so-theo-doi/", views.official_register, name="official_register"),
     path("can-bo/tiep-nhan/", views.counter_filing, name="counter"),
     path("can-bo/ho-so/<uuid:dossier_id>/", views.official_detail, name="official_detail"),
     path(

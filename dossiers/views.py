@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -48,6 +49,7 @@ from .forms import (
     MyDossiersFilterForm,
     NoteForm,
     QueueFilterForm,
+    RegisterPeriodForm,
     SchemaForm,
     StartForm,
     TrackingForm,
@@ -733,6 +735,14 @@ def official_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.official_queue_counts(user=request.user, agency_ids=ids)
+    register_context = register.register_link_context(roles=roles)
+    register_context["register_form"] = RegisterPeriodForm(
+        initial={
+            "date_from": register_context["register_from"],
+            "date_to": register_context["register_to"],
+        },
+        auto_id="register-%s",
+    )
     return render(
         request,
         "officials/home.html",
@@ -746,8 +756,28 @@ def official_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "has_role": bool(roles),
             "now": timezone.now(),
         }
-        | register.register_link_context(roles=roles),
+        | register_context,
     )
+
+
+@login_required
+@require_safe
+@html_errors()
+def official_register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Read the register's period typed dd/mm/yyyy and hand it to the register API in ISO."""
+    register.register_agency_ids(user=request.user)  # Forbidden for anyone else
+    form = RegisterPeriodForm(request.GET, auto_id="register-%s")
+    if not form.is_valid():
+        return render(request, "officials/register.html", {"register_form": form}, status=400)
+    data = form.cleaned_data
+    query = urlencode(
+        {
+            "from": data["date_from"].isoformat(),
+            "to": data["date_to"].isoformat(),
+            "format": data["format"],
+        }
+    )
+    return redirect(f"{reverse('api-register')}?{query}")
 
 
 @login_required

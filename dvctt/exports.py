@@ -11,6 +11,7 @@ the text is kept exactly as it was typed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -34,11 +35,27 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
     return [csv_cell(value) for value in values]
 
 
+# Vietnamese spreadsheets show dates day first; the cell still holds a real date (sortable,
+# filterable), only its display format is set.
+XLSX_DATE_FORMAT = "dd/mm/yyyy"
+XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+
 def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """Return `value` as an XLSX cell: text is always a string cell, never a formula."""
-    if not isinstance(value, str):
-        return value  # numbers, dates, None: openpyxl types them itself
+    """Return `value` as an XLSX cell: text is always a string cell, never a formula; a date
+    or a time is a real date cell shown dd/mm/yyyy."""
     from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, dt.datetime | dt.date):
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.replace(tzinfo=None)  # XLSX has no zones: the caller passes local time
+        date_cell: WriteOnlyCell = WriteOnlyCell(sheet, value=value)
+        date_cell.number_format = (
+            XLSX_DATETIME_FORMAT if isinstance(value, dt.datetime) else XLSX_DATE_FORMAT
+        )
+        return date_cell
+    if not isinstance(value, str):
+        return value  # numbers, None: openpyxl types them itself
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     # openpyxl makes any text starting with "=" a formula and "#N/A"-like text an error value;

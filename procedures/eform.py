@@ -10,6 +10,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dvctt.forms import DayFirstDateField, DayFirstDateInput
+
 from .forms_schema import ordered_properties
 
 SEP = "__"
@@ -56,7 +58,6 @@ class ArrayBlock:
 
 
 ROWS = "rows" + SEP
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
 
 def _get(data: Any, path: tuple) -> Any:
@@ -160,12 +161,8 @@ def _django_field(spec: FieldSpec) -> forms.Field:
         common["help_text"] = " ".join(
             filter(None, [str(common["help_text"]), str(_("Ngày/tháng/năm, ví dụ 12/05/1990."))])
         )
-        return forms.DateField(
-            input_formats=DATE_INPUT_FORMATS,
-            widget=forms.DateInput(
-                attrs={**attrs, "inputmode": "numeric", "placeholder": "dd/mm/yyyy"},
-                format="%d/%m/%Y",
-            ),
+        return DayFirstDateField(
+            widget=DayFirstDateInput(attrs=attrs),
             error_messages={
                 "invalid": _("Nhập %(title)s theo dạng ngày/tháng/năm, ví dụ 12/05/1990.")
                 % {"title": label}

