@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from dvctt import workdays
 from dvctt.errors import InvalidInput
+from dvctt.formats import parse_datetime_as_written
 
 from . import deadlines, workflow
 from .completeness import supplement_changes, supplement_missing
@@ -123,12 +123,15 @@ def apply_action_body(dossier: Dossier, action: str, body: ActionBody) -> None:
 
 
 def _parse_apology(dossier: Dossier, body: ActionBody, raw: Any, *, now: dt.datetime) -> None:
-    value = parse_datetime(_text(raw)) if raw not in (None, "") else None
+    value = parse_datetime_as_written(_text(raw)) if raw not in (None, "") else None
     if value is None:
         problem = (
             _("Vui lòng nhập ngày hẹn trả mới.")
             if raw in (None, "")
-            else _("Ngày giờ không hợp lệ (định dạng ISO 8601, ví dụ 2026-12-01T09:00+07:00).")
+            else _(
+                "Ngày giờ không hợp lệ: nhập theo dạng ngày/tháng/năm giờ:phút, "
+                "ví dụ 01/12/2026 09:00."
+            )
         )
         raise InvalidInput(_("Ngày hẹn trả mới không hợp lệ."), fields={"new_due_at": [problem]})
     if timezone.is_naive(value):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from decimal import Decimal
@@ -113,3 +114,37 @@ def dong_in_words(amount: int) -> str:
     """Return an amount of đồng in words, capitalised: "Một triệu hai trăm năm mươi nghìn đồng"."""
     text = number_in_words(amount) + " đồng"
     return text[0].upper() + text[1:]
+
+
+# A date and time as officials type it (day first, Vietnam time): "01/12/2026 09:00" or
+# "09:00 01/12/2026" (the order the papers print); ISO 8601 is read too (the API's form).
+_DAY_FIRST_DATETIME = (
+    re.compile(
+        r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})\s+(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})"
+    ),
+    re.compile(
+        r"(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})\s+(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"
+    ),
+)
+
+
+def parse_datetime_as_written(text: str) -> dt.datetime | None:
+    """Return the date and time written day first or in ISO 8601, or None if it is neither.
+
+    A day-first value has no zone (the caller applies Vietnam time); an ISO one keeps its own.
+    """
+    from django.utils.dateparse import parse_datetime
+
+    text = text.strip()
+    for pattern in _DAY_FIRST_DATETIME:
+        match = pattern.fullmatch(text)
+        if match:
+            parts = {k: int(v) for k, v in match.groupdict().items()}
+            try:
+                return dt.datetime(parts["y"], parts["m"], parts["d"], parts["H"], parts["M"])
+            except ValueError:  # 31/02, 25:00
+                return None
+    try:
+        return parse_datetime(text)
+    except ValueError:  # well formed but impossible, e.g. 2026-02-31T09:00
+        return None

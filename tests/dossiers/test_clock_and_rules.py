@@ -130,6 +130,43 @@ def test_apology_sent_less_than_a_working_day_before_is_recorded_late(received, 
     assert dossier.due_at == vn(2026, 12, 4, 10, 0)  # naive ISO = Vietnam time
 
 
+def test_apology_date_is_read_as_officials_write_it(received, leader, clock):
+    """The page's field takes "dd/mm/yyyy hh:mm" whatever the browser's language (issue 23.4)."""
+    clock.set(2026, 11, 25, 9, 0)
+    dossier = run(
+        leader, received, "apologize", reason="Cần xác minh", new_due_at="03/12/2026 09:30"
+    )
+    assert dossier.due_at == vn(2026, 12, 3, 9, 30)
+
+
+@pytest.mark.parametrize("text", ["09:30 03/12/2026", "2026-12-03T09:30", "2026-12-03T09:30+07:00"])
+def test_the_other_written_forms_of_a_date_and_time_are_read_too(text):
+    from dvctt.formats import parse_datetime_as_written
+
+    value = parse_datetime_as_written(text)
+    assert value is not None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VN_TZ)
+    assert value == vn(2026, 12, 3, 9, 30)
+
+
+@pytest.mark.parametrize(
+    "text", ["31/02/2026 09:00", "03/12/2026 25:00", "12/03/26 9h", "2026-02-31T09:00"]
+)
+def test_impossible_dates_and_times_are_not_read(text):
+    from dvctt.formats import parse_datetime_as_written
+
+    assert parse_datetime_as_written(text) is None
+
+
+def test_the_apology_field_is_a_day_first_text_box(client, received, leader, clock):
+    clock.set(2026, 11, 25, 9, 0)
+    client.force_login(leader)
+    page = client.get(f"/can-bo/ho-so/{received.pk}/").content.decode()
+    assert 'name="new_due_at"' in page and 'placeholder="dd/mm/yyyy hh:mm"' in page
+    assert "datetime-local" not in page
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
