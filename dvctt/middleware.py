@@ -87,11 +87,15 @@ def gateway_origin(url: str) -> str:
 
 
 def payment_gateway_url() -> str:
-    """Return where the pay button sends the browser: VNPAY_PAYMENT_URL, else the sandbox.
+    """Return where the pay button sends the browser: the gateway's, VNPay's, else the sandbox.
 
     The sandbox lives at PUBLIC_BASE_URL (payments/gateways/sandbox.py), which may be another
     origin than the one the browser used (127.0.0.1 vs localhost, a proxy's name).
     """
+    if settings.PAYMENT_GATEWAY:  # another gateway plug-in: the address it sends payers to
+        from payments.gateways import get_gateway
+
+        return str(get_gateway().payment_url)
     if settings.VNPAY_PAYMENT_URL:
         return str(settings.VNPAY_PAYMENT_URL)
     return str(settings.PUBLIC_BASE_URL or "") if settings.PAYMENT_SANDBOX_ALLOWED else ""

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .constants import NotificationStatus
-from .models import Notification, NotificationPreference, SmsMessage
+from .models import ChannelPreference, Notification, SmsMessage
 from .services import notification_retry
 
 
@@ -44,10 +44,10 @@ class NotificationAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "email", "sms", "updated_at"]
-    list_filter = ["email", "sms"]
+@admin.register(ChannelPreference)
+class ChannelPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "channel", "enabled", "updated_at"]
+    list_filter = ["channel", "enabled"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
 

@@ -1,18 +1,23 @@
-"""Delivery channels behind one interface, chosen through a registry (DESIGN.md §3.4).
+"""Delivery channels as plug-ins: one class each, in a registry (DESIGN.md §3.4).
 
+A channel says who it can reach (`address`), whether a person may turn it on (`unavailable`),
+how the preferences page names it (`label`, `help_text`) and sends (`send`). The preferences
+page and notification_send_to_person are built from the registered channels; a person's
+choices are ChannelPreference rows (person, channel), the channel's default when absent.
 E-mail goes through Django's mail backend (EMAIL_URL picks SMTP); SMS through an HTTP gateway
 (SMS_GATEWAY_URL) or the built-in stand-in; the in-app inbox is delivered by being stored.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import requests
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from .constants import NotificationChannel
 from .messages import sms_text
@@ -24,16 +29,52 @@ class ChannelError(Exception):
 
 
 class Channel(Protocol):
-    code: str
+    code: str  # at most 10 characters (Notification.channel, ChannelPreference.channel)
+    label: Any  # the preferences page's checkbox label
+    help_text: Any
+    # Always on (the inbox): shown checked and disabled, never stored as a preference.
+    always_on: bool
+    # Whether a person who never chose gets it (and anyone without an account).
+    default_enabled: bool
+
+    def address(self, *, recipient_id: int | None, email: str, phone: str) -> str:
+        """Return where this person is reached on the channel, or "" if nowhere."""
+
+    def unavailable(self, user: Any) -> str:
+        """Return why the person cannot turn the channel on ("" when they can)."""
 
     def send(self, notification: Notification) -> None:
         """Deliver the notification; raise on failure so it is retried."""
 
 
-class EmailChannel:
+class BaseChannel:
+    """Defaults of an optional channel: off unless chosen, open to everyone."""
+
+    code: str = ""
+    label: Any = ""
+    help_text: Any = ""
+    always_on = False
+    default_enabled = False
+
+    def unavailable(self, user: Any) -> str:
+        return ""
+
+
+def _deliverable_email(address: str) -> bool:
+    # Walk-in profiles carry a reserved .invalid address (RFC 2606) that can never receive mail.
+    return bool(address) and "@" in address and not address.endswith(".invalid")
+
+
+class EmailChannel(BaseChannel):
     """Send one notification by e-mail: a text part and an HTML part."""
 
     code: str = NotificationChannel.EMAIL
+    label = _("Nhận thông báo qua thư điện tử")
+    help_text = _("Gửi tới địa chỉ thư điện tử của tài khoản.")
+    default_enabled = True
+
+    def address(self, *, recipient_id: int | None, email: str, phone: str) -> str:
+        return email if _deliverable_email(email) else ""
 
     def send(self, notification: Notification) -> None:
         """Send the message through Django's mail backend; raise on failure."""
@@ -96,10 +137,20 @@ def get_sms_gateway() -> SmsGateway:
     return StandInSmsGateway()
 
 
-class SmsChannel:
+class SmsChannel(BaseChannel):
     """Send the short form of a notification by SMS, without diacritics, in 160 characters."""
 
     code: str = NotificationChannel.SMS
+    label = _("Nhận thông báo qua tin nhắn SMS")
+    help_text = _("Tin nhắn ngắn, không dấu, gửi tới số điện thoại trong hồ sơ.")
+
+    def address(self, *, recipient_id: int | None, email: str, phone: str) -> str:
+        return phone
+
+    def unavailable(self, user: Any) -> str:
+        if getattr(user, "phone", ""):
+            return ""
+        return str(_("Tài khoản chưa có số điện thoại, nên chưa nhận được tin nhắn SMS."))
 
     def send(self, notification: Notification) -> None:
         """Send the SMS through the configured gateway; raise on failure."""
@@ -107,10 +158,17 @@ class SmsChannel:
         get_sms_gateway().send(to=notification.address, text=text)
 
 
-class InAppChannel:
+class InAppChannel(BaseChannel):
     """The portal inbox: a stored notification is a delivered one."""
 
     code: str = NotificationChannel.IN_APP
+    label = _("Hộp thư trên cổng")
+    help_text = _("Luôn bật, để không thông báo nào bị mất.")
+    always_on = True
+    default_enabled = True
+
+    def address(self, *, recipient_id: int | None, email: str, phone: str) -> str:
+        return ""  # the inbox needs no address, only an account
 
     def send(self, notification: Notification) -> None:
         """Nothing to send: the inbox reads the stored row."""
@@ -129,5 +187,14 @@ def get_channel(code: str) -> Channel:
     return CHANNELS[code]
 
 
-for _channel in (EmailChannel(), SmsChannel(), InAppChannel()):
+def optional_channels() -> list[Channel]:
+    """Return the channels a person may turn on or off, in the order registered."""
+    return [channel for channel in CHANNELS.values() if not channel.always_on]
+
+
+def always_on_channels() -> list[Channel]:
+    return [channel for channel in CHANNELS.values() if channel.always_on]
+
+
+for _channel in (InAppChannel(), EmailChannel(), SmsChannel()):
     register_channel(_channel)

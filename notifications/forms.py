@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.utils.translation import gettext_lazy as _
+
+from .channels import optional_channels
 
 
 class PreferenceForm(forms.Form):
-    email = forms.BooleanField(
-        label=_("Nhận thông báo qua thư điện tử"),
-        required=False,
-        help_text=_("Gửi tới địa chỉ thư điện tử của tài khoản."),
-    )
-    sms = forms.BooleanField(
-        label=_("Nhận thông báo qua tin nhắn SMS"),
-        required=False,
-        help_text=_("Tin nhắn ngắn, không dấu, gửi tới số điện thoại trong hồ sơ."),
-    )
+    """One checkbox per optional channel registered (notifications/channels.py)."""
 
-    def __init__(self, *args, has_phone: bool = True, **kwargs) -> None:
+    def __init__(self, *args, user: Any, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.has_phone = has_phone
-
-    def clean_sms(self) -> bool:
-        sms = self.cleaned_data["sms"]
-        if sms and not self.has_phone:
-            raise forms.ValidationError(
-                _("Tài khoản chưa có số điện thoại, nên chưa nhận được tin nhắn SMS.")
+        self.user = user
+        for channel in optional_channels():
+            self.fields[channel.code] = forms.BooleanField(
+                label=channel.label, required=False, help_text=channel.help_text
             )
-        return sms
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for channel in optional_channels():
+            reason = channel.unavailable(self.user)
+            if cleaned.get(channel.code) and reason:
+                self.add_error(channel.code, reason)
+        return cleaned

@@ -65,24 +65,32 @@ class Notification(models.Model):
         return self.subject
 
 
-class NotificationPreference(models.Model):
-    """Which channels a person wants besides the in-app inbox (always on)."""
+class ChannelPreference(models.Model):
+    """Whether a person wants one channel (notifications/channels.py); absent: its default.
 
-    user = models.OneToOneField(
+    One row per (person, channel), so a new channel needs no new column. The in-app inbox is
+    always on and has no row.
+    """
+
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
-        related_name="notification_preference",
+        related_name="channel_preferences",
+        verbose_name=_("người dùng"),
     )
-    email = models.BooleanField(_("nhận qua thư điện tử"), default=True)
-    sms = models.BooleanField(_("nhận qua tin nhắn SMS"), default=False)
+    channel = models.CharField(_("kênh"), max_length=10)
+    enabled = models.BooleanField(_("nhận qua kênh này"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("tùy chọn nhận thông báo")
         verbose_name_plural = _("tùy chọn nhận thông báo")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "channel"], name="channel_preference_unique")
+        ]
 
     def __str__(self) -> str:
-        return str(self.user)
+        return f"{self.user}: {self.channel}"
 
 
 class SmsMessage(models.Model):

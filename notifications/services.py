@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from dvctt.background import enqueue, enqueue_on_commit
 
-from .channels import get_channel
+from .channels import always_on_channels, get_channel, optional_channels
 from .constants import NotificationChannel, NotificationStatus
 from .messages import render_message
-from .models import Notification, NotificationPreference
+from .models import ChannelPreference, Notification
 from .selectors import unread_cache_bump, unread_cache_forget
 
 log = logging.getLogger(__name__)
@@ -77,23 +77,24 @@ def notification_send(
     return notification
 
 
-def notification_preference_get(*, user_id: int) -> NotificationPreference:
-    """Return the person's channel choices (the defaults when they never chose)."""
-    preference = NotificationPreference.objects.filter(user_id=user_id).first()
-    return preference or NotificationPreference(user_id=user_id)
+def notification_preference_get(*, user_id: int) -> dict[str, bool]:
+    """Return the person's choice for each optional channel (its default when never chosen)."""
+    chosen = dict(
+        ChannelPreference.objects.filter(user_id=user_id).values_list("channel", "enabled")
+    )
+    return {c.code: chosen.get(c.code, c.default_enabled) for c in optional_channels()}
 
 
 @transaction.atomic
-def notification_preference_update(*, user_id: int, email: bool, sms: bool) -> None:
-    """Store which channels the person wants besides the in-app inbox."""
-    NotificationPreference.objects.update_or_create(
-        user_id=user_id, defaults={"email": bool(email), "sms": bool(sms)}
-    )
-
-
-def _deliverable_email(address: str) -> bool:
-    # Walk-in profiles carry a reserved .invalid address (RFC 2606) that can never receive mail.
-    return bool(address) and "@" in address and not address.endswith(".invalid")
+def notification_preference_update(*, user_id: int, choices: dict[str, bool]) -> None:
+    """Store which optional channels the person wants besides the always-on inbox."""
+    for channel in optional_channels():
+        if channel.code in choices:
+            ChannelPreference.objects.update_or_create(
+                user_id=user_id,
+                channel=channel.code,
+                defaults={"enabled": bool(choices[channel.code])},
+            )
 
 
 @transaction.atomic
@@ -109,15 +110,16 @@ def notification_send_to_person(
     body: str = "",
     link: str = "",
 ) -> list[Notification]:
-    """Notify one person in the inbox and on each channel they chose (e-mail, SMS)."""
-    preference = notification_preference_get(user_id=recipient_id) if recipient_id else None
+    """Notify one person in the inbox and on each channel they chose (e-mail, SMS, …)."""
+    chosen = notification_preference_get(user_id=recipient_id) if recipient_id else {}
     channels: list[tuple[str, str]] = []
     if recipient_id:
-        channels.append((NotificationChannel.IN_APP, ""))
-    if _deliverable_email(email) and (preference is None or preference.email):
-        channels.append((NotificationChannel.EMAIL, email))
-    if phone and preference is not None and preference.sms:
-        channels.append((NotificationChannel.SMS, phone))
+        channels.extend((channel.code, "") for channel in always_on_channels())
+    for channel in optional_channels():
+        address = channel.address(recipient_id=recipient_id, email=email, phone=phone)
+        # Someone without an account gets what a person who never chose gets.
+        if address and chosen.get(channel.code, channel.default_enabled):
+            channels.append((channel.code, address))
     return [
         notification_send(
             key=f"{key}:{channel}",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 
+from .channels import always_on_channels, optional_channels
 from .forms import PreferenceForm
 from .selectors import notification_inbox
 from .services import (
@@ -27,24 +28,26 @@ INBOX_PAGE_SIZE = 20
 @login_required
 def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show and store which channels the person wants besides the inbox."""
-    has_phone = bool(getattr(request.user, "phone", ""))
-    current = notification_preference_get(user_id=request.user.pk)
     if request.method == "POST":
-        form = PreferenceForm(request.POST, has_phone=has_phone)
+        form = PreferenceForm(request.POST, user=request.user)
         if form.is_valid():
-            notification_preference_update(user_id=request.user.pk, **form.cleaned_data)
+            notification_preference_update(user_id=request.user.pk, choices=form.cleaned_data)
             messages.success(request, _("Đã lưu cách nhận thông báo."))
             return redirect("notifications:preferences")
         status = 400
     else:
-        form = PreferenceForm(
-            initial={"email": current.email, "sms": current.sms}, has_phone=has_phone
-        )
+        current = notification_preference_get(user_id=request.user.pk)
+        form = PreferenceForm(initial=current, user=request.user)
         status = 200
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "has_phone": has_phone},
+        {
+            "form": form,
+            "always_on": always_on_channels(),
+            # Why a channel cannot be turned on yet (an SMS without a phone number).
+            "notes": [r for c in optional_channels() if (r := c.unavailable(request.user))],
+        },
         status=status,
     )
 

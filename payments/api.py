@@ -13,7 +13,7 @@ from dvctt.api_schema import api_errors
 
 from . import services
 from .constants import DESK_METHODS
-from .views import client_ip
+from .views import client_ip, return_url
 
 
 class DossierPaymentStartApi(APIView):
@@ -79,7 +79,7 @@ class DossierPaymentStartApi(APIView):
             actor=request.user,
             dossier_id=dossier_id,
             ip=client_ip(request),
-            return_url=request.build_absolute_uri(reverse("payments:return")),
+            return_url=return_url(request),
         )
         return Response(
             {"payment_id": str(payment.pk), "amount": payment.amount, "redirect_url": url},

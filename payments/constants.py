@@ -42,7 +42,7 @@ class PaymentMethod(models.TextChoices):
 DESK_METHODS = (PaymentMethod.CASH, PaymentMethod.TRANSFER)
 
 
-# VNPay IPN answers (API.md §5).
+# Outcomes of a gateway callback, with the codes of API.md §5's IPN answer.
 class IpnCode(models.TextChoices):
     CONFIRMED = "00", "Confirm Success"
     NOT_FOUND = "01", "Order not found"

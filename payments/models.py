@@ -15,7 +15,7 @@ from .constants import GatewayName, PaymentMethod, PaymentPurpose, PaymentStatus
 
 
 class Payment(models.Model):
-    """One attempt to pay a dossier's fee through a gateway (one vnp_TxnRef)."""
+    """One attempt to pay a dossier's fee through a gateway (one transaction reference)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     dossier = models.ForeignKey(
@@ -29,8 +29,8 @@ class Payment(models.Model):
         _("nội dung"), max_length=20, choices=PaymentPurpose.choices, default=PaymentPurpose.FEE
     )
     gateway = models.CharField(_("cổng thanh toán"), max_length=20, choices=GatewayName.choices)
-    txn_ref = models.CharField(_("mã giao dịch (vnp_TxnRef)"), max_length=40, unique=True)
-    # vnp_TransactionNo: the gateway's own number, set once it reports a transaction.
+    txn_ref = models.CharField(_("mã giao dịch"), max_length=40, unique=True)
+    # The gateway's own transaction number, set once it reports a transaction.
     gateway_txn_no = models.CharField(_("mã giao dịch tại cổng"), max_length=40, blank=True)
     bank_code = models.CharField(_("ngân hàng"), max_length=20, blank=True)
     status = models.CharField(

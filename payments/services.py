@@ -44,8 +44,7 @@ from .constants import (
     PaymentStatus,
     RefundStatus,
 )
-from .gateways import GatewayResult, GatewayUnavailable, get_gateway, sandbox
-from .gateways.vnpay import PAY_WINDOW
+from .gateways import GatewayResult, GatewayUnavailable, PaymentGateway, get_gateway, sandbox
 from .models import Payment, Receipt, ReceiptCounter, ReconciliationReport, Refund
 
 log = logging.getLogger(__name__)
@@ -66,12 +65,12 @@ class PaymentNotDue(Conflict):
 
 
 def _txn_ref(now: dt.datetime) -> str:
-    # vnp_TxnRef: unique per attempt, letters and digits only (VNPay 2.1.0).
+    # The transaction reference: unique per attempt, letters and digits only (API.md §5).
     return timezone.localtime(now, workdays.VN_TZ).strftime("%y%m%d") + secrets.token_hex(6).upper()
 
 
 def _order_info(dossier: Dossier) -> str:
-    # VNPay asks for plain ASCII without diacritics or special characters in vnp_OrderInfo.
+    # Gateways ask for plain ASCII without diacritics or special characters (API.md §5).
     return f"Thanh toan phi le phi ho so {dossier.code}"
 
 
@@ -104,7 +103,7 @@ def payment_start(
                 status=PaymentStatus.PENDING,
                 amount=dossier.fee_amount,
                 gateway=gateway.name,
-                created_at__gte=now - PAY_WINDOW + dt.timedelta(minutes=2),
+                created_at__gte=now - gateway.pay_window + dt.timedelta(minutes=2),
             )
             .order_by("-created_at")
             .first()
@@ -117,7 +116,7 @@ def payment_start(
                 gateway=gateway.name,
                 txn_ref=_txn_ref(now),
             )
-    url = gateway.redirect_url(
+    url = gateway.start(
         txn_ref=payment.txn_ref,
         amount=payment.amount,
         order_info=_order_info(dossier),
@@ -145,7 +144,7 @@ def payment_apply_result(
             payment = Payment.objects.select_for_update().filter(**lookup).first()
             if payment is None:
                 return IpnCode.NOT_FOUND
-            if expect_amount and not result.raw_amount_matches(payment.amount):
+            if expect_amount and not result.amount_matches(payment.amount):
                 return IpnCode.INVALID_AMOUNT
             confirmable = SUCCESS_CONFIRMABLE if result.succeeded else CONFIRMABLE
             if payment.status not in confirmable:
@@ -185,16 +184,18 @@ PAYMENT_RESULT_FIELDS = (
 )  # fmt: skip
 
 
-def payment_confirm_from_ipn(*, params: Mapping[str, Any]) -> tuple[str, str]:
-    """Handle a gateway IPN: verify, find, compare, confirm once; return (RspCode, Message)."""
+def payment_confirm_from_ipn(
+    *, params: Mapping[str, Any], gateway: PaymentGateway | None = None
+) -> tuple[str, str]:
+    """Handle a gateway IPN: verify, find, compare, confirm once; return (code, message)."""
     try:
         # The signature comes first: nothing about an order is revealed to a forged call.
-        if not get_gateway().verify_callback(params):
+        result = (gateway or get_gateway()).read_callback(params)
+        if result is None:
             return IpnCode.INVALID_SIGNATURE, IpnCode.INVALID_SIGNATURE.label
-        result = GatewayResult.from_callback(params)
         if not result.reports_outcome:
             # Signed by us but not an outcome: our own payment redirect replayed here carries
-            # no vnp_ResponseCode / vnp_TransactionStatus / vnp_TransactionNo (issue 18.3).
+            # no response code, transaction status or transaction number (issue 18.3).
             return IpnCode.OTHER, IpnCode.OTHER.label
         code = payment_apply_result(txn_ref=result.txn_ref, result=result, via="ipn")
         return code, IpnCode(code).label
@@ -209,10 +210,9 @@ def payment_reconcile(*, payment_id: uuid.UUID | str, now: dt.datetime | None = 
     if payment.status not in RECONCILABLE:
         return "settled"
     now = now or timezone.now()
+    gateway = get_gateway(payment.gateway)
     try:
-        result = get_gateway(payment.gateway).query(
-            txn_ref=payment.txn_ref, created_at=payment.created_at
-        )
+        result = gateway.query(txn_ref=payment.txn_ref, created_at=payment.created_at)
     except GatewayUnavailable as exc:
         log.warning("querydr %s failed: %s", payment.txn_ref, exc)
         return "unavailable"
@@ -224,8 +224,8 @@ def payment_reconcile(*, payment_id: uuid.UUID | str, now: dt.datetime | None = 
             payment_id=payment.pk, result=result, via="querydr", expect_amount=False
         )
         return "repaired" if code == IpnCode.CONFIRMED else "settled"
-    # The gateway's page closes at vnp_ExpireDate; a little later nothing can still arrive.
-    if payment.created_at < now - PAY_WINDOW - dt.timedelta(minutes=5):
+    # The gateway's page closes after its pay window; a little later nothing can still arrive.
+    if payment.created_at < now - gateway.pay_window - dt.timedelta(minutes=5):
         updated = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
             status=PaymentStatus.EXPIRED, closed_at=now
         )
@@ -434,11 +434,12 @@ def payment_record_at_desk(
             }
             raise InvalidInput(message, fields={"amount": [message]})
         now = timezone.now()
+        pay_window = get_gateway().pay_window
         if Payment.objects.filter(
             dossier=dossier,
             method=PaymentMethod.ONLINE,
             status=PaymentStatus.PENDING,
-            created_at__gte=now - PAY_WINDOW,
+            created_at__gte=now - pay_window,
         ).exists():
             # The citizen may be paying at the gateway right now: taking cash too would
             # charge them twice. The gateway's page closes after its pay window.
@@ -447,7 +448,7 @@ def payment_record_at_desk(
                     "Người nộp đang thanh toán trực tuyến khoản phí này. Hãy chờ kết quả, "
                     "hoặc thu tại quầy sau %(minutes)s phút."
                 )
-                % {"minutes": int(PAY_WINDOW.total_seconds() // 60)}
+                % {"minutes": int(pay_window.total_seconds() // 60)}
             )
         payment = Payment.objects.create(
             dossier=dossier,
@@ -575,5 +576,5 @@ def payment_refund(*, actor: User, payment_id: uuid.UUID | str, amount: Any, rea
 
 
 def sandbox_enabled() -> bool:
-    """Tell whether the built-in sandbox gateway serves payments (VNPAY_PAYMENT_URL unset)."""
+    """Tell whether the built-in sandbox gateway serves payments (no real gateway set)."""
     return sandbox.enabled()

@@ -24,7 +24,7 @@ class IpnNotAcknowledged(Exception):
     """The merchant did not answer 00 or 02: the gateway tries again later."""
 
 
-# VNPay retries an IPN the merchant did not acknowledge; the sandbox does the same.
+# A gateway retries an IPN the merchant did not acknowledge; the sandbox does the same.
 @shared_task(
     bind=True,
     autoretry_for=(requests.RequestException, IpnNotAcknowledged, ValueError),

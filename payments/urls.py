@@ -11,8 +11,12 @@ urlpatterns = [
     path(
         "can-bo/thanh-toan/ho-so/<uuid:dossier_id>/thu-tai-quay/", views.payment_desk, name="desk"
     ),
-    path("payments/vnpay/return/", views.payment_return, name="return"),
-    path("payments/vnpay/ipn/", views.vnpay_ipn, name="ipn"),
     path("payments/sandbox/", views.sandbox_page, name="sandbox"),
     path("payments/sandbox/api/", views.sandbox_api, name="sandbox_api"),
+    # A gateway's callbacks, by its callback slug; API.md §5's /payments/vnpay/return/ and
+    # /payments/vnpay/ipn/ are these with "vnpay" (names "return" and "ipn" kept for them).
+    path("payments/<slug:gateway>/return/", views.payment_return, name="gateway_return"),
+    path("payments/<slug:gateway>/ipn/", views.payment_ipn, name="gateway_ipn"),
+    path("payments/vnpay/return/", views.payment_return, {"gateway": "vnpay"}, name="return"),
+    path("payments/vnpay/ipn/", views.payment_ipn, {"gateway": "vnpay"}, name="ipn"),
 ]

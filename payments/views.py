@@ -26,15 +26,27 @@ from dvctt.formats import format_dong
 
 from . import receipts, selectors, services, tasks
 from .constants import PaymentStatus
-from .gateways import GatewayUnavailable, get_gateway, sandbox
-from .gateways.vnpay import GatewayResult, hash_data
+from .gateways import GatewayResult, GatewayUnavailable, callback_gateway, get_gateway, sandbox
 
 log = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
-    """Return the payer's address for vnp_IpAddr (the portal's one client-IP rule)."""
+    """Return the payer's address the gateway is told (the portal's one client-IP rule)."""
     return portal_client_ip(request) or "127.0.0.1"
+
+
+def return_url(request: HttpRequest) -> str:
+    """Return the absolute URL the active gateway sends the payer back to."""
+    slug = get_gateway().callback_slug
+    return request.build_absolute_uri(reverse("payments:gateway_return", args=[slug]))
+
+
+def _callback_gateway(slug: str):
+    gateway = callback_gateway(slug)
+    if gateway is None:
+        raise Http404
+    return gateway
 
 
 def _enqueue(task, *args) -> None:
@@ -72,7 +84,7 @@ def payment_start(request: AuthenticatedHttpRequest, dossier_id) -> HttpResponse
             actor=request.user,
             dossier_id=dossier_id,
             ip=client_ip(request),
-            return_url=request.build_absolute_uri(reverse("payments:return")),
+            return_url=return_url(request),
         )
     except ApplicationError as exc:
         if isinstance(exc, NotFound):
@@ -84,12 +96,11 @@ def payment_start(request: AuthenticatedHttpRequest, dossier_id) -> HttpResponse
 
 @require_GET
 @never_cache
-def payment_return(request: HttpRequest) -> HttpResponse:
-    """Show the payer how the payment ended; the IPN (or querydr) is what records it."""
-    params = request.GET
-    gateway = get_gateway()
-    payment = selectors.payment_get_by_txn_ref(txn_ref=params.get("vnp_TxnRef", ""))
-    if payment is None or not gateway.verify_callback(params):
+def payment_return(request: HttpRequest, gateway: str) -> HttpResponse:
+    """Show the payer how the payment ended; the IPN (or a query) is what records it."""
+    reported = _callback_gateway(gateway).read_callback(request.GET.dict())
+    payment = selectors.payment_get_by_txn_ref(txn_ref=reported.txn_ref) if reported else None
+    if reported is None or payment is None:
         return render(request, "payments/return.html", {"outcome": "invalid"}, status=400)
     outcome = payment.status
     if outcome == PaymentStatus.PENDING:
@@ -99,11 +110,13 @@ def payment_return(request: HttpRequest) -> HttpResponse:
                 txn_ref=payment.txn_ref, created_at=payment.created_at
             )
         except GatewayUnavailable:
-            answer = GatewayResult.from_callback({})
-        # querydr reports a cancel as a plain failure (status 02); the gateway's signed return
+            answer = GatewayResult(
+                txn_ref=payment.txn_ref, amount=0, response_code="", transaction_status=""
+            )
+        # A query reports a cancel as a plain failure (status 02); the gateway's signed return
         # says 24 when the payer cancelled, and only the wording depends on it (nothing is
         # recorded from the browser's query).
-        cancelled = GatewayResult.from_callback(params).cancelled
+        cancelled = reported.cancelled
         if answer.final:
             outcome = PaymentStatus.PAID if answer.succeeded else PaymentStatus.FAILED
         if answer.succeeded:
@@ -198,10 +211,11 @@ def payment_desk(request: AuthenticatedHttpRequest, dossier_id) -> HttpResponse:
 @csrf_exempt
 @require_GET
 @never_cache
-def vnpay_ipn(request: HttpRequest) -> JsonResponse:
-    """Answer the gateway's IPN with {"RspCode","Message"} (API.md §5)."""
-    code, message = services.payment_confirm_from_ipn(params=request.GET.dict())
-    return JsonResponse({"RspCode": str(code), "Message": str(message)})
+def payment_ipn(request: HttpRequest, gateway: str) -> JsonResponse:
+    """Answer a gateway's IPN in its own terms (VNPay's: {"RspCode","Message"}, API.md §5)."""
+    plugin = _callback_gateway(gateway)
+    code, message = services.payment_confirm_from_ipn(gateway=plugin, params=request.GET.dict())
+    return JsonResponse(plugin.ipn_answer(str(code), str(message)))
 
 
 # --- the sandbox gateway ---------------------------------------------------------------------
@@ -218,41 +232,32 @@ def sandbox_page(request: HttpRequest) -> HttpResponse:
     """The sandbox's payment page: pay, cancel or fail, as at a real gateway."""
     _sandbox_only()
     params = (request.POST if request.method == "POST" else request.GET).dict()
-    vnp = {k: v for k, v in params.items() if k.startswith("vnp_")}
-    if not sandbox.valid_payment_request(vnp):
+    fields = sandbox.payment_request(params)
+    if fields is None:
         return render(request, "payments/sandbox.html", {"invalid": True}, status=400)
     if request.method == "POST":
         outcome = params.get("outcome", "")
         if outcome not in sandbox.OUTCOMES:
             return render(request, "payments/sandbox.html", {"invalid": True}, status=400)
-        ipn_url = request.build_absolute_uri(reverse("payments:ipn"))
+        ipn_url = request.build_absolute_uri(
+            reverse("payments:gateway_ipn", args=[sandbox.SandboxGateway.callback_slug])
+        )
         with transaction.atomic():
-            txn = sandbox.record_outcome(vnp, outcome=outcome, ipn_url=ipn_url)
+            txn = sandbox.record_outcome(fields, outcome=outcome, ipn_url=ipn_url)
             transaction.on_commit(lambda: _enqueue(tasks.sandbox_send_ipn, txn.txn_ref))
-        query = hash_data(sandbox.callback_params(txn))
-        signature = sandbox.callback_params(txn)["vnp_SecureHash"]
-        return redirect(f"{txn.return_url}?{query}&vnp_SecureHash={signature}")
-    return render(
-        request,
-        "payments/sandbox.html",
-        {
-            "fields": sorted(vnp.items()),
-            "amount": int(vnp["vnp_Amount"]) // 100,
-            "order_info": vnp.get("vnp_OrderInfo", ""),
-            "txn_ref": vnp["vnp_TxnRef"],
-        },
-    )
+        return redirect(sandbox.return_url(txn))
+    return render(request, "payments/sandbox.html", sandbox.page_context(fields))
 
 
 @csrf_exempt
 @require_POST
 def sandbox_api(request: HttpRequest) -> JsonResponse:
-    """The sandbox's merchant API (querydr, refund), same JSON as VNPay's."""
+    """The sandbox's merchant API (querydr, refund), in the protocol it speaks."""
     _sandbox_only()
     try:
         payload = json.loads(request.body or b"{}")
     except ValueError:
         payload = None
     if not isinstance(payload, dict):
-        return JsonResponse({"vnp_ResponseCode": "99", "vnp_Message": "Bad request"}, status=400)
+        return JsonResponse(sandbox.BAD_REQUEST_ANSWER, status=400)
     return JsonResponse(sandbox.merchant_api_answer(payload))

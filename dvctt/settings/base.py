@@ -281,6 +281,9 @@ PAYMENT_SANDBOX_ALLOWED = True
 FEE_AMOUNT_MAX = env.int("FEE_AMOUNT_MAX", default=100_000_000)
 # VNPay's merchant API (querydr, refund); used only when VNPAY_PAYMENT_URL is set.
 VNPAY_API_URL = env("VNPAY_API_URL", default="")
+# The payment gateway new payments use, by its name in payments.gateways.REGISTRY; empty:
+# VNPay when VNPAY_PAYMENT_URL is set, otherwise the sandbox.
+PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 CITIZEN_REGISTRY_URL = env("CITIZEN_REGISTRY_URL", default="")
 CITIZEN_REGISTRY_TOKEN = env("CITIZEN_REGISTRY_TOKEN", default="")

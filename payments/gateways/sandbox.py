@@ -53,6 +53,31 @@ def gateway_from_settings() -> SandboxGateway:
     )
 
 
+def payment_request(params: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Return the payment redirect's fields from a query or form, or None if not valid."""
+    fields = {k: v for k, v in params.items() if k.startswith("vnp_")}
+    return fields if valid_payment_request(fields) else None
+
+
+def page_context(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what the sandbox's payment page shows of a valid payment redirect."""
+    return {
+        "fields": sorted(fields.items()),
+        "amount": int(fields["vnp_Amount"]) // 100,
+        "order_info": fields.get("vnp_OrderInfo", ""),
+        "txn_ref": fields["vnp_TxnRef"],
+    }
+
+
+def return_url(txn: SandboxTransaction) -> str:
+    """Return where the payer's browser goes back to, with the signed outcome (as VNPay)."""
+    params = callback_params(txn)
+    return f"{txn.return_url}?{vnpay.hash_data(params)}&vnp_SecureHash={params['vnp_SecureHash']}"
+
+
+BAD_REQUEST_ANSWER = {"vnp_ResponseCode": "99", "vnp_Message": "Bad request"}
+
+
 def valid_payment_request(params: Mapping[str, Any]) -> bool:
     """Tell whether a payment redirect is signed by the merchant and complete."""
     required = ("vnp_TxnRef", "vnp_Amount", "vnp_ReturnUrl", "vnp_TmnCode", "vnp_CreateDate")

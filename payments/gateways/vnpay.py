@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -21,6 +20,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from dvctt import workdays
+
+from .base import GatewayResult, GatewayUnavailable, RefundResult
+
+__all__ = ["GatewayResult", "GatewayUnavailable", "RefundResult", "VnpayGateway"]
 
 VERSION = "2.1.0"
 HASH_FIELDS = ("vnp_SecureHash", "vnp_SecureHashType")
@@ -104,73 +107,28 @@ def parse_stamp(value: str) -> dt.datetime | None:
 # --- what the gateway tells us --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GatewayResult:
-    """The outcome of one payment as the gateway reports it (IPN, return or querydr)."""
-
-    txn_ref: str
-    amount: int  # đồng
-    response_code: str
-    transaction_status: str
-    transaction_no: str = ""
-    bank_code: str = ""
-    pay_date: str = ""
-    found: bool = True
-    raw: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def succeeded(self) -> bool:
-        # API.md §5: paid only when both the response code and the transaction status are 00.
-        return self.found and self.response_code == "00" and self.transaction_status == "00"
-
-    @property
-    def reports_outcome(self) -> bool:
-        """Whether a callback states an outcome (our own payment redirect does not)."""
-        return bool(self.response_code and self.transaction_status and self.transaction_no)
-
-    @property
-    def cancelled(self) -> bool:
-        return self.found and self.response_code == "24"
-
-    @property
-    def final(self) -> bool:
-        """Whether the payer has finished (paid, cancelled or failed) at the gateway."""
-        return self.found and self.transaction_status not in ("", "01")
-
-    @classmethod
-    def from_callback(cls, params: Mapping[str, Any]) -> GatewayResult:
-        """Read an IPN or return-URL query (already verified)."""
-        try:
-            amount = int(str(params.get("vnp_Amount") or "0")) // 100
-        except ValueError:
-            amount = -1
-        return cls(
-            txn_ref=str(params.get("vnp_TxnRef") or ""),
-            amount=amount,
-            response_code=str(params.get("vnp_ResponseCode") or ""),
-            transaction_status=str(params.get("vnp_TransactionStatus") or ""),
-            transaction_no=str(params.get("vnp_TransactionNo") or ""),
-            bank_code=str(params.get("vnp_BankCode") or ""),
-            pay_date=str(params.get("vnp_PayDate") or ""),
-            raw={k: str(v) for k, v in params.items()},
-        )
-
-    def raw_amount_matches(self, amount: int) -> bool:
-        """Compare the reported amount with ours exactly, in the gateway's unit (đồng × 100)."""
-        return str(self.raw.get("vnp_Amount", "")) == str(amount * 100)
+def _amount(value: Any) -> tuple[int, bool]:
+    """Read vnp_Amount (đồng × 100): the amount in đồng, and whether it was written exactly."""
+    text = str(value or "0")
+    if not text.isdigit():
+        return -1, False
+    return int(text) // 100, text == str(int(text)) and int(text) % 100 == 0
 
 
-@dataclass(frozen=True)
-class RefundResult:
-    ok: bool
-    response_code: str
-    transaction_no: str = ""
-    message: str = ""
-    raw: dict[str, Any] = field(default_factory=dict)
-
-
-class GatewayUnavailable(Exception):
-    """The gateway did not answer in time, or answered something we cannot trust."""
+def result_from_callback(params: Mapping[str, Any]) -> GatewayResult:
+    """Read an IPN or return-URL query (already verified)."""
+    amount, exact = _amount(params.get("vnp_Amount"))
+    return GatewayResult(
+        txn_ref=str(params.get("vnp_TxnRef") or ""),
+        amount=amount,
+        response_code=str(params.get("vnp_ResponseCode") or ""),
+        transaction_status=str(params.get("vnp_TransactionStatus") or ""),
+        transaction_no=str(params.get("vnp_TransactionNo") or ""),
+        bank_code=str(params.get("vnp_BankCode") or ""),
+        pay_date=str(params.get("vnp_PayDate") or ""),
+        exact_amount=exact,
+        raw={k: str(v) for k, v in params.items()},
+    )
 
 
 # --- the gateway -------------------------------------------------------------------------------
@@ -180,6 +138,8 @@ class VnpayGateway:
     """VNPay: the payment redirect, and the merchant API (querydr, refund) over HTTPS."""
 
     name = "vnpay"
+    callback_slug = "vnpay"  # API.md §5: /payments/vnpay/return/ and /payments/vnpay/ipn/
+    pay_window = PAY_WINDOW
 
     def __init__(
         self,
@@ -233,9 +193,19 @@ class VnpayGateway:
         query = hash_data(params) + "&vnp_SecureHash=" + params["vnp_SecureHash"]
         return f"{self.payment_url}?{query}"
 
+    start = redirect_url
+
     def verify_callback(self, params: Mapping[str, Any]) -> bool:
         """Tell whether an IPN / return query was signed with our secret for our terminal."""
         return verify(params, self.hash_secret) and params.get("vnp_TmnCode") == self.tmn_code
+
+    def read_callback(self, params: Mapping[str, Any]) -> GatewayResult | None:
+        """Verify an IPN / return query and read it; None if not signed for our terminal."""
+        return result_from_callback(params) if self.verify_callback(params) else None
+
+    def ipn_answer(self, code: str, message: str) -> dict[str, str]:
+        """Answer VNPay's IPN: {"RspCode", "Message"} (API.md §5)."""
+        return {"RspCode": code, "Message": message}
 
     # The merchant API ------------------------------------------------------------------------
 

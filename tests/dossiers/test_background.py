@@ -14,7 +14,7 @@ from dossiers import reminders, services
 from dossiers.constants import DossierStatus
 from dvctt import workdays
 from integrations.models import HubOutboxEvent, HubReceivedEvent
-from notifications.models import Notification, NotificationPreference, SmsMessage
+from notifications.models import ChannelPreference, Notification, SmsMessage
 from tests.dossiers.conftest import make_draft, make_submitted
 from tests.factories import AgencyFactory, make_official
 
@@ -152,7 +152,8 @@ def test_sms_follows_the_preference_without_diacritics_in_160_characters(
 ):
     citizen.phone = "0912345678"
     citizen.save()
-    NotificationPreference.objects.create(user=citizen, email=False, sms=True)
+    ChannelPreference.objects.create(user=citizen, channel="email", enabled=False)
+    ChannelPreference.objects.create(user=citizen, channel="sms", enabled=True)
     draft = make_draft(citizen, procedure)
     draft.applicant_phone = "0912345678"
     draft.save()

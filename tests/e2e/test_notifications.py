@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notifications.models import NotificationPreference
+from notifications.models import ChannelPreference
 from notifications.services import notification_send
 from tests.factories import PASSWORD, CitizenFactory
 
@@ -52,8 +52,8 @@ def test_inbox_and_preferences(page, login, axe_check, tmp_path):
     page.screenshot(path=str(tmp_path / "preferences-390.png"), full_page=True)
     page.get_by_role("button", name="Lưu lựa chọn").click()
     assert page.get_by_text("Đã lưu cách nhận thông báo.").is_visible()
-    preference = NotificationPreference.objects.get(user=citizen)
-    assert (preference.email, preference.sms) == (False, True)
+    rows = dict(ChannelPreference.objects.filter(user=citizen).values_list("channel", "enabled"))
+    assert rows == {"email": False, "sms": True}
 
     page.goto("/tai-khoan/hop-thu/")
     page.get_by_role("button", name="Đánh dấu tất cả là đã đọc").click()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from notifications import channels
 from notifications.messages import sms_text, strip_diacritics
-from notifications.models import Notification, NotificationPreference, SmsMessage
+from notifications.models import ChannelPreference, Notification, SmsMessage
 from notifications.services import notification_deliver, notification_send
 from notifications.tasks import deliver_notification, notification_sweep
 from tests.factories import CitizenFactory
@@ -183,8 +183,8 @@ def test_preferences_page(client):
     user.save()
     saved = client.post("/tai-khoan/thong-bao/", {"sms": "on"}, follow=True)
     assert saved.status_code == 200 and "Đã lưu" in saved.content.decode()
-    preference = NotificationPreference.objects.get(user=user)
-    assert (preference.email, preference.sms) == (False, True)
+    rows = dict(ChannelPreference.objects.filter(user=user).values_list("channel", "enabled"))
+    assert rows == {"email": False, "sms": True}
 
 
 def test_inbox_unread_count_in_the_header_and_marking_read(
