@@ -78,8 +78,8 @@ def _setup_dossier():
 
 
 def _measure_receipt(dossier_id) -> list[float]:
-    from dossiers import documents
     from dossiers.models import Dossier
+    from dossiers.papers import documents
 
     def once() -> float:
         began = time.perf_counter()
@@ -158,7 +158,7 @@ def _fill_register(template, reception, rows: int) -> None:
 
 def _export(kind: str, agency_id: int) -> int:
     """Consume one export as the response would; return the bytes produced."""
-    from dossiers import register
+    from dossiers.papers import register
 
     agency_ids, date_from, date_to = [agency_id], dt.date(2025, 1, 1), dt.date(2025, 12, 31)
     if kind == "csv":

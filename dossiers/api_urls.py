@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import api, documents_api
+from . import api
+from .papers import api as papers_api
 
 urlpatterns = [
     path("dossiers/", api.DossierListCreateApi.as_view(), name="api-dossiers"),
@@ -26,8 +27,8 @@ urlpatterns = [
 urlpatterns += [
     path(
         "dossiers/<uuid:dossier_id>/documents/<str:kind>/",
-        documents_api.DossierDocumentApi.as_view(),
+        papers_api.DossierDocumentApi.as_view(),
         name="api-dossier-document",
     ),
-    path("register/", documents_api.RegisterApi.as_view(), name="api-register"),
+    path("register/", papers_api.RegisterApi.as_view(), name="api-register"),
 ]

@@ -137,23 +137,6 @@ class QueueFilterForm(forms.Form):
     date_to = DayFirstDateField(label=_("đến ngày"), required=False)
 
 
-class RegisterPeriodForm(forms.Form):
-    """The period of the register (Mẫu 06) an official downloads from the workspace."""
-
-    date_from = DayFirstDateField(label=_("Từ ngày"))
-    date_to = DayFirstDateField(label=_("Đến ngày"))
-    format = forms.ChoiceField(
-        label=_("Định dạng"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")], initial="xlsx"
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
-        return data
-
-
 class CounterLookupForm(forms.Form):
     """Counter filing, first step: which procedure, for whom."""
 

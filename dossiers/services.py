@@ -37,7 +37,7 @@ from procedures.forms_schema import validate_form_data
 from procedures.models import Component, Procedure
 from procedures.services import procedure_current_version
 
-from . import action_rules, deadlines, documents, process, selectors, workflow
+from . import action_rules, deadlines, process, selectors, workflow
 from .completeness import check_component_editable, check_details_editable, dossier_missing
 from .constants import (
     APPLICANT_FIELDS,
@@ -57,6 +57,7 @@ from .notify import (
     dossier_notify_change,
     format_local,
 )
+from .papers import documents_schedule, result_file_attach
 from .uploads import check_upload
 
 EDITABLE_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
@@ -985,7 +986,7 @@ def dossier_run_action(
         _set_requested_fee(dossier, (data or {}).get("amount"))
         body.data["amount"] = dossier.fee_amount
     if action == DossierAction.ISSUE_RESULT:
-        documents.result_file_attach(dossier=dossier, actor=actor, upload=result_file)
+        result_file_attach(dossier=dossier, actor=actor, upload=result_file)
     move = _plan_move(
         dossier,
         action,
@@ -1019,7 +1020,7 @@ def dossier_run_action(
     )
     if action == DossierAction.WITHDRAW and dossier.received_at:
         _notify_desk_of_withdrawal(dossier, note=note)
-    documents.documents_schedule(dossier)  # Mẫu 01–05 and the result, after the commit
+    documents_schedule(dossier)  # Mẫu 01–05 and the result, after the commit
     dossier_notify_change(
         dossier, action=action, from_status=from_status, note=note, data=body.data, at=now
     )

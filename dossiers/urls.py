@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import documents_views, views
+from . import views
+from .papers import views as papers_views
 
 app_name = "dossiers"
 
@@ -30,7 +31,7 @@ urlpatterns = [
     ),
     path("tra-cuu/", views.tracking, name="tracking"),
     path("can-bo/", views.official_home, name="official_home"),
-    path("can-bo/so-theo-doi/", views.official_register, name="official_register"),
+    path("can-bo/so-theo-doi/", papers_views.official_register, name="official_register"),
     path("can-bo/tiep-nhan/", views.counter_filing, name="counter"),
     path("can-bo/ho-so/<uuid:dossier_id>/", views.official_detail, name="official_detail"),
     path(
@@ -45,13 +46,13 @@ urlpatterns = [
     ),
     path(
         "ho-so-cua-toi/<uuid:dossier_id>/giay-to/<str:kind>/",
-        documents_views.my_document,
+        papers_views.my_document,
         name="my_document",
     ),
     path(
         "can-bo/ho-so/<uuid:dossier_id>/giay-to/<str:kind>/",
-        documents_views.official_document,
+        papers_views.official_document,
         name="official_document",
     ),
-    path("xac-thuc/<str:token>/", documents_views.verify, name="verify"),
+    path("xac-thuc/<str:token>/", papers_views.verify, name="verify"),
 ]

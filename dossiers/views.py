@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,9 +33,7 @@ from procedures.fees import fee_payment_stage
 from . import (
     action_rules,
     completeness,
-    documents,
     process,
-    register,
     selectors,
     services,
     workflow,
@@ -49,7 +46,6 @@ from .forms import (
     MyDossiersFilterForm,
     NoteForm,
     QueueFilterForm,
-    RegisterPeriodForm,
     SchemaForm,
     StartForm,
     TrackingForm,
@@ -58,6 +54,8 @@ from .forms import (
     apply_row_command,
 )
 from .models import Attachment, Dossier, DossierId
+from .papers import document_links, register_link_context
+from .papers.forms import RegisterPeriodForm
 from .status_texts import citizen_guide
 from .uploads import download_name
 
@@ -514,7 +512,7 @@ def my_dossier_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) 
                 dossier.snapshot.get("form_schema") or {}, dossier.form_data
             ).answer_sections(),
             "note_form": NoteForm(),
-            "papers": documents.document_links(dossier, for_citizen=True),
+            "papers": document_links(dossier, for_citizen=True),
         },
     )
 
@@ -735,7 +733,7 @@ def official_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.official_queue_counts(user=request.user, agency_ids=ids)
-    register_context = register.register_link_context(roles=roles)
+    register_context = register_link_context(roles=roles)
     register_context["register_form"] = RegisterPeriodForm(
         initial={
             "date_from": register_context["register_from"],
@@ -763,26 +761,6 @@ def official_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 @html_errors()
-def official_register(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Read the register's period typed dd/mm/yyyy and hand it to the register API in ISO."""
-    register.register_agency_ids(user=request.user)  # Forbidden for anyone else
-    form = RegisterPeriodForm(request.GET, auto_id="register-%s")
-    if not form.is_valid():
-        return render(request, "officials/register.html", {"register_form": form}, status=400)
-    data = form.cleaned_data
-    query = urlencode(
-        {
-            "from": data["date_from"].isoformat(),
-            "to": data["date_to"].isoformat(),
-            "format": data["format"],
-        }
-    )
-    return redirect(f"{reverse('api-register')}?{query}")
-
-
-@login_required
-@require_safe
-@html_errors()
 def official_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Show a dossier of the official's agency with the actions the official may run."""
     _require_official(request)
@@ -798,7 +776,7 @@ def official_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) ->
             "steps": process.steps_of(dossier),
             "handovers": selectors.dossier_handovers(dossier=dossier),
             "actions": official_action_forms(dossier, request.user),
-            "papers": documents.document_links(dossier, for_citizen=False),
+            "papers": document_links(dossier, for_citizen=False),
             # Liên thông: the lead agency sees the dossier at another agency's step and waits.
             "waiting": workflow.WAITING in workflow.actor_roles(dossier, request.user),
         },

@@ -11,5 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvctt.settings.local")
 app = Celery("dvctt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Packages of an app with their own tasks (dossiers/papers/tasks.py).
+app.autodiscover_tasks(["dossiers.papers"])
 # Beat reminders live next to the data they read (dossiers/reminders.py).
 app.autodiscover_tasks(related_name="reminders")
