@@ -17,6 +17,7 @@ from dvctt.errors import Forbidden, InvalidInput
 
 from . import action_rules, process, selectors, services, workflow
 from .constants import DossierStatus, Proposal
+from .workspace import QUEUES, dossiers_for_official_queue
 
 
 class DossierListItemSerializer(serializers.Serializer):
@@ -138,9 +139,7 @@ class DossierListCreateApi(APIView):
         procedure = serializers.CharField(required=False, allow_blank=True)
         overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
         # Officials: one workspace queue (/can-bo/) and a search by code, name or id number.
-        queue = serializers.ChoiceField(
-            choices=list(selectors.QUEUES), required=False, allow_blank=True
-        )
+        queue = serializers.ChoiceField(choices=list(QUEUES), required=False, allow_blank=True)
         q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     @extend_schema(
@@ -149,7 +148,7 @@ class DossierListCreateApi(APIView):
             OpenApiParameter("procedure", str),
             # A DRF BooleanField: true/false, 1/0, yes/no… and null (no filter).
             OpenApiParameter("overdue", str, enum=boolean_spellings(nullable=True)),
-            OpenApiParameter("queue", str, enum=["", *selectors.QUEUES]),  # blank: no queue
+            OpenApiParameter("queue", str, enum=["", *QUEUES]),  # blank: no queue
             OpenApiParameter("q", str),
         ],
         responses=DossierListItemSerializer(many=True),
@@ -161,7 +160,7 @@ class DossierListCreateApi(APIView):
         params = dict(filters.validated_data)
         queue, q = params.pop("queue", ""), params.pop("q", "")
         if request.user.is_official and (queue or q):
-            qs = selectors.dossiers_for_official_queue(
+            qs = dossiers_for_official_queue(
                 user=request.user,
                 queue=queue or "all",
                 q=q,

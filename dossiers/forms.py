@@ -8,7 +8,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import IdNumberField, PhoneField
-from dvctt.forms import DayFirstDateField
 from procedures.eform import (  # noqa: F401 — the wizard's e-form, re-exported
     SchemaForm,
     apply_row_command,
@@ -117,26 +116,6 @@ class StatusFilterForm(forms.Form):
     )
 
 
-class QueueFilterForm(forms.Form):
-    """The officials' workspace: which queue, search and filters (all optional, GET)."""
-
-    queue = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
-    q = forms.CharField(
-        label=_("Tìm kiếm"),
-        required=False,
-        max_length=100,
-        help_text=_("Mã hồ sơ, họ tên hoặc số định danh cá nhân của người nộp."),
-    )
-    procedure = forms.CharField(label=_("Mã thủ tục"), required=False, max_length=30)
-    status = forms.ChoiceField(
-        label=_("Trạng thái"),
-        required=False,
-        choices=[("", _("Tất cả")), *DossierStatus.choices],
-    )
-    date_from = DayFirstDateField(label=_("Nộp từ ngày"), required=False)
-    date_to = DayFirstDateField(label=_("đến ngày"), required=False)
-
-
 class CounterLookupForm(forms.Form):
     """Counter filing, first step: which procedure, for whom."""
 
@@ -181,3 +160,9 @@ class MyDossiersFilterForm(StatusFilterForm):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
+
+
+def form_answers(dossier: Any) -> list[Any]:
+    """Return the e-form answers grouped and titled as the schema lays them out."""
+    schema = dossier.snapshot.get("form_schema") or {}
+    return SchemaForm(schema, dossier.form_data).answer_sections()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .papers import views as papers_views
+from .workspace import views as workspace_views
 
 app_name = "dossiers"
 
@@ -30,13 +31,15 @@ urlpatterns = [
         name="download",
     ),
     path("tra-cuu/", views.tracking, name="tracking"),
-    path("can-bo/", views.official_home, name="official_home"),
+    path("can-bo/", workspace_views.official_home, name="official_home"),
     path("can-bo/so-theo-doi/", papers_views.official_register, name="official_register"),
     path("can-bo/tiep-nhan/", views.counter_filing, name="counter"),
-    path("can-bo/ho-so/<uuid:dossier_id>/", views.official_detail, name="official_detail"),
+    path(
+        "can-bo/ho-so/<uuid:dossier_id>/", workspace_views.official_detail, name="official_detail"
+    ),
     path(
         "can-bo/ho-so/<uuid:dossier_id>/thao-tac/<str:action>/",
-        views.official_action,
+        workspace_views.official_action,
         name="official_action",
     ),
     path(

@@ -10,8 +10,9 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import reminders, services
+from dossiers import services
 from dossiers.constants import DossierStatus
+from dossiers.workspace import reminders
 from dvctt import workdays
 from integrations.models import HubOutboxEvent, HubReceivedEvent
 from notifications.models import Notification, NotificationPreference, SmsMessage
