@@ -15,8 +15,9 @@ from dvctt import ratelimit
 from dvctt.api_schema import api_errors, boolean_spellings
 from dvctt.errors import Forbidden, InvalidInput
 
-from . import action_rules, process, selectors, services, workflow
+from . import selectors, services, workflow
 from .constants import DossierStatus, Proposal
+from .workflow import action_rules, process
 from .workspace import QUEUES, dossiers_for_official_queue
 
 

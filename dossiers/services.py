@@ -37,7 +37,7 @@ from procedures.forms_schema import validate_form_data
 from procedures.models import Component, Procedure
 from procedures.services import procedure_current_version
 
-from . import action_rules, deadlines, process, selectors, workflow
+from . import selectors, workflow
 from .completeness import check_component_editable, check_details_editable, dossier_missing
 from .constants import (
     APPLICANT_FIELDS,
@@ -59,6 +59,7 @@ from .notify import (
 )
 from .papers import documents_schedule, result_file_attach
 from .uploads import check_upload
+from .workflow import action_rules, deadlines, process
 
 EDITABLE_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
 MAX_FORM_BYTES = 64 * 1024

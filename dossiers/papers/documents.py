@@ -28,10 +28,10 @@ from accounts.models import Agency, User
 from dvctt import pdf, workdays
 from dvctt.errors import InvalidInput, NotFound
 
-from .. import deadlines
 from ..constants import Channel, DocumentKind, DossierAction, DossierStatus
 from ..models import Dossier, DossierDocument, DossierEvent, DossierId, _document_token
 from ..uploads import check_upload
+from ..workflow import deadlines
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dossiers import deadlines, selectors, services
+from dossiers import selectors, services
 from dossiers.constants import CLOCK_RUNNING_STATUSES, DossierStatus
 from dossiers.errors import InvalidTransition
 from dossiers.models import Dossier
+from dossiers.workflow import deadlines
 from dvctt import workdays
 from dvctt.errors import InvalidInput
 from dvctt.workdays import VN_TZ

@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from accounts.constants import StaffRoleName
 from accounts.models import Agency, User
-from dossiers import deadlines, services, workflow
+from dossiers import services, workflow
 from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
     TERMINAL_STATUSES,
@@ -30,6 +30,7 @@ from dossiers.constants import (
 )
 from dossiers.errors import InvalidTransition
 from dossiers.models import Dossier, Handover
+from dossiers.workflow import deadlines
 from dvctt import workdays
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from procedures.models import Procedure, ProcedureVersion
