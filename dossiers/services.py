@@ -38,7 +38,6 @@ from procedures.models import Component, Procedure
 from procedures.services import procedure_current_version
 
 from . import selectors, workflow
-from .completeness import check_component_editable, check_details_editable, dossier_missing
 from .constants import (
     APPLICANT_FIELDS,
     DEFAULT_MAX_UPLOAD_MB,
@@ -49,6 +48,12 @@ from .constants import (
     EventAction,
 )
 from .errors import InvalidTransition
+from .filing.completeness import (
+    check_component_editable,
+    check_details_editable,
+    dossier_missing,
+)
+from .filing.uploads import check_upload
 from .hub_sync import dossier_hub_event
 from .models import Attachment, Dossier, DossierCodeSequence, DossierEvent, DossierId
 from .notify import (
@@ -58,7 +63,6 @@ from .notify import (
     format_local,
 )
 from .papers import documents_schedule, result_file_attach
-from .uploads import check_upload
 from .workflow import action_rules, deadlines, process
 
 EDITABLE_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)

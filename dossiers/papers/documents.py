@@ -29,8 +29,8 @@ from dvctt import pdf, workdays
 from dvctt.errors import InvalidInput, NotFound
 
 from ..constants import Channel, DocumentKind, DossierAction, DossierStatus
+from ..filing import check_upload
 from ..models import Dossier, DossierDocument, DossierEvent, DossierId, _document_token
-from ..uploads import check_upload
 from ..workflow import deadlines
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from accounts.http import AuthenticatedHttpRequest
 from dvctt.errors import ApplicationError, NotFound, html_errors
 
 from .. import selectors
+from ..filing import check_upload
 from ..models import Dossier, DossierId
-from ..uploads import check_upload
 from . import documents, register
 from .api import document_filename, document_response
 from .forms import RegisterPeriodForm

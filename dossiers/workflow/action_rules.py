@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from dvctt import workdays
 from dvctt.errors import InvalidInput
 
-from ..completeness import supplement_changes, supplement_missing
 from ..constants import DossierAction, Proposal
+from ..filing.completeness import supplement_changes, supplement_missing
 from . import deadlines, machine
 
 if TYPE_CHECKING:
