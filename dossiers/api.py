@@ -15,9 +15,11 @@ from dvctt import ratelimit
 from dvctt.api_schema import api_errors, boolean_spellings
 from dvctt.errors import Forbidden, InvalidInput
 
-from . import selectors, services, workflow
+from . import selectors, workflow
 from .constants import DossierStatus, Proposal
+from .filing import services as filing_services
 from .workflow import action_rules, process
+from .workflow import services as workflow_services
 from .workspace import QUEUES, dossiers_for_official_queue
 
 
@@ -188,7 +190,7 @@ class DossierListCreateApi(APIView):
         if not request.user.is_citizen:
             raise Forbidden(_("Chỉ công dân mới nộp hồ sơ trực tuyến."))
         ratelimit.check(request, "draft", account=str(request.user.pk))
-        dossier = services.dossier_create_draft(
+        dossier = filing_services.dossier_create_draft(
             actor=request.user,
             procedure_code=data.validated_data["procedure"],
             agency_code=data.validated_data.get("agency") or None,
@@ -218,7 +220,7 @@ class DossierDetailApi(APIView):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
         data = self.DossierPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
-        errors = services.dossier_update_form(
+        errors = filing_services.dossier_update_form(
             actor=request.user, dossier_id=dossier.pk, form_data=data.validated_data["form_data"]
         )
         return _detail(request, dossier, extra={"form_errors": errors})
@@ -240,12 +242,12 @@ class DossierAttachmentApi(APIView):
     def post(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
         ratelimit.check(request, "upload", account=str(request.user.pk))
-        services.refuse_oversized_request(
+        filing_services.refuse_oversized_request(
             dossier=dossier, content_length=request.META.get("CONTENT_LENGTH")
         )
         data = self.AttachmentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        attachment = services.attachment_add(
+        attachment = filing_services.attachment_add(
             actor=request.user,
             dossier_id=dossier.pk,
             component_id=data.validated_data["component"],
@@ -265,7 +267,7 @@ class DossierSubmitApi(APIView):
     )
     def post(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
-        dossier = services.dossier_submit(actor=request.user, dossier_id=dossier.pk)
+        dossier = filing_services.dossier_submit(actor=request.user, dossier_id=dossier.pk)
         return _detail(request, dossier)
 
 
@@ -310,7 +312,7 @@ class DossierActionApi(APIView):
         dossier = selectors.dossier_get_for_user(user=request.user, dossier_id=dossier_id)
         data = self.ActionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        dossier = services.dossier_run_action(
+        dossier = workflow_services.dossier_run_action(
             actor=request.user,
             dossier_id=dossier.pk,
             action=action,

@@ -21,12 +21,9 @@ from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, error_text, html_errors
 from dvctt.pagination import query_without_page
 
-from . import (
-    selectors,
-    services,
-    workflow,
-)
+from . import selectors, workflow
 from .constants import DossierAction, DossierStatus
+from .filing import services as filing_services
 from .forms import (
     MyDossiersFilterForm,
     NoteForm,
@@ -37,6 +34,7 @@ from .forms import (
 from .models import DossierId
 from .papers import document_links
 from .status_texts import citizen_guide
+from .workflow import services as workflow_services
 
 PAGE_SIZE = 20
 
@@ -110,7 +108,7 @@ def my_dossier_withdraw(request: AuthenticatedHttpRequest, dossier_id: DossierId
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.dossier_withdraw(
+            workflow_services.dossier_withdraw(
                 actor=request.user, dossier_id=dossier.pk, note=form.cleaned_data["note"]
             )
         except ApplicationError as exc:
@@ -135,7 +133,7 @@ def my_draft_delete(request: AuthenticatedHttpRequest, dossier_id: DossierId) ->
         return redirect("dossiers:my_detail", dossier_id=dossier.pk)
     if request.method == "POST":
         try:
-            services.dossier_delete_draft(actor=request.user, dossier_id=dossier.pk)
+            filing_services.dossier_delete_draft(actor=request.user, dossier_id=dossier.pk)
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("dossiers:my_detail", dossier_id=dossier.pk)

@@ -27,10 +27,7 @@ from dvctt.errors import ApplicationError, error_text, html_errors
 from procedures.constants import OnceOnly
 from procedures.fees import fee_payment_stage
 
-from .. import (
-    selectors,
-    services,
-)
+from .. import selectors
 from ..constants import APPLICANT_FIELDS, Channel, DossierAction, DossierStatus
 from ..forms import (
     NoteForm,
@@ -39,8 +36,9 @@ from ..forms import (
     form_answers,
 )
 from ..models import Attachment, Dossier, DossierId
+from ..workflow import services as workflow_services
 from ..workspace import require_official
-from . import completeness
+from . import completeness, services
 from .forms import ApplicantForm, CaseForm, CounterLookupForm, StartForm, UploadForm
 from .uploads import download_name
 
@@ -308,7 +306,7 @@ def _review_context(dossier: Dossier) -> dict:
         "answers": form_answers(dossier),
         "components": _components_with_files(dossier),
         "missing": completeness.dossier_missing(dossier=dossier),
-        "fee": services.dossier_fee_quote(dossier),
+        "fee": workflow_services.dossier_fee_quote(dossier),
         "fee_stage": fee_payment_stage(dossier.snapshot),
         "processing_days": services.processing_days(dossier),
     }
@@ -449,7 +447,7 @@ def my_dossier_supplement(request: AuthenticatedHttpRequest, dossier_id: Dossier
         if {"save_form", "add_row", "remove_row"} & set(request.POST):
             return _supplement_form_post(request, dossier)
         try:
-            services.dossier_run_action(
+            workflow_services.dossier_run_action(
                 actor=request.user,
                 dossier_id=dossier.pk,
                 action=DossierAction.SUPPLEMENT,

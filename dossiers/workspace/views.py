@@ -18,13 +18,13 @@ from accounts.http import AuthenticatedHttpRequest
 from dvctt.errors import ApplicationError, NotFound, error_text, html_errors
 from dvctt.pagination import CappedPaginator, query_without_page
 
-from .. import selectors, services, workflow
+from .. import selectors, workflow
 from ..constants import DossierAction, Proposal
 from ..forms import form_answers
 from ..models import Dossier, DossierId
 from ..papers import document_links, register_link_context
 from ..papers.forms import RegisterPeriodForm
-from ..workflow import action_rules, process
+from ..workflow import action_rules, process, services
 from .forms import QueueFilterForm
 from .selectors import (
     QUEUES,

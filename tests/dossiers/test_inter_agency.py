@@ -16,9 +16,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.constants import StaffRoleName
-from dossiers import selectors, services, workflow, workspace
+from dossiers import selectors, workflow, workspace
 from dossiers.models import Dossier
-from dossiers.workflow import process
+from dossiers.workflow import process, services
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from procedures.models import ProcessStep
 from procedures.services import procedure_publish

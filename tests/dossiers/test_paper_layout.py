@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.demo import AGENCY_A
 from accounts.models import User
-from dossiers import services
 from dossiers.demo import _sample
+from dossiers.filing import services
 from dossiers.models import Dossier
 from dossiers.papers import documents
 from tests.dossiers.conftest import PDF

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.constants import StaffRoleName
-from dossiers import selectors, services, workflow, workspace
+from dossiers import selectors, workflow, workspace
 from dossiers.constants import ActorRole, DossierStatus, HandoverOutcome
 from dossiers.errors import InvalidTransition
 from dossiers.models import Dossier
-from dossiers.workflow import process
+from dossiers.workflow import process, services
 from dvctt import workdays
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from procedures.models import ProcessStep

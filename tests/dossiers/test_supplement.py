@@ -14,8 +14,8 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dossiers import services
 from dossiers.constants import DossierStatus, HandoverOutcome
+from dossiers.filing import services
 from dossiers.models import Dossier, Handover
 from dossiers.workflow import deadlines
 from dvctt import workdays

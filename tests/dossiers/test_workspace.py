@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.constants import StaffRoleName
-from dossiers import services, workspace
+from dossiers import workspace
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
+from dossiers.workflow import services
 from tests.dossiers.conftest import make_submitted
 from tests.dossiers.factories import dossier_in
 from tests.factories import CitizenFactory, make_official
