@@ -30,7 +30,8 @@ def _setup_dossier():
     """Create an agency, its desk, a citizen and a procedure; file and receive one dossier."""
     from accounts.constants import AgencyLevel, StaffRoleName, UserKind
     from accounts.models import Agency, StaffRole, User
-    from dossiers import services
+    from dossiers.filing import services as filing_services
+    from dossiers.workflow import services as workflow_services
     from procedures.constants import OnlineMode
     from procedures.models import Component, Field, Procedure, ProcedureCase
     from procedures.services import procedure_publish
@@ -69,17 +70,17 @@ def _setup_dossier():
             procedure=procedure, case=case, name=name, required=False, position=position
         )
     procedure_publish(procedure=procedure)
-    dossier = services.dossier_create_draft(
+    dossier = filing_services.dossier_create_draft(
         actor=citizen, procedure_code=procedure.code, form_data={}
     )
-    dossier = services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
-    services.dossier_run_action(actor=reception, dossier_id=dossier.pk, action="receive")
+    dossier = filing_services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
+    workflow_services.dossier_run_action(actor=reception, dossier_id=dossier.pk, action="receive")
     return dossier, reception
 
 
 def _measure_receipt(dossier_id) -> list[float]:
-    from dossiers import documents
     from dossiers.models import Dossier
+    from dossiers.papers import documents
 
     def once() -> float:
         began = time.perf_counter()
@@ -158,7 +159,7 @@ def _fill_register(template, reception, rows: int) -> None:
 
 def _export(kind: str, agency_id: int) -> int:
     """Consume one export as the response would; return the bytes produced."""
-    from dossiers import register
+    from dossiers.papers import register
 
     agency_ids, date_from, date_to = [agency_id], dt.date(2025, 1, 1), dt.date(2025, 12, 31)
     if kind == "csv":

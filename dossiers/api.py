@@ -1,4 +1,10 @@
-"""REST API v1 for dossiers (API.md §4): validate → service/selector → serialize."""
+"""REST API v1 for dossiers (API.md §4): validate → service/selector → serialize.
+
+Here: the serializers every dossier endpoint answers with, the list and draft creation, a
+dossier's detail and its e-form, and public tracking. Attachments and submitting are in
+dossiers/filing/api.py, running an action in dossiers/workflow/api.py, papers and the register
+in dossiers/papers/api.py.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,8 +20,11 @@ from dvctt import ratelimit
 from dvctt.api_schema import api_errors, boolean_spellings
 from dvctt.errors import Forbidden, InvalidInput
 
-from . import action_rules, process, selectors, services, workflow
-from .constants import DossierStatus, Proposal
+from . import selectors, workflow
+from .constants import DossierStatus
+from .filing import services as filing_services
+from .workflow import process
+from .workspace import QUEUES, dossiers_for_official_queue
 
 
 class DossierListItemSerializer(serializers.Serializer):
@@ -115,7 +123,7 @@ class DossierDetailSerializer(DossierListItemSerializer):
         return workflow.available_actions(obj, self.context["request"].user)
 
 
-def _detail(request, dossier, *, code=status.HTTP_200_OK, extra=None) -> Response:
+def dossier_detail_response(request, dossier, *, code=status.HTTP_200_OK, extra=None) -> Response:
     dossier = selectors.dossier_detail(dossier=dossier)
     data = DossierDetailSerializer(dossier, context={"request": request}).data
     if extra:
@@ -138,9 +146,7 @@ class DossierListCreateApi(APIView):
         procedure = serializers.CharField(required=False, allow_blank=True)
         overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
         # Officials: one workspace queue (/can-bo/) and a search by code, name or id number.
-        queue = serializers.ChoiceField(
-            choices=list(selectors.QUEUES), required=False, allow_blank=True
-        )
+        queue = serializers.ChoiceField(choices=list(QUEUES), required=False, allow_blank=True)
         q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     @extend_schema(
@@ -149,7 +155,7 @@ class DossierListCreateApi(APIView):
             OpenApiParameter("procedure", str),
             # A DRF BooleanField: true/false, 1/0, yes/no… and null (no filter).
             OpenApiParameter("overdue", str, enum=boolean_spellings(nullable=True)),
-            OpenApiParameter("queue", str, enum=["", *selectors.QUEUES]),  # blank: no queue
+            OpenApiParameter("queue", str, enum=["", *QUEUES]),  # blank: no queue
             OpenApiParameter("q", str),
         ],
         responses=DossierListItemSerializer(many=True),
@@ -161,7 +167,7 @@ class DossierListCreateApi(APIView):
         params = dict(filters.validated_data)
         queue, q = params.pop("queue", ""), params.pop("q", "")
         if request.user.is_official and (queue or q):
-            qs = selectors.dossiers_for_official_queue(
+            qs = dossiers_for_official_queue(
                 user=request.user,
                 queue=queue or "all",
                 q=q,
@@ -188,14 +194,14 @@ class DossierListCreateApi(APIView):
         if not request.user.is_citizen:
             raise Forbidden(_("Chỉ công dân mới nộp hồ sơ trực tuyến."))
         ratelimit.check(request, "draft", account=str(request.user.pk))
-        dossier = services.dossier_create_draft(
+        dossier = filing_services.dossier_create_draft(
             actor=request.user,
             procedure_code=data.validated_data["procedure"],
             agency_code=data.validated_data.get("agency") or None,
             case_id=data.validated_data.get("case"),
             form_data=form_data,
         )
-        return _detail(request, dossier, code=status.HTTP_201_CREATED)
+        return dossier_detail_response(request, dossier, code=status.HTTP_201_CREATED)
 
 
 class DossierDetailApi(APIView):
@@ -207,7 +213,7 @@ class DossierDetailApi(APIView):
     @extend_schema(responses=DossierDetailSerializer, operation_id="dossiers_retrieve")
     def get(self, request, dossier_id):
         dossier = selectors.dossier_get_for_user(user=request.user, dossier_id=dossier_id)
-        return _detail(request, dossier)
+        return dossier_detail_response(request, dossier)
 
     @extend_schema(
         request=DossierPatchInput,
@@ -218,111 +224,10 @@ class DossierDetailApi(APIView):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
         data = self.DossierPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
-        errors = services.dossier_update_form(
+        errors = filing_services.dossier_update_form(
             actor=request.user, dossier_id=dossier.pk, form_data=data.validated_data["form_data"]
         )
-        return _detail(request, dossier, extra={"form_errors": errors})
-
-
-class DossierAttachmentApi(APIView):
-    permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
-
-    class AttachmentInput(serializers.Serializer):
-        component = serializers.IntegerField()
-        file = serializers.FileField(allow_empty_file=True)
-
-    @extend_schema(
-        request={"multipart/form-data": AttachmentInput},
-        responses={201: AttachmentSerializer, **api_errors(409, 429)},
-        operation_id="dossiers_attachments_create",
-    )
-    def post(self, request, dossier_id):
-        dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
-        ratelimit.check(request, "upload", account=str(request.user.pk))
-        services.refuse_oversized_request(
-            dossier=dossier, content_length=request.META.get("CONTENT_LENGTH")
-        )
-        data = self.AttachmentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        attachment = services.attachment_add(
-            actor=request.user,
-            dossier_id=dossier.pk,
-            component_id=data.validated_data["component"],
-            upload=data.validated_data["file"],
-        )
-        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
-
-
-class DossierSubmitApi(APIView):
-    permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
-
-    @extend_schema(
-        request=None,
-        responses={200: DossierDetailSerializer, **api_errors(409)},
-        operation_id="dossiers_submit",
-    )
-    def post(self, request, dossier_id):
-        dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
-        dossier = services.dossier_submit(actor=request.user, dossier_id=dossier.pk)
-        return _detail(request, dossier)
-
-
-class DossierActionApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    class ActionInput(serializers.Serializer):
-        note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-        new_due_at = serializers.CharField(
-            required=False, help_text=_("apologize: ngày giờ hẹn trả mới, ISO 8601")
-        )
-        items = serializers.ListField(
-            child=serializers.JSONField(),
-            required=False,
-            help_text=_("request_supplement: mã thành phần hồ sơ và/hoặc nội dung cần bổ sung"),
-        )
-        to_step = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        to_agency = serializers.CharField(required=False, allow_blank=True, max_length=20)
-        to_user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        proposal = serializers.ChoiceField(
-            choices=Proposal.choices, required=False, allow_blank=True
-        )
-
-    class ActionFormInput(ActionInput):
-        """The same body as a multipart form (schema only): issue_result sends its PDF so."""
-
-        items = serializers.ListField(child=serializers.CharField(), required=False)
-        to_step = serializers.IntegerField(required=False, min_value=1)
-        to_user = serializers.IntegerField(required=False, min_value=1)
-        file = serializers.FileField(required=False, help_text="issue_result: tệp kết quả (PDF)")
-
-    @extend_schema(
-        request={"application/json": ActionInput, "multipart/form-data": ActionFormInput},
-        responses={200: DossierDetailSerializer, **api_errors(409)},
-        parameters=[
-            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(workflow.ACTIONS))
-        ],
-        operation_id="dossiers_action",
-    )
-    def post(self, request, dossier_id, action):
-        dossier = selectors.dossier_get_for_user(user=request.user, dossier_id=dossier_id)
-        data = self.ActionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        dossier = services.dossier_run_action(
-            actor=request.user,
-            dossier_id=dossier.pk,
-            action=action,
-            note=data.validated_data.get("note", ""),
-            data={
-                k: v
-                for k, v in action_rules.body_from_request(request.data).items()
-                if k != "file"  # the result PDF of issue_result, passed as result_file
-            },
-            result_file=request.FILES.get("file"),
-        )
-        return _detail(request, dossier)
+        return dossier_detail_response(request, dossier, extra={"form_errors": errors})
 
 
 class TrackingApi(APIView):

@@ -13,8 +13,9 @@ from accounts.models import User
 from dvctt.errors import ApplicationError
 from procedures.models import ProcedureCase
 
-from . import services
+from .filing import services as filing_services
 from .models import Dossier
+from .workflow import services as workflow_services
 
 log = logging.getLogger(__name__)
 DEMO_PDF = b"%PDF-1.4\n% DVCTT demo\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -70,7 +71,7 @@ def seed_demo_dossiers() -> int:
 
 def _file_one(citizen: User, code: str, actions: list[DemoAction]) -> None:
     first_case = ProcedureCase.objects.filter(procedure__code=code).order_by("position", "id")
-    dossier = services.dossier_create_draft(
+    dossier = filing_services.dossier_create_draft(
         actor=citizen,
         procedure_code=code,
         agency_code=AGENCY_A,
@@ -80,17 +81,17 @@ def _file_one(citizen: User, code: str, actions: list[DemoAction]) -> None:
     form = dict(dossier.form_data)
     for name in schema.get("required", []):
         form.setdefault(name, _sample(schema["properties"][name]))
-    services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data=form)
+    filing_services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data=form)
     for component in dossier.case_components():
         if component.get("required") and not component.get("once_only"):
-            services.attachment_add(
+            filing_services.attachment_add(
                 actor=citizen,
                 dossier_id=dossier.pk,
                 component_id=component["id"],
                 upload=SimpleUploadedFile("giay-to-mau.pdf", DEMO_PDF),
             )
-    services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
+    filing_services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
     for email, action, inputs in actions:
-        services.dossier_run_action(
+        workflow_services.dossier_run_action(
             actor=User.objects.get(email=email), dossier_id=dossier.pk, action=action, **inputs
         )

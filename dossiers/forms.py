@@ -7,8 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import IdNumberField, PhoneField
-from dvctt.forms import DayFirstDateField
 from procedures.eform import (  # noqa: F401 — the wizard's e-form, re-exported
     SchemaForm,
     apply_row_command,
@@ -16,66 +14,6 @@ from procedures.eform import (  # noqa: F401 — the wizard's e-form, re-exporte
 )
 
 from .constants import DossierStatus
-
-
-class StartForm(forms.Form):
-    """Step 1: the agency and the case."""
-
-    agency = forms.ChoiceField(label=_("Cơ quan giải quyết"), widget=forms.RadioSelect)
-    case = forms.ChoiceField(label=_("Trường hợp"), widget=forms.RadioSelect)
-
-    def __init__(self, snapshot: dict[str, Any], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        agencies = snapshot.get("agencies", [])
-        cases = snapshot.get("cases", [])
-        self._choice_field("agency").choices = [(a["code"], a["name"]) for a in agencies]
-        self._choice_field("case").choices = [(str(c["id"]), c["name"]) for c in cases]
-        if len(agencies) == 1:
-            self.fields["agency"].initial = agencies[0]["code"]
-            self.fields["agency"].widget = forms.HiddenInput()
-        if len(cases) == 1:
-            self.fields["case"].initial = str(cases[0]["id"])
-            self.fields["case"].widget = forms.HiddenInput()
-
-    def _choice_field(self, name: str) -> forms.ChoiceField:
-        field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)  # both are declared as such above
-        return field
-
-
-class CaseForm(StartForm):
-    """Back to step 1 of a draft: another case of the same procedure (the agency stays)."""
-
-    def __init__(self, snapshot: dict[str, Any], *args: Any, **kwargs: Any) -> None:
-        super().__init__(snapshot, *args, **kwargs)
-        del self.fields["agency"]
-
-
-class ApplicantForm(forms.Form):
-    """Step 2: the applicant, prefilled from the profile and the citizen registry."""
-
-    applicant_name = forms.CharField(
-        label=_("Họ và tên"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
-    applicant_id_number = IdNumberField()
-    applicant_phone = PhoneField(required=False)
-    applicant_email = forms.EmailField(
-        label=_("Thư điện tử"),
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("Để nhận thông báo về hồ sơ."),
-    )
-    applicant_address = forms.CharField(
-        label=_("Địa chỉ"),
-        max_length=300,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
-    )
-
-
-class UploadForm(forms.Form):
-    component = forms.IntegerField(widget=forms.HiddenInput)
-    file = forms.FileField(label=_("Chọn tệp (PDF, JPEG, PNG)"), allow_empty_file=True)
 
 
 class NoteForm(forms.Form):
@@ -117,80 +55,6 @@ class StatusFilterForm(forms.Form):
     )
 
 
-class QueueFilterForm(forms.Form):
-    """The officials' workspace: which queue, search and filters (all optional, GET)."""
-
-    queue = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
-    q = forms.CharField(
-        label=_("Tìm kiếm"),
-        required=False,
-        max_length=100,
-        help_text=_("Mã hồ sơ, họ tên hoặc số định danh cá nhân của người nộp."),
-    )
-    procedure = forms.CharField(label=_("Mã thủ tục"), required=False, max_length=30)
-    status = forms.ChoiceField(
-        label=_("Trạng thái"),
-        required=False,
-        choices=[("", _("Tất cả")), *DossierStatus.choices],
-    )
-    date_from = DayFirstDateField(label=_("Nộp từ ngày"), required=False)
-    date_to = DayFirstDateField(label=_("đến ngày"), required=False)
-
-
-class RegisterPeriodForm(forms.Form):
-    """The period of the register (Mẫu 06) an official downloads from the workspace."""
-
-    date_from = DayFirstDateField(label=_("Từ ngày"))
-    date_to = DayFirstDateField(label=_("Đến ngày"))
-    format = forms.ChoiceField(
-        label=_("Định dạng"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")], initial="xlsx"
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
-        return data
-
-
-class CounterLookupForm(forms.Form):
-    """Counter filing, first step: which procedure, for whom."""
-
-    case = forms.TypedChoiceField(
-        label=_("Thủ tục và trường hợp"),
-        coerce=int,
-        help_text=_("Các thủ tục mà cơ quan của bạn tiếp nhận, nhóm theo thủ tục."),
-    )
-    applicant_id_number = IdNumberField(label=_("Số định danh cá nhân của người nộp"))
-    applicant_name = forms.CharField(
-        label=_("Họ và tên"),
-        max_length=200,
-        required=False,
-        help_text=_("Để trống để lấy từ Cơ sở dữ liệu quốc gia về dân cư."),
-    )
-    applicant_phone = PhoneField(required=False)
-    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
-    # Desk verification (DESIGN.md §3.12): the dossier attaches to a citizen's account only
-    # because an official saw the card; the official confirms it here.
-    identity_checked = forms.BooleanField(
-        label=_("Tôi đã kiểm tra thẻ căn cước (bản gốc) của người nộp"),
-        required=False,
-        help_text=_("Bắt buộc: hồ sơ chỉ gắn vào tài khoản đã xác thực đúng số định danh này."),
-    )
-
-    def __init__(self, procedures, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["case"].choices = [
-            ("", "—"),
-            *[
-                (f"{p.code} — {p.name[:120]}", [(c.pk, c.name[:160]) for c in p.cases.all()])
-                for p in procedures
-            ],
-        ]
-
-
 class MyDossiersFilterForm(StatusFilterForm):
     q = forms.CharField(
         label=_("Tìm theo mã hồ sơ hoặc tên thủ tục"),
@@ -198,3 +62,9 @@ class MyDossiersFilterForm(StatusFilterForm):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
+
+
+def form_answers(dossier: Any) -> list[Any]:
+    """Return the e-form answers grouped and titled as the schema lays them out."""
+    schema = dossier.snapshot.get("form_schema") or {}
+    return SchemaForm(schema, dossier.form_data).answer_sections()

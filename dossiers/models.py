@@ -16,7 +16,6 @@ from django_fsm import FSMField
 from accounts.models import Agency
 from procedures.models import Component, Procedure, ProcedureVersion
 
-from . import deadlines
 from .constants import (
     ACTIVE_STATUSES,
     APPLICANT_FIELDS,
@@ -29,7 +28,7 @@ from .constants import (
     HandoverOutcome,
     Proposal,
 )
-from .workflow import DossierWorkflow
+from .workflow import DossierWorkflow, deadlines
 
 if TYPE_CHECKING:
     # django-fsm's mixin is a Model subclass the django-stubs plugin cannot resolve: with it

@@ -1,17 +1,20 @@
 from django.urls import path
 
-from . import documents_views, views
+from . import views
+from .filing import views as filing_views
+from .papers import views as papers_views
+from .workspace import views as workspace_views
 
 app_name = "dossiers"
 
 urlpatterns = [
-    path("ho-so/nop/<str:code>/", views.submit_start, name="start"),
-    path("ho-so/<uuid:dossier_id>/buoc/<int:step>/", views.wizard_step, name="step"),
-    path("ho-so/<uuid:dossier_id>/truong-hop/", views.wizard_case, name="change_case"),
-    path("ho-so/<uuid:dossier_id>/tep/", views.attachment_upload, name="upload"),
+    path("ho-so/nop/<str:code>/", filing_views.submit_start, name="start"),
+    path("ho-so/<uuid:dossier_id>/buoc/<int:step>/", filing_views.wizard_step, name="step"),
+    path("ho-so/<uuid:dossier_id>/truong-hop/", filing_views.wizard_case, name="change_case"),
+    path("ho-so/<uuid:dossier_id>/tep/", filing_views.attachment_upload, name="upload"),
     path(
         "ho-so/<uuid:dossier_id>/tep/<uuid:attachment_id>/go/",
-        views.attachment_remove,
+        filing_views.attachment_remove,
         name="remove_attachment",
     ),
     path("ho-so-cua-toi/", views.my_dossiers, name="my_list"),
@@ -20,38 +23,40 @@ urlpatterns = [
     path("ho-so-cua-toi/<uuid:dossier_id>/xoa/", views.my_draft_delete, name="my_delete"),
     path(
         "ho-so-cua-toi/<uuid:dossier_id>/bo-sung/",
-        views.my_dossier_supplement,
+        filing_views.my_dossier_supplement,
         name="my_supplement",
     ),
     path(
         "ho-so-cua-toi/<uuid:dossier_id>/tep/<uuid:attachment_id>/",
-        views.attachment_download,
+        filing_views.attachment_download,
         name="download",
     ),
     path("tra-cuu/", views.tracking, name="tracking"),
-    path("can-bo/", views.official_home, name="official_home"),
-    path("can-bo/so-theo-doi/", views.official_register, name="official_register"),
-    path("can-bo/tiep-nhan/", views.counter_filing, name="counter"),
-    path("can-bo/ho-so/<uuid:dossier_id>/", views.official_detail, name="official_detail"),
+    path("can-bo/", workspace_views.official_home, name="official_home"),
+    path("can-bo/so-theo-doi/", papers_views.official_register, name="official_register"),
+    path("can-bo/tiep-nhan/", filing_views.counter_filing, name="counter"),
+    path(
+        "can-bo/ho-so/<uuid:dossier_id>/", workspace_views.official_detail, name="official_detail"
+    ),
     path(
         "can-bo/ho-so/<uuid:dossier_id>/thao-tac/<str:action>/",
-        views.official_action,
+        workspace_views.official_action,
         name="official_action",
     ),
     path(
         "can-bo/ho-so/<uuid:dossier_id>/tep/<uuid:attachment_id>/",
-        views.attachment_download,
+        filing_views.attachment_download,
         name="official_download",
     ),
     path(
         "ho-so-cua-toi/<uuid:dossier_id>/giay-to/<str:kind>/",
-        documents_views.my_document,
+        papers_views.my_document,
         name="my_document",
     ),
     path(
         "can-bo/ho-so/<uuid:dossier_id>/giay-to/<str:kind>/",
-        documents_views.official_document,
+        papers_views.official_document,
         name="official_document",
     ),
-    path("xac-thuc/<str:token>/", documents_views.verify, name="verify"),
+    path("xac-thuc/<str:token>/", papers_views.verify, name="verify"),
 ]

@@ -11,5 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvctt.settings.local")
 app = Celery("dvctt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Beat reminders live next to the data they read (dossiers/reminders.py).
-app.autodiscover_tasks(related_name="reminders")
+# Packages of an app with their own tasks: the papers' rendering (dossiers/papers/tasks.py) and
+# the beat reminders, next to the queues they read (dossiers/workspace/reminders.py).
+app.autodiscover_tasks(["dossiers.papers"])
+app.autodiscover_tasks(["dossiers.workspace"], related_name="reminders")

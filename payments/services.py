@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dossiers import selectors as dossier_selectors
-from dossiers import services as dossier_services
 from dossiers import workflow
 from dossiers.constants import ActorRole
 from dossiers.models import Dossier
+from dossiers.workflow import services as dossier_services
 from dvctt import workdays
 from dvctt.errors import Conflict, Forbidden, InvalidInput
 from dvctt.formats import format_dong, parse_dong

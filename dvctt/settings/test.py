@@ -27,5 +27,6 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 # Serve static files straight from the finders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# Most tests do not look at papers: the tests of dossiers/documents.py turn rendering ahead on.
+# Most tests do not look at papers: the tests of dossiers/papers/documents.py turn rendering
+# ahead on.
 DOCUMENTS_RENDER_AHEAD = False

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.constants import StaffRoleName
-from dossiers import services
+from dossiers.filing import services
 from tests.factories import make_official
 from tests.procedures.factories import ProcedureFactory
 

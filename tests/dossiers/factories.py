@@ -8,8 +8,9 @@ creates the procedure, the citizen and the officials it needs unless given.
 from __future__ import annotations
 
 from accounts.constants import StaffRoleName
-from dossiers import services
 from dossiers.constants import DossierStatus
+from dossiers.filing import services as filing_services
+from dossiers.workflow import services as workflow_services
 from tests.dossiers.conftest import make_draft
 from tests.factories import AgencyFactory, CitizenFactory, make_official
 from tests.procedures.factories import ProcedureFactory
@@ -55,7 +56,7 @@ def dossier_in(status: str, *, agency=None, citizen=None, procedure=None, offici
     draft = make_draft(citizen, procedure)
     if status == DossierStatus.DRAFT:
         return draft
-    dossier = services.dossier_submit(actor=citizen, dossier_id=draft.pk)
+    dossier = filing_services.dossier_submit(actor=citizen, dossier_id=draft.pk)
     officials = dict(officials or {})
     for action, role, *extra in PATHS[status]:
         if role == "owner":
@@ -64,7 +65,7 @@ def dossier_in(status: str, *, agency=None, citizen=None, procedure=None, offici
             if role not in officials:
                 officials[role] = make_official(agency=agency, role=StaffRoleName(role))
             actor = officials[role]
-        dossier = services.dossier_run_action(
+        dossier = workflow_services.dossier_run_action(
             actor=actor,
             dossier_id=dossier.pk,
             action=action,

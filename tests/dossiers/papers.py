@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from dossiers import services
+from dossiers.filing import services as filing_services
+from dossiers.workflow import services as workflow_services
 from tests.dossiers.conftest import make_submitted, upload
 
 
@@ -45,7 +46,7 @@ def pdf_qr_texts(content: bytes) -> list[str]:
 
 def run(dossier, actor, action: str, note: str = "", **kwargs):
     """Run one workflow action as `actor` and return the dossier as it is now."""
-    return services.dossier_run_action(
+    return workflow_services.dossier_run_action(
         actor=actor, dossier_id=dossier.pk, action=action, note=note, **kwargs
     )
 
@@ -69,7 +70,7 @@ def settle_and_return(dossier, clerk):
     from dossiers.models import Dossier
 
     if Dossier.objects.get(pk=dossier.pk).payment_due:
-        services.dossier_settle_fee(
+        workflow_services.dossier_settle_fee(
             dossier_id=dossier.pk, amount=dossier.fee_amount, reference=f"T-{dossier.pk.hex[:8]}"
         )
     return run(dossier, clerk, "return_result")
@@ -89,7 +90,7 @@ def apologize(dossier, actor, reason: str):
 def supplement_then_reject(dossier, *, reception, citizen, request: str, refusal: str):
     """Ask for a supplement, let the citizen re-upload the first component, then refuse it."""
     run(dossier, reception, "request_supplement", request)
-    services.attachment_add(
+    filing_services.attachment_add(
         actor=citizen,
         dossier_id=dossier.pk,
         component_id=dossier.case_components()[0]["id"],

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from dossiers import services
+from dossiers.filing import services
 from dossiers.models import Dossier
 from tests.dossiers.conftest import PDF, make_submitted, required_components, upload
 from tests.factories import CitizenFactory

@@ -10,8 +10,10 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import reminders, services
 from dossiers.constants import DossierStatus
+from dossiers.filing import services as filing_services
+from dossiers.workflow import services as workflow_services
+from dossiers.workspace import reminders
 from dvctt import workdays
 from integrations.models import HubOutboxEvent, HubReceivedEvent
 from notifications.models import ChannelPreference, Notification, SmsMessage
@@ -36,7 +38,9 @@ CONTRACT_KEYS = {
 
 
 def _run(dossier, actor, action, **kwargs):
-    return services.dossier_run_action(actor=actor, dossier_id=dossier.pk, action=action, **kwargs)
+    return workflow_services.dossier_run_action(
+        actor=actor, dossier_id=dossier.pk, action=action, **kwargs
+    )
 
 
 def test_each_status_change_of_a_submitted_dossier_writes_one_contract_event(
@@ -44,7 +48,7 @@ def test_each_status_change_of_a_submitted_dossier_writes_one_contract_event(
 ):
     draft = make_draft(citizen, procedure)
     assert not HubOutboxEvent.objects.exists()  # drafts are never synced
-    dossier = services.dossier_submit(actor=citizen, dossier_id=draft.pk)
+    dossier = filing_services.dossier_submit(actor=citizen, dossier_id=draft.pk)
     _run(dossier, reception, "receive")
     _run(dossier, reception, "forward")  # received → in_progress
     # in_progress → in_progress (the appraisal's hand-over): no status change, no event
@@ -158,7 +162,7 @@ def test_sms_follows_the_preference_without_diacritics_in_160_characters(
     draft.applicant_phone = "0912345678"
     draft.save()
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = services.dossier_submit(actor=citizen, dossier_id=draft.pk)
+        dossier = filing_services.dossier_submit(actor=citizen, dossier_id=draft.pk)
     sms = SmsMessage.objects.get()
     assert sms.to == "0912345678" and dossier.code in sms.text
     assert sms.text.isascii() and len(sms.text) <= 160 and "da duoc nop" in sms.text
@@ -172,7 +176,7 @@ def test_walk_in_profiles_get_inbox_messages_only(citizen, procedure):
     draft = make_draft(citizen, procedure)
     draft.applicant_email = citizen.email
     draft.save()
-    services.dossier_submit(actor=citizen, dossier_id=draft.pk)
+    filing_services.dossier_submit(actor=citizen, dossier_id=draft.pk)
     assert list(Notification.objects.values_list("channel", flat=True)) == ["in_app"]
 
 

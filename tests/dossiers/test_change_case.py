@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dossiers import services
 from dossiers.errors import InvalidTransition
+from dossiers.filing import services
 from dossiers.models import Attachment, Dossier
 from dvctt.errors import InvalidInput
 from procedures.models import Component

@@ -11,10 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dossiers import deadlines, selectors, services
+from dossiers import selectors
 from dossiers.constants import CLOCK_RUNNING_STATUSES, DossierStatus
 from dossiers.errors import InvalidTransition
+from dossiers.filing import services as filing_services
 from dossiers.models import Dossier
+from dossiers.workflow import deadlines
+from dossiers.workflow import services as workflow_services
 from dvctt import workdays
 from dvctt.errors import InvalidInput
 from dvctt.workdays import VN_TZ
@@ -46,7 +49,7 @@ def clock(monkeypatch):
 
 def run(actor, dossier, action, **data):
     note = data.pop("note", "")
-    return services.dossier_run_action(
+    return workflow_services.dossier_run_action(
         actor=actor, dossier_id=dossier.pk, action=action, note=note, data=data
     )
 
@@ -75,7 +78,7 @@ def test_online_dossier_gets_the_online_processing_time(clock, citizen, agency, 
     procedure = ProcedureFactory(agencies=[agency], processing_days=5, online_processing_days=2)
     dossier = run(reception, make_submitted(citizen, procedure), "receive")
     assert dossier.due_at == workdays.due_at(clock.now, 2)
-    assert services.processing_days(dossier) == 2
+    assert filing_services.processing_days(dossier) == 2
 
 
 def test_calendar_day_procedure(clock, citizen, agency, reception):
@@ -405,12 +408,12 @@ def test_request_supplement_refuses_components_of_another_dossier(received, rece
 def test_a_text_item_opens_every_document_and_the_form(requested, citizen, clock):
     # API.md §4: a text item (not a component id) opens every component and the e-form.
     other = requested.case_components()[1]
-    services.attachment_add(
+    filing_services.attachment_add(
         actor=citizen, dossier_id=requested.pk, component_id=other["id"], upload=upload()
     )
     assert requested.attachments.filter(component_id_snapshot=other["id"], is_current=True)
     # Each change of the declaration leaves a trace.
-    services.dossier_update_form(
+    filing_services.dossier_update_form(
         actor=citizen,
         dossier_id=requested.pk,
         form_data={**requested.form_data, "ho_ten": "Nguyễn Văn Sửa"},
@@ -424,14 +427,16 @@ def test_a_request_naming_only_documents_keeps_the_form(received, reception, cit
     dossier = run(reception, received, "request_supplement", reason="Mờ", items=[first["id"]])
     other = received.case_components()[1]
     with pytest.raises(InvalidInput) as exc:
-        services.attachment_add(
+        filing_services.attachment_add(
             actor=citizen, dossier_id=dossier.pk, component_id=other["id"], upload=upload()
         )
     assert "component" in exc.value.fields
     with pytest.raises(InvalidInput):
-        services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data={"x": 1})
+        filing_services.dossier_update_form(
+            actor=citizen, dossier_id=dossier.pk, form_data={"x": 1}
+        )
     with pytest.raises(InvalidInput):
-        services.dossier_update_applicant(
+        filing_services.dossier_update_applicant(
             actor=citizen,
             dossier_id=dossier.pk,
             data={"applicant_name": "Tên khác", "applicant_id_number": dossier.applicant_id_number},
@@ -445,7 +450,7 @@ def test_supplement_refused_until_named_files_are_new(requested, citizen, clock)
     assert response.status_code == 400
     assert any(first["name"][:30] in m for m in response.json()["fields"]["items"])
     clock.set(2026, 11, 26, 9, 0)
-    services.attachment_add(
+    filing_services.attachment_add(
         actor=citizen, dossier_id=requested.pk, component_id=first["id"], upload=upload()
     )
     attach = requested.events.filter(action="attach").last()

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Agency
-from dossiers import services
+from dossiers.filing import services
 from dossiers.models import Dossier
 from dvctt.workdays import VN_TZ
 from tests.concurrency import run_at_once

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from dossiers import documents, workflow
+from dossiers import workflow
 from dossiers.models import Dossier
+from dossiers.papers import documents
 from tests.dossiers.conftest import make_submitted
 from tests.dossiers.papers import apologize, pdf_text, run
 

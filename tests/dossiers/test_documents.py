@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from dossiers import documents
 from dossiers.models import Dossier, DossierDocument
+from dossiers.papers import documents
 from tests.dossiers.conftest import PDF, make_submitted, upload
 from tests.dossiers.papers import (
     apologize,
@@ -325,7 +325,8 @@ def test_actions_schedule_rendering_after_commit_and_an_enqueue_failure_is_only_
     }
 
     broken = mock.patch(
-        "dossiers.tasks.documents_render.apply_async", side_effect=ConnectionError("redis down")
+        "dossiers.papers.tasks.documents_render.apply_async",
+        side_effect=ConnectionError("redis down"),
     )
     with broken, caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         dossier = run(dossier, reception, "forward")

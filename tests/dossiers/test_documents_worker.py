@@ -7,8 +7,8 @@ import time
 import pytest
 from django.conf import settings as django_settings
 
-from dossiers import documents
 from dossiers.models import Dossier, DossierDocument
+from dossiers.papers import documents
 from tests.dossiers.conftest import make_submitted
 from tests.dossiers.papers import (
     apologize,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dossiers import services
 from dossiers.constants import DossierStatus
+from dossiers.filing import services
 from dossiers.forms import SchemaForm, apply_row_command
 from dossiers.models import Dossier
 from dossiers.status_texts import TEXTS

@@ -16,8 +16,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.constants import StaffRoleName
-from dossiers import process, selectors, services, workflow
+from dossiers import selectors, workflow, workspace
 from dossiers.models import Dossier
+from dossiers.workflow import process, services
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from procedures.models import ProcessStep
 from procedures.services import procedure_publish
@@ -180,7 +181,7 @@ def test_due_soon_and_overdue_count_the_dossier_at_the_agency_holding_it(citizen
     Dossier.objects.filter(pk=soon_at_b.pk).update(due_at=now + dt.timedelta(minutes=30))
 
     def queue(user, name):
-        return {d.pk for d in selectors.dossiers_for_official_queue(user=user, queue=name)}
+        return {d.pk for d in workspace.dossiers_for_official_queue(user=user, queue=name)}
 
     b_leader, a_leader = lt.b[R.LEADER], lt.a[R.LEADER]
     assert queue(b_leader, "overdue") == {at_b.pk}
@@ -190,8 +191,8 @@ def test_due_soon_and_overdue_count_the_dossier_at_the_agency_holding_it(citizen
     assert queue(a_leader, "due_soon") == set()
     # ... while "Tất cả" still shows A everything it filed, the ones at B included.
     assert {at_b.pk, soon_at_b.pk, at_a.pk} <= queue(a_leader, "all")
-    b_counts = selectors.official_queue_counts(user=b_leader)
-    a_counts = selectors.official_queue_counts(user=a_leader)
+    b_counts = workspace.official_queue_counts(user=b_leader)
+    a_counts = workspace.official_queue_counts(user=a_leader)
     assert (b_counts["overdue"], b_counts["due_soon"], b_counts["incoming"]) == (1, 1, 2)
     assert (a_counts["overdue"], a_counts["due_soon"]) == (1, 0)
 
@@ -274,7 +275,7 @@ def test_forward_form_groups_receivers_by_step_and_waiting_page_has_no_forms(cli
 
 
 def test_daily_digest_tells_the_agency_holding_the_dossier(citizen, lt):
-    from dossiers import reminders
+    from dossiers.workspace import reminders
     from notifications.models import Notification
 
     at_b = _at_b(citizen, lt)

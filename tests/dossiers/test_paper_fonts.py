@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from dossiers import documents
+from dossiers.papers import documents
 from dvctt import pdf
 from tests.dossiers.conftest import make_submitted
 from tests.dossiers.papers import pdf_font_names, pdf_text, run
@@ -23,7 +23,7 @@ import json, sys
 import django
 
 django.setup()
-from dossiers import documents
+from dossiers.papers import documents
 
 data = json.loads(sys.stdin.read())
 sys.stdout.buffer.write(documents.render_pdf("receipt", data, token="t" * 43))

@@ -17,9 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.demo import AGENCY_A
 from accounts.models import User
-from dossiers import documents, services
 from dossiers.demo import _sample
+from dossiers.filing import services
 from dossiers.models import Dossier
+from dossiers.papers import documents
 from tests.dossiers.conftest import PDF
 from tests.dossiers.papers import apologize, run, settle_and_return, to_appraised
 from tests.procedures.conftest import _catalogue_snapshot, bundled_data, catalogue  # noqa: F401

@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.constants import StaffRoleName
-from dossiers import process, selectors, services, workflow
+from dossiers import selectors, workflow, workspace
 from dossiers.constants import ActorRole, DossierStatus, HandoverOutcome
 from dossiers.errors import InvalidTransition
 from dossiers.models import Dossier
+from dossiers.workflow import process, services
 from dvctt import workdays
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from procedures.models import ProcessStep
@@ -226,11 +227,11 @@ def test_inter_agency_path_through_agency_b(citizen, agency, shared_procedure):
     # B's officials see it in their "Liên thông đến" queue; another agency does not.
     seen = selectors.dossier_get_for_official(user=b_specialist, dossier_id=d.pk)
     assert seen.pk == d.pk
-    assert list(selectors.dossiers_for_official_queue(user=b_leader, queue="incoming")) == [d]
+    assert list(workspace.dossiers_for_official_queue(user=b_leader, queue="incoming")) == [d]
     # "All" lists what was filed at B; a search from it also finds what A handed over.
-    assert d not in selectors.dossiers_for_official_queue(user=b_leader, queue="all")
-    assert list(selectors.dossiers_for_official_queue(user=b_leader, queue="all", q=d.code)) == [d]
-    assert selectors.official_queue_counts(user=b_leader)["incoming"] == 1
+    assert d not in workspace.dossiers_for_official_queue(user=b_leader, queue="all")
+    assert list(workspace.dossiers_for_official_queue(user=b_leader, queue="all", q=d.code)) == [d]
+    assert workspace.official_queue_counts(user=b_leader)["incoming"] == 1
     with pytest.raises(NotFound):
         selectors.dossier_get_for_official(user=other_specialist, dossier_id=d.pk)
     with pytest.raises(NotFound):

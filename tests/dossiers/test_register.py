@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from dossiers.models import Dossier
-from dossiers.register import address_locality, register_columns
+from dossiers.papers.register import address_locality, register_columns
 from dvctt import workdays
 from tests.dossiers.conftest import make_submitted
 from tests.dossiers.papers import run, settle_and_return, to_approved

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from dossiers import services
 from dossiers.constants import Channel, DossierStatus
 from dossiers.errors import InvalidTransition
+from dossiers.filing import services as filing_services
 from dossiers.models import Dossier, DossierEvent
+from dossiers.workflow import services as workflow_services
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from notifications.models import Notification
 from tests.dossiers.conftest import make_draft, make_submitted, required_components, upload
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_draft_prefills_applicant_from_profile_and_freezes_the_version(citizen, procedure):
-    dossier = services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
+    dossier = filing_services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
     assert dossier.status == DossierStatus.DRAFT and dossier.code is None
     assert dossier.applicant_name == citizen.full_name
     assert dossier.applicant_id_number == citizen.id_number
@@ -31,7 +32,7 @@ def test_draft_prefills_applicant_from_profile_and_freezes_the_version(citizen, 
 def test_registry_fills_what_the_profile_lacks(procedure):
     # Once-only (NĐ 42/2022): the demo person 001090012345 is known to the registry stand-in.
     citizen = CitizenFactory(id_number="001090012345", phone="", address="", verified=True)
-    dossier = services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
+    dossier = filing_services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
     assert dossier.applicant_phone == "0912345678"
     assert "Hàng Bạc" in dossier.applicant_address
 
@@ -39,9 +40,9 @@ def test_registry_fills_what_the_profile_lacks(procedure):
 def test_agency_must_be_chosen_when_several_implement_it(citizen, agency):
     procedure = ProcedureFactory(agencies=[agency, AgencyFactory()])
     with pytest.raises(InvalidInput) as exc:
-        services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
+        filing_services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
     assert "agency" in exc.value.fields
-    dossier = services.dossier_create_draft(
+    dossier = filing_services.dossier_create_draft(
         actor=citizen, procedure_code=procedure.code, agency_code=agency.code
     )
     assert dossier.agency == agency
@@ -50,10 +51,10 @@ def test_agency_must_be_chosen_when_several_implement_it(citizen, agency):
 def test_case_must_be_chosen_when_several(citizen, agency):
     procedure = ProcedureFactory(multi_case=True, agencies=[agency])
     with pytest.raises(InvalidInput) as exc:
-        services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
+        filing_services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
     assert "case" in exc.value.fields
     second = procedure.cases.order_by("position")[1]
-    dossier = services.dossier_create_draft(
+    dossier = filing_services.dossier_create_draft(
         actor=citizen, procedure_code=procedure.code, case_id=second.pk
     )
     assert dossier.case_id == second.pk
@@ -62,9 +63,9 @@ def test_case_must_be_chosen_when_several(citizen, agency):
 
 def test_unknown_procedure_and_wrong_agency_are_refused(citizen, procedure):
     with pytest.raises(InvalidInput):
-        services.dossier_create_draft(actor=citizen, procedure_code="0.000000")
+        filing_services.dossier_create_draft(actor=citizen, procedure_code="0.000000")
     with pytest.raises(InvalidInput):
-        services.dossier_create_draft(
+        filing_services.dossier_create_draft(
             actor=citizen, procedure_code=procedure.code, agency_code=AgencyFactory().code
         )
     assert not Dossier.objects.exists()
@@ -72,19 +73,19 @@ def test_unknown_procedure_and_wrong_agency_are_refused(citizen, procedure):
 
 def test_officials_cannot_file_online(official, procedure):
     with pytest.raises(Forbidden):
-        services.dossier_create_draft(actor=official, procedure_code=procedure.code)
+        filing_services.dossier_create_draft(actor=official, procedure_code=procedure.code)
 
 
 def test_form_errors_are_returned_and_the_draft_still_saves(citizen, procedure):
-    dossier = services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
-    errors = services.dossier_update_form(
+    dossier = filing_services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
+    errors = filing_services.dossier_update_form(
         actor=citizen, dossier_id=dossier.pk, form_data={"ngay_sinh": "31/02/2020"}
     )
     assert "ho_ten" in errors and "ngay_sinh" in errors
     dossier.refresh_from_db()
     assert dossier.form_data == {"ngay_sinh": "31/02/2020"}
     assert (
-        services.dossier_update_form(
+        filing_services.dossier_update_form(
             actor=citizen, dossier_id=dossier.pk, form_data={"ho_ten": "An"}
         )
         == {}
@@ -94,16 +95,16 @@ def test_form_errors_are_returned_and_the_draft_still_saves(citizen, procedure):
 def test_another_citizen_cannot_touch_the_draft(draft):
     stranger = CitizenFactory()
     with pytest.raises(NotFound):
-        services.dossier_update_form(actor=stranger, dossier_id=draft.pk, form_data={})
+        filing_services.dossier_update_form(actor=stranger, dossier_id=draft.pk, form_data={})
     with pytest.raises(NotFound):
-        services.dossier_submit(actor=stranger, dossier_id=draft.pk)
+        filing_services.dossier_submit(actor=stranger, dossier_id=draft.pk)
 
 
 def test_incomplete_draft_is_not_submitted_and_nothing_changes(citizen, procedure):
     dossier = make_draft(citizen, procedure, complete=False)
-    services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data={})
+    filing_services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data={})
     with pytest.raises(InvalidInput) as exc:
-        services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
+        filing_services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
     assert "attachments" in exc.value.fields
     assert "form_data.ho_ten" in exc.value.fields
     dossier.refresh_from_db()
@@ -116,7 +117,7 @@ def test_submit_assigns_code_fee_event_and_emails_once(
 ):
     dossier = make_draft(citizen, procedure)
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
+        dossier = filing_services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
     assert dossier.status == DossierStatus.SUBMITTED
     assert dossier.code.startswith(f"{dossier.agency.code}-")
     # The factory's fee is 50,000 đ at the counter and 40,000 đ online.
@@ -129,7 +130,7 @@ def test_submit_assigns_code_fee_event_and_emails_once(
     assert Notification.objects.get(channel="email").status == "sent"
     assert Notification.objects.get(channel="in_app").recipient == citizen
     with pytest.raises(InvalidTransition):
-        services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
+        filing_services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
 
 
 def test_free_procedure_owes_nothing(citizen, free_procedure):
@@ -139,7 +140,7 @@ def test_free_procedure_owes_nothing(citizen, free_procedure):
 
 def test_withdraw_until_the_result_is_issued(citizen, procedure, agency, clerk):
     dossier = make_submitted(citizen, procedure)
-    dossier = services.dossier_withdraw(actor=citizen, dossier_id=dossier.pk, note="Nhầm")
+    dossier = workflow_services.dossier_withdraw(actor=citizen, dossier_id=dossier.pk, note="Nhầm")
     assert dossier.status == DossierStatus.WITHDRAWN and dossier.completed_at
     issued = dossier_in(
         DossierStatus.RESULT_ISSUED,
@@ -149,36 +150,38 @@ def test_withdraw_until_the_result_is_issued(citizen, procedure, agency, clerk):
         officials={"clerk": clerk},
     )
     with pytest.raises(InvalidTransition):
-        services.dossier_withdraw(actor=citizen, dossier_id=issued.pk)
+        workflow_services.dossier_withdraw(actor=citizen, dossier_id=issued.pk)
 
 
 def test_submitted_dossier_cannot_be_edited(submitted, citizen):
     with pytest.raises(InvalidTransition):
-        services.dossier_update_form(actor=citizen, dossier_id=submitted.pk, form_data={})
+        filing_services.dossier_update_form(actor=citizen, dossier_id=submitted.pk, form_data={})
     component = required_components(submitted)[0]
     with pytest.raises(InvalidTransition):
-        services.attachment_add(
+        filing_services.attachment_add(
             actor=citizen, dossier_id=submitted.pk, component_id=component["id"], upload=upload()
         )
 
 
 def test_supplement_reupload_then_send(citizen, procedure, reception):
     dossier = make_submitted(citizen, procedure)
-    services.dossier_run_action(
+    workflow_services.dossier_run_action(
         actor=reception, dossier_id=dossier.pk, action="request_supplement", note="Ảnh mờ"
     )
     component = required_components(dossier)[0]
-    services.attachment_add(
+    filing_services.attachment_add(
         actor=citizen, dossier_id=dossier.pk, component_id=component["id"], upload=upload("ro.pdf")
     )
-    dossier = services.dossier_run_action(actor=citizen, dossier_id=dossier.pk, action="supplement")
+    dossier = workflow_services.dossier_run_action(
+        actor=citizen, dossier_id=dossier.pk, action="supplement"
+    )
     # Asked at reception, so it goes back to the desk.
     assert dossier.status == DossierStatus.SUBMITTED
     assert dossier.events.filter(action="attach").count() == 1
 
 
 def _file_at_counter(actor, procedure, id_number="001200000123", **kwargs):
-    return services.dossier_file_at_counter(
+    return filing_services.dossier_file_at_counter(
         actor=actor,
         procedure_code=procedure.code,
         agency_code=None,
@@ -195,14 +198,14 @@ def test_counter_filing_by_reception(reception, procedure, agency):
     assert applicant.full_name == "Phạm Minh Châu" and not applicant.has_usable_password()
     # The official saw the card: the walk-in profile's identity is verified at the desk.
     assert applicant.identity_verified_via == "desk" and applicant.identity_verified_at
-    services.dossier_update_form(
+    filing_services.dossier_update_form(
         actor=reception, dossier_id=dossier.pk, form_data={"ho_ten": "Phạm Minh Châu"}
     )
     for component in required_components(dossier):
-        services.attachment_add(
+        filing_services.attachment_add(
             actor=reception, dossier_id=dossier.pk, component_id=component["id"], upload=upload()
         )
-    dossier = services.dossier_submit(actor=reception, dossier_id=dossier.pk)
+    dossier = filing_services.dossier_submit(actor=reception, dossier_id=dossier.pk)
     assert dossier.channel == Channel.COUNTER and dossier.created_by == reception
     assert dossier.fee_amount == 50_000  # the counter amount
     assert dossier.applicant == applicant
@@ -212,7 +215,7 @@ def test_counter_filing_needs_reception_role(specialist, procedure):
     with pytest.raises(Forbidden):
         _file_at_counter(specialist, procedure)
     with pytest.raises(Forbidden):
-        services.dossier_create_draft(
+        filing_services.dossier_create_draft(
             actor=specialist,
             procedure_code=procedure.code,
             channel=Channel.COUNTER,
@@ -223,9 +226,9 @@ def test_counter_filing_needs_reception_role(specialist, procedure):
 def test_eform_is_prefilled_with_the_applicant_data(procedure):
     # The factory's e-form has ho_ten and ngay_sinh: both known for the demo person.
     citizen = CitizenFactory(id_number="001090012345", full_name="Nguyễn Văn An", verified=True)
-    dossier = services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
+    dossier = filing_services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
     assert dossier.form_data == {"ho_ten": "Nguyễn Văn An", "ngay_sinh": "1990-05-12"}
-    typed = services.dossier_create_draft(
+    typed = filing_services.dossier_create_draft(
         actor=citizen, procedure_code=procedure.code, form_data={"ho_ten": "Người khác"}
     )
     assert typed.form_data["ho_ten"] == "Người khác"
@@ -233,6 +236,8 @@ def test_eform_is_prefilled_with_the_applicant_data(procedure):
 
 def test_services_also_take_the_dossier_object(citizen, procedure, reception):
     dossier = make_draft(citizen, procedure)
-    dossier = services.dossier_submit(actor=citizen, dossier=dossier)
-    dossier = services.dossier_run_action(actor=reception, dossier=dossier, action="receive")
+    dossier = filing_services.dossier_submit(actor=citizen, dossier=dossier)
+    dossier = workflow_services.dossier_run_action(
+        actor=reception, dossier=dossier, action="receive"
+    )
     assert dossier.status == DossierStatus.RECEIVED

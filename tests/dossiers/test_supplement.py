@@ -14,9 +14,10 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dossiers import deadlines, services
 from dossiers.constants import DossierStatus, HandoverOutcome
+from dossiers.filing import services
 from dossiers.models import Dossier, Handover
+from dossiers.workflow import deadlines
 from dvctt import workdays
 from tests.dossiers.conftest import make_submitted, upload
 from tests.dossiers.test_clock_and_rules import Clock, api, run, vn

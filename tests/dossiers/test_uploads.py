@@ -7,9 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dossiers import services
+from dossiers.filing import check_upload, sanitize_filename, services
 from dossiers.models import Attachment
-from dossiers.uploads import check_upload, sanitize_filename
 from dvctt.errors import InvalidInput
 from tests.dossiers.conftest import JPEG, PDF, PNG, required_components, upload
 

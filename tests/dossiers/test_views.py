@@ -8,9 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers import services
 from dossiers.constants import DossierStatus
 from dossiers.models import Attachment, Dossier
+from dossiers.workflow import services
 from tests.dossiers.conftest import PDF, make_draft, make_submitted, required_components
 from tests.factories import PASSWORD, AgencyFactory, CitizenFactory, make_official
 from tests.procedures.factories import ProcedureFactory

@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from accounts.constants import StaffRoleName
 from accounts.models import Agency, User
-from dossiers import deadlines, services, workflow
+from dossiers import workflow
 from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
     TERMINAL_STATUSES,
@@ -29,7 +29,10 @@ from dossiers.constants import (
     DossierStatus,
 )
 from dossiers.errors import InvalidTransition
+from dossiers.filing import services as filing_services
 from dossiers.models import Dossier, Handover
+from dossiers.workflow import deadlines
+from dossiers.workflow import services as workflow_services
 from dvctt import workdays
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from procedures.models import Procedure, ProcedureVersion
@@ -179,14 +182,18 @@ def test_available_actions_per_role(submitted, citizen, reception, specialist, l
 @pytest.mark.django_db
 def test_wrong_role_is_forbidden_and_illegal_is_conflict(submitted, citizen, reception, leader):
     with pytest.raises(Forbidden):
-        services.dossier_run_action(actor=leader, dossier_id=submitted.pk, action="receive")
+        workflow_services.dossier_run_action(
+            actor=leader, dossier_id=submitted.pk, action="receive"
+        )
     with pytest.raises(InvalidTransition) as exc:
-        services.dossier_run_action(
+        workflow_services.dossier_run_action(
             actor=reception, dossier_id=submitted.pk, action="return_result"
         )
     assert exc.value.code == "invalid_transition"
     with pytest.raises(InvalidInput):
-        services.dossier_run_action(actor=reception, dossier_id=submitted.pk, action="reject")
+        workflow_services.dossier_run_action(
+            actor=reception, dossier_id=submitted.pk, action="reject"
+        )
     submitted.refresh_from_db()
     assert submitted.status == DossierStatus.SUBMITTED
 
@@ -195,7 +202,7 @@ def test_wrong_role_is_forbidden_and_illegal_is_conflict(submitted, citizen, rec
 def test_full_happy_path_and_supplement_restart(
     submitted, citizen, reception, specialist, leader, clerk
 ):
-    run = services.dossier_run_action
+    run = workflow_services.dossier_run_action
     d = run(actor=reception, dossier_id=submitted.pk, action="receive")
     assert d.status == DossierStatus.RECEIVED and d.due_at is not None
     d = run(actor=reception, dossier_id=d.pk, action="forward")
@@ -221,7 +228,7 @@ def test_full_happy_path_and_supplement_restart(
         run(actor=clerk, dossier_id=d.pk, action="return_result")
     d.refresh_from_db()
     assert d.status == DossierStatus.RESULT_ISSUED and d.payment_due
-    services.dossier_settle_fee(dossier_id=d.pk, amount=d.fee_amount, reference="TEST1")
+    workflow_services.dossier_settle_fee(dossier_id=d.pk, amount=d.fee_amount, reference="TEST1")
     d = run(actor=clerk, dossier_id=d.pk, action="return_result")
     assert d.status == DossierStatus.RETURNED and d.completed_at
     assert list(d.events.values_list("action", flat=True)) == [
@@ -325,7 +332,7 @@ def _renew_then_supplement(walk: Walk, d: Dossier) -> dict[str, Any]:
     if d.status == DossierStatus.SUPPLEMENT_REQUESTED and _names_documents(d):
         for item in d.supplement_items:
             if "component" in item:
-                services.attachment_add(
+                filing_services.attachment_add(
                     actor=walk.citizen,
                     dossier_id=d.pk,
                     component_id=item["component"],
@@ -558,7 +565,7 @@ def test_random_service_calls_never_break_the_rules(steps, fee, result, citizen,
         events = before.events.count()
         kwargs = body.build(walk, before)
         try:
-            after = services.dossier_run_action(
+            after = workflow_services.dossier_run_action(
                 actor=actor, dossier_id=dossier.pk, action=action, **kwargs
             )
         except (NotFound, Forbidden, InvalidTransition, InvalidInput) as exc:
@@ -590,7 +597,7 @@ def test_apologize_without_a_valid_new_date_is_invalid_input(
     submitted, reception, leader, new_due_at
 ):
     # The seed that broke the walk: an apology with only a note is a 400 naming new_due_at.
-    run = services.dossier_run_action
+    run = workflow_services.dossier_run_action
     received = run(actor=reception, dossier_id=submitted.pk, action="receive")
     data = {} if new_due_at is None else {"new_due_at": new_due_at}
     with pytest.raises(InvalidInput) as exc:
@@ -619,7 +626,7 @@ def test_concurrent_withdraw_and_issue_result_only_one_wins(
 
     def attempt(actor: User, action: str) -> str:
         try:
-            services.dossier_run_action(actor=actor, dossier_id=dossier.pk, action=action)
+            workflow_services.dossier_run_action(actor=actor, dossier_id=dossier.pk, action=action)
         except InvalidTransition:
             return "refused"
         return action

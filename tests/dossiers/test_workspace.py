@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.constants import StaffRoleName
-from dossiers import selectors, services
+from dossiers import workspace
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
+from dossiers.workflow import services
 from tests.dossiers.conftest import make_submitted
 from tests.dossiers.factories import dossier_in
 from tests.factories import CitizenFactory, make_official
@@ -53,7 +54,7 @@ def test_queues_count_and_list_the_right_dossiers(agency, procedure, staff):
     late = dossier_in(DossierStatus.RECEIVED, agency=agency, procedure=procedure)
     Dossier.objects.filter(pk=late.pk).update(due_at=timezone.now() - dt.timedelta(days=2))
     specialist = staff[StaffRoleName.SPECIALIST]
-    counts = selectors.official_queue_counts(user=specialist)
+    counts = workspace.official_queue_counts(user=specialist)
     assert counts == {
         "reception": 1,
         "mine": 1,
@@ -65,7 +66,7 @@ def test_queues_count_and_list_the_right_dossiers(agency, procedure, staff):
     }
 
     def queue(name, user=specialist, **kw):
-        return list(selectors.dossiers_for_official_queue(user=user, queue=name, **kw))
+        return list(workspace.dossiers_for_official_queue(user=user, queue=name, **kw))
 
     assert queue("reception") == [waiting]
     assert queue("mine") == [with_specialist]
@@ -83,7 +84,7 @@ def test_queues_count_and_list_the_right_dossiers(agency, procedure, staff):
     assert queue("all", status="approved") == [approved]
     assert queue("all", procedure="khong-co") == []
     # A citizen has no queues.
-    assert list(selectors.dossiers_for_official_queue(user=waiting.applicant)) == []
+    assert list(workspace.dossiers_for_official_queue(user=waiting.applicant)) == []
 
 
 def test_workspace_page_shows_queues_and_time_left(client, agency, procedure, staff):
@@ -179,7 +180,7 @@ def _plan_nodes(plan: dict):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("queue", list(selectors.QUEUES))
+@pytest.mark.parametrize("queue", list(workspace.QUEUES))
 def test_each_queue_reads_its_page_and_counts_from_an_index_in_queue_order(
     queue, agency, procedure, staff
 ):
@@ -198,8 +199,8 @@ def test_each_queue_reads_its_page_and_counts_from_an_index_in_queue_order(
     user = staff[StaffRoleName.LEADER]
     ids = [agency.pk]
     with CaptureQueriesContext(connection) as ctx:
-        list(selectors.dossiers_for_official_queue(user=user, queue=queue, agency_ids=ids)[:20])
-        selectors.official_queue_counts(user=user, agency_ids=ids)
+        list(workspace.dossiers_for_official_queue(user=user, queue=queue, agency_ids=ids)[:20])
+        workspace.official_queue_counts(user=user, agency_ids=ids)
     page_sql, counts_sql = (q["sql"] for q in ctx.captured_queries)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -219,7 +220,7 @@ def test_each_queue_reads_its_page_and_counts_from_an_index_in_queue_order(
     assert scan["Node Type"] in ("Index Scan", "Index Only Scan")
     assert scan["Index Name"].startswith("dossier_queue_")
     count_scans = dossier_scans(plans["counts"])
-    assert len(count_scans) == len(selectors.QUEUES) - 1  # every queue but "all"
+    assert len(count_scans) == len(workspace.QUEUES) - 1  # every queue but "all"
     for node in count_scans:  # each count reads one range of an index
         assert node["Node Type"] in ("Index Scan", "Index Only Scan")
         assert node.get("Index Cond"), node

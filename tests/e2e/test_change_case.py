@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
-from dossiers import services
+from dossiers.filing import services
 from dossiers.models import Dossier
 from procedures.models import Component
 from procedures.services import procedure_publish

@@ -8,8 +8,8 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from dossiers import services
 from dossiers.models import Dossier
+from dossiers.workflow import services
 from tests.dossiers.conftest import PDF
 
 from .conftest import ARTIFACTS

@@ -13,9 +13,10 @@ from playwright.sync_api import expect
 
 from accounts.demo import AGENCY_A
 from accounts.models import User
-from dossiers import services
 from dossiers.demo import DEMO_PDF, _sample
+from dossiers.filing import services as filing_services
 from dossiers.models import Dossier
+from dossiers.workflow import services as workflow_services
 from payments.models import Payment
 from procedures.models import ProcedureCase
 
@@ -28,7 +29,7 @@ def _counter_dossier_with_result_issued() -> Dossier:
     """File 1.004194 at the desk of agency A and take it, unpaid, to an issued result."""
     desk = User.objects.get(email="motcua@demo.vn")
     case = ProcedureCase.objects.filter(procedure__code="1.004194").order_by("position", "id")
-    dossier = services.dossier_file_at_counter(
+    dossier = filing_services.dossier_file_at_counter(
         actor=desk,
         procedure_code="1.004194",
         agency_code=AGENCY_A,
@@ -41,16 +42,16 @@ def _counter_dossier_with_result_issued() -> Dossier:
     form = dict(dossier.form_data)
     for name in schema.get("required", []):
         form.setdefault(name, _sample(schema["properties"][name]))
-    services.dossier_update_form(actor=desk, dossier_id=dossier.pk, form_data=form)
+    filing_services.dossier_update_form(actor=desk, dossier_id=dossier.pk, form_data=form)
     for component in dossier.case_components():
         if component.get("required") and not component.get("once_only"):
-            services.attachment_add(
+            filing_services.attachment_add(
                 actor=desk,
                 dossier_id=dossier.pk,
                 component_id=component["id"],
                 upload=SimpleUploadedFile("giay-to.pdf", DEMO_PDF),
             )
-    services.dossier_submit(actor=desk, dossier_id=dossier.pk)
+    filing_services.dossier_submit(actor=desk, dossier_id=dossier.pk)
     steps: list[tuple[str, str, dict[str, Any]]] = [
         ("motcua@demo.vn", "receive", {}),
         ("motcua@demo.vn", "forward", {}),
@@ -63,7 +64,7 @@ def _counter_dossier_with_result_issued() -> Dossier:
         ),
     ]
     for email, action, inputs in steps:
-        services.dossier_run_action(
+        workflow_services.dossier_run_action(
             actor=User.objects.get(email=email), dossier_id=dossier.pk, action=action, **inputs
         )
     return Dossier.objects.get(pk=dossier.pk)

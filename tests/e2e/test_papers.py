@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from accounts.demo import AGENCY_A, DEMO_PASSWORD
 from accounts.models import User
-from dossiers import services
 from dossiers.demo import _sample
+from dossiers.filing import services
 from dossiers.models import Dossier, DossierDocument
 from tests.dossiers.conftest import PDF
 from tests.dossiers.papers import pdf_text, run, settle_and_return, to_appraised

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from accounts.constants import StaffRoleName
 from accounts.demo import DEMO_PASSWORD
-from dossiers import services
 from dossiers.models import Dossier
+from dossiers.workflow import services
 from tests.dossiers.conftest import PDF, make_submitted
 from tests.factories import AgencyFactory, CitizenFactory, make_official
 from tests.procedures.factories import ProcedureFactory

@@ -16,7 +16,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.constants import StaffRoleName
-from dossiers import services
+from dossiers.filing import services
 from dossiers.models import Dossier
 from integrations.models import HubOutboxEvent
 from integrations.outbox import hub_event_record

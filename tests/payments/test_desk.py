@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from dossiers import services as dossier_services
 from dossiers.constants import Channel, DossierAction, DossierStatus
 from dossiers.errors import InvalidTransition
+from dossiers.filing import services as dossier_services
 from dossiers.models import Dossier
 from dvctt.errors import Conflict, Forbidden, InvalidInput, NotFound
 from payments import services

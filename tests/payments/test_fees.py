@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dossiers import services as dossier_services
 from dossiers.errors import InvalidTransition
+from dossiers.workflow import services as dossier_services
 from dvctt.errors import InvalidInput
 from payments.services import PaymentNotDue
 from procedures.fees import fee_quote

@@ -132,7 +132,7 @@ def test_ten_concurrent_replays_confirm_exactly_once(owing, citizen) -> None:
 @pytest.mark.django_db
 def test_awaiting_payment_dossier_goes_back_to_processing_when_paid(client, citizen, agency):
     from accounts.constants import StaffRoleName
-    from dossiers import services as dossier_services
+    from dossiers.workflow import services as dossier_services
     from tests.dossiers.conftest import make_submitted
     from tests.factories import make_official
     from tests.procedures.factories import ProcedureFactory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dossiers import services as dossier_services
+from dossiers.workflow import services as dossier_services
 from dvctt.errors import Conflict, Forbidden, InvalidInput
 from payments import services
 from payments.constants import PaymentStatus, RefundStatus

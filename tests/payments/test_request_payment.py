@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from dossiers import services as dossier_services
 from dossiers import workflow
+from dossiers.filing import services as filing_services
+from dossiers.workflow import services as workflow_services
 from dvctt.formats import format_number, parse_dong
 from notifications.models import Notification
 from tests.dossiers.conftest import make_submitted, required_components, upload
@@ -60,7 +61,7 @@ def council_dossier(citizen, agency, reception):
         agencies=[agency], content__fee_amount=None, content__fee_online_amount=None
     )
     dossier = make_submitted(citizen, procedure)
-    dossier_services.dossier_run_action(actor=reception, dossier_id=dossier.pk, action="receive")
+    workflow_services.dossier_run_action(actor=reception, dossier_id=dossier.pk, action="receive")
     return dossier
 
 
@@ -143,14 +144,14 @@ def test_request_payment_is_not_offered_when_nothing_is_owed(
 ):
     # No fee in the catalogue: nothing to ask for.
     free = make_submitted(citizen, free_procedure)
-    dossier_services.dossier_run_action(actor=reception, dossier_id=free.pk, action="receive")
+    workflow_services.dossier_run_action(actor=reception, dossier_id=free.pk, action="receive")
     free.refresh_from_db()
     assert "request_payment" not in workflow.available_actions(free, reception)
     # A fee paid online at submission: nothing left to ask for.
     paid = make_submitted(citizen, ProcedureFactory(agencies=[agency]))
     payment, _url = start(paid, citizen)
     assert client.get("/payments/vnpay/ipn/", callback(payment)).json()["RspCode"] == "00"
-    dossier_services.dossier_run_action(actor=reception, dossier_id=paid.pk, action="receive")
+    workflow_services.dossier_run_action(actor=reception, dossier_id=paid.pk, action="receive")
     paid.refresh_from_db()
     assert "request_payment" not in workflow.available_actions(paid, reception)
     response = _api(reception).post(
@@ -163,7 +164,7 @@ def test_request_payment_is_not_offered_when_nothing_is_owed(
     council_dossier.refresh_from_db()
     assert "request_payment" in workflow.available_actions(council_dossier, reception)
     unpaid = make_submitted(citizen, ProcedureFactory(agencies=[agency]))
-    dossier_services.dossier_run_action(actor=reception, dossier_id=unpaid.pk, action="receive")
+    workflow_services.dossier_run_action(actor=reception, dossier_id=unpaid.pk, action="receive")
     unpaid.refresh_from_db()
     assert "request_payment" in workflow.available_actions(unpaid, reception)
 
@@ -179,16 +180,16 @@ def test_no_second_fee_due_message_after_a_supplement_on_a_paid_dossier(
     payment, _url = start(dossier, citizen)
     assert client.get("/payments/vnpay/ipn/", callback(payment)).json()["RspCode"] == "00"
     component = required_components(dossier)[0]
-    dossier_services.dossier_run_action(
+    workflow_services.dossier_run_action(
         actor=reception,
         dossier_id=dossier.pk,
         action="request_supplement",
         data={"reason": "Ảnh mờ", "items": [component["id"]]},
     )
-    dossier_services.attachment_add(
+    filing_services.attachment_add(
         actor=citizen, dossier_id=dossier.pk, component_id=component["id"], upload=upload()
     )
-    dossier_services.dossier_run_action(actor=citizen, dossier_id=dossier.pk, action="supplement")
+    workflow_services.dossier_run_action(actor=citizen, dossier_id=dossier.pk, action="supplement")
     inbox = Notification.objects.filter(recipient=citizen, channel="in_app")
     fee_due = [n for n in inbox if "phải nộp" in n.body]
     assert len(fee_due) == 1  # the first submission's, before the payment

@@ -185,7 +185,7 @@ def test_review_page_shows_the_fee_summary_before_submission(client, citizen, ag
 def test_official_requests_payment_with_an_amount_and_sees_why_return_waits(
     client, citizen, agency, reception
 ):
-    from dossiers import services as dossier_services
+    from dossiers.workflow import services as dossier_services
     from tests.dossiers.conftest import make_submitted
     from tests.procedures.factories import ProcedureFactory
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.identity_views import IdentityVerifyForm
-from dossiers.forms import QueueFilterForm
+from dossiers.workspace.forms import QueueFilterForm
 from dvctt.forms import DayFirstDateField
 
 

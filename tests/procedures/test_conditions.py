@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from dossiers import services
+from dossiers.filing import services
 from procedures.catalogue_file import clean_row, component_condition, unplaced_conditions
 from procedures.models import Component, Procedure
 

@@ -10,7 +10,7 @@ from django.db import connection
 
 from accounts.identity import user_verify_identity_by_registry
 from accounts.models import User
-from dossiers import services
+from dossiers.filing import services
 from dossiers.models import Dossier
 from dvctt.errors import Conflict, InvalidInput
 from integrations.citizen_registry import StandInCitizenRegistry

@@ -208,7 +208,7 @@ def test_opening_a_procedure_publishes_nothing(client, citizen, procedure):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_submissions_of_one_form_make_one_draft(citizen, procedure):
-    from dossiers import services
+    from dossiers.filing import services
 
     def submit():
         return services.dossier_create_draft(

@@ -28,10 +28,10 @@ from accounts.models import Agency, User
 from dvctt import pdf, workdays
 from dvctt.errors import InvalidInput, NotFound
 
-from . import deadlines
-from .constants import Channel, DocumentKind, DossierAction, DossierStatus
-from .models import Dossier, DossierDocument, DossierEvent, DossierId, _document_token
-from .uploads import check_upload
+from ..constants import Channel, DocumentKind, DossierAction, DossierStatus
+from ..filing import check_upload
+from ..models import Dossier, DossierDocument, DossierEvent, DossierId, _document_token
+from ..workflow import deadlines
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -285,7 +285,7 @@ def control_slip_rows(
     # Hand-overs carry those in their Handover row (written with the event, at the same
     # instant); the other steps (reception, supplement, payment…) name the acting official's
     # unit and are measured against the dossier's due time.
-    from .selectors import dossier_handovers
+    from ..selectors import dossier_handovers
 
     events = _events(dossier) if events is None else events
     handovers = {(h.action, h.at): h for h in dossier_handovers(dossier=dossier)}

@@ -19,12 +19,12 @@ from dvctt import workdays
 from dvctt.errors import InvalidInput
 from dvctt.formats import parse_datetime_as_written
 
-from . import deadlines, workflow
-from .completeness import supplement_changes, supplement_missing
-from .constants import DossierAction, Proposal
+from ..constants import DossierAction, Proposal
+from ..filing.completeness import supplement_changes, supplement_missing
+from . import deadlines, machine
 
 if TYPE_CHECKING:
-    from .models import Dossier
+    from ..models import Dossier
 
 A = DossierAction
 MAX_ITEMS = 30
@@ -66,7 +66,7 @@ def parse_action_body(
     dossier: Dossier, action: str, *, note: str, data: dict[str, Any], now: dt.datetime
 ) -> ActionBody:
     """Return the checked body of `action` on `dossier`, or raise InvalidInput naming a field."""
-    spec = workflow.ACTIONS[action]
+    spec = machine.ACTIONS[action]
     reason = _text(data.get("reason"))[:4000] or note
     if spec.note_required and not reason:
         raise InvalidInput(

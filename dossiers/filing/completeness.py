@@ -15,7 +15,7 @@ from accounts.validators import validate_id_number
 from dvctt.errors import InvalidInput
 from procedures.forms_schema import validate_form_data
 
-from .constants import DossierStatus, EventAction
+from ..constants import DossierStatus, EventAction
 
 
 def dossier_missing(*, dossier) -> dict[str, list[str]]:

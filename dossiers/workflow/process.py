@@ -22,8 +22,8 @@ from accounts.models import Agency, StaffRole, Unit, User
 from dvctt import workdays
 from dvctt.errors import InvalidInput
 
-from .constants import DossierAction, HandoverOutcome, Proposal
-from .models import Dossier, Handover
+from ..constants import DossierAction, HandoverOutcome, Proposal
+from ..models import Dossier, Handover
 
 A = DossierAction
 

@@ -4,20 +4,26 @@ page /xac-thuc/<token>/ (API.md §3). Access goes through the selectors like eve
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from dvctt.errors import ApplicationError, NotFound
+from dvctt.errors import ApplicationError, NotFound, html_errors
 
-from . import documents, selectors
-from .documents_api import document_filename, document_response
-from .models import Dossier, DossierId
-from .uploads import check_upload
+from .. import selectors
+from ..filing import check_upload
+from ..models import Dossier, DossierId
+from . import documents, register
+from .api import document_filename, document_response
+from .forms import RegisterPeriodForm
 
 
 def _send(request: HttpRequest, dossier: Dossier, kind: str, *, for_citizen: bool) -> FileResponse:
@@ -74,3 +80,23 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
             context["checked_sha256"] = checked.sha256
             context["matches"] = checked.sha256 == document.sha256
     return render(request, "dossiers/verify.html", context, status=status)
+
+
+@login_required
+@require_safe
+@html_errors()
+def official_register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Read the register's period typed dd/mm/yyyy and hand it to the register API in ISO."""
+    register.register_agency_ids(user=request.user)  # Forbidden for anyone else
+    form = RegisterPeriodForm(request.GET, auto_id="register-%s")
+    if not form.is_valid():
+        return render(request, "officials/register.html", {"register_form": form}, status=400)
+    data = form.cleaned_data
+    query = urlencode(
+        {
+            "from": data["date_from"].isoformat(),
+            "to": data["date_to"].isoformat(),
+            "format": data["format"],
+        }
+    )
+    return redirect(f"{reverse('api-register')}?{query}")

@@ -23,8 +23,8 @@ from accounts.models import StaffRole, User
 from dvctt import exports, workdays
 from dvctt.errors import Forbidden
 
-from .constants import DossierAction, DossierStatus
-from .models import Dossier, DossierEvent
+from ..constants import DossierAction, DossierStatus
+from ..models import Dossier, DossierEvent
 
 # Reception keeps the register; leaders read it (Thông tư 01/2018/TT-VPCP Điều 10).
 REGISTER_ROLES = (StaffRoleName.RECEPTION, StaffRoleName.LEADER)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from dvctt.errors import InvalidInput
 
-from .constants import ALLOWED_CONTENT_TYPES
+from ..constants import ALLOWED_CONTENT_TYPES
 
 MAGIC = [
     (b"%PDF-", "application/pdf"),

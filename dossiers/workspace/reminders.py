@@ -20,9 +20,9 @@ from accounts.models import StaffRole
 from dvctt import workdays
 from notifications.services import notification_send_to_person
 
-from .constants import DossierStatus
-from .models import Dossier
-from .notify import applicant_context, dossier_notify_applicant, format_local
+from ..constants import DossierStatus
+from ..models import Dossier
+from ..notify import applicant_context, dossier_notify_applicant, format_local
 
 # The clock runs in these states (a supplement request pauses it: NĐ 61/2018 Điều 19.4).
 RUNNING_STATUSES = (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.APPROVED)

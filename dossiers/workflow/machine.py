@@ -20,8 +20,7 @@ from django_fsm import GET_STATE, State, can_proceed, transition
 from accounts.models import Agency, StaffRole, User
 from procedures.fees import fee_quote
 
-from . import deadlines
-from .constants import (
+from ..constants import (
     ACTIVE_STATUSES,
     TERMINAL_STATUSES,
     WAITING_STATUSES,
@@ -30,12 +29,13 @@ from .constants import (
     DossierAction,
     DossierStatus,
 )
+from . import deadlines
 
 if TYPE_CHECKING:  # the model inherits DossierWorkflow from this module
     from django.contrib.auth.models import AnonymousUser
     from django_stubs_ext import StrOrPromise
 
-    from .models import Dossier
+    from ..models import Dossier
 
 S = DossierStatus
 A = DossierAction

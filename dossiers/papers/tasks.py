@@ -7,7 +7,15 @@ from celery import shared_task
 from . import documents
 
 
-@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+# The name is the one the task had before papers became a package: queued tasks and the
+# `dossiers.tasks.*` route to the `pdf` queue (settings CELERY_TASK_ROUTES) keep working.
+@shared_task(
+    name="dossiers.tasks.documents_render",
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def documents_render(self, dossier_id: str) -> int:
     """Render every paper the dossier has now; return how many are stored."""
     # idempotency: a paper whose stored file matches its data is skipped, so a repeat (retry,

@@ -18,7 +18,7 @@ from typing import Any
 
 from dvctt import workdays
 
-from .constants import CLOCK_RUNNING_STATUSES, Channel
+from ..constants import CLOCK_RUNNING_STATUSES, Channel
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 
 from dvctt.errors import InvalidInput
 
-from . import documents, register, selectors
-from .constants import DocumentKind
+from .. import selectors
+from ..constants import DocumentKind
+from . import documents, register
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
