@@ -24,6 +24,8 @@ def test_production_refuses_to_start_without_a_real_gateway(tmp_path, url):
 def test_under_production_settings_the_sandbox_urls_do_not_answer(tmp_path):
     # The views are called straight (the 404 page needs collected static files).
     code = """
+import sys
+
 from django.conf import settings
 from django.http import Http404
 from django.test import RequestFactory
@@ -38,7 +40,7 @@ for request in (
         answers.append(resolve(request.path).func(request).status_code)
     except Http404:
         answers.append(404)
-print(*answers)
+sys.stdout.write(" ".join(map(str, answers)) + "\\n")
 """
     result = manage(production_env(tmp_path), "shell", "-c", code)
     assert result.returncode == 0, result.stderr

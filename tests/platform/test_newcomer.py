@@ -13,6 +13,8 @@ from django.conf import settings
 # Two groups one after the other, as `python -m bench` runs them: the second must reach its
 # own database, not the one the first dropped (and its test environment must set up again).
 SCRIPT = """
+import sys
+
 from bench.common import bench_database
 from django.db import connection
 
@@ -21,7 +23,7 @@ for suffix in ("_t1", "_t2"):
         with bench_database(suffix, test_environment=test_environment):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT current_database()")
-                print(cursor.fetchone()[0])
+                sys.stdout.write(f"{cursor.fetchone()[0]}\\n")
 """
 
 
@@ -54,7 +56,9 @@ def _local_settings(**env: str) -> list[str]:
             sys.executable,
             "-c",
             "from django.conf import settings;"
-            "print(settings.PUBLIC_BASE_URL, *settings.CSRF_TRUSTED_ORIGINS)",
+            "import sys;"
+            "sys.stdout.write(' '.join("
+            "[settings.PUBLIC_BASE_URL, *settings.CSRF_TRUSTED_ORIGINS]))",
         ],
         cwd=settings.BASE_DIR,
         env={**clean, "DJANGO_SETTINGS_MODULE": "dvctt.settings.local", **env},

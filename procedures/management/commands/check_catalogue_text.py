@@ -3,15 +3,10 @@ each sits, so that the bundled data stays clean when it is refreshed from the na
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-
+from procedures.management.catalogue_check import CatalogueCheckCommand
 from procedures.text import text_typos
-
-BUNDLED = Path(__file__).resolve().parents[2] / "data" / "procedures.json"
 
 
 def _texts(value: Any, where: str):
@@ -35,22 +30,11 @@ def catalogue_typos(rows: list) -> list[str]:
     return found
 
 
-class Command(BaseCommand):
+class Command(CatalogueCheckCommand):
     help = "Liệt kê lỗi gõ rõ ràng trong danh mục thủ tục (lặp từ, hai dấu cách liền nhau)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", default=str(BUNDLED), help="tệp JSON danh mục")
+    def findings(self, rows: list) -> list[str]:
+        return catalogue_typos(rows)
 
-    def handle(self, *args, **options):
-        path = Path(options["file"])
-        try:
-            rows = json.loads(path.read_text(encoding="utf-8")).get("procedures") or []
-        except (OSError, ValueError, AttributeError) as exc:
-            raise CommandError(f"Không đọc được danh mục {path}: {exc}") from exc
-        found = catalogue_typos(rows)
-        for line in found:
-            self.stdout.write(line)
-        message = f"{len(found)} lỗi gõ trong danh mục."
-        if found:
-            raise CommandError(message)
-        self.stdout.write(self.style.SUCCESS(message))
+    def summary(self, count: int) -> str:
+        return f"{count} lỗi gõ trong danh mục."
