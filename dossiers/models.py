@@ -313,6 +313,11 @@ class Attachment(models.Model):
         related_name="+",
         verbose_name=_("được thay bằng"),
     )
+    # What the 766 indicators read (docs/domain.md, quality indicators): a component handed
+    # in as a file rather than on paper is digitised; one taken from the citizen's personal
+    # data store instead of uploaded again is reused.
+    digitised = models.BooleanField(_("đã số hoá"), default=True)
+    reused = models.BooleanField(_("lấy từ kho dữ liệu"), default=False)
 
     class Meta:
         verbose_name = _("tệp đính kèm")

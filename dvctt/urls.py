@@ -19,6 +19,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("procedures.api_urls")),
     path("", include("dossiers.api_urls")),
     path("", include("payments.api_urls")),
+    path("", include("reports.api_urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("payments.urls")),
     path("", include("notifications.urls")),
+    path("", include("reports.urls")),
 ]
 
 handler400 = "dvctt.views.error_400"

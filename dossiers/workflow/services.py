@@ -31,6 +31,7 @@ from ..constants import (
     DossierAction,
 )
 from ..errors import InvalidTransition
+from ..events import event_listeners_call
 from ..hub_sync import dossier_hub_event
 from ..models import Dossier, DossierEvent, DossierId
 from ..notify import (
@@ -66,6 +67,7 @@ def _event(
         data=data or {},
     )
     dossier_hub_event(dossier=dossier, event=event)  # outbox row in the same transaction
+    event_listeners_call(dossier, event)  # e.g. the statistics table, in the same transaction
     return event
 
 

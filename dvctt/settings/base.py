@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "payments",
     "notifications",
     "integrations",
+    "reports",
 ]
 
 MIDDLEWARE = [

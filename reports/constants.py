@@ -1,0 +1,23 @@
+"""Choices of the quality loop: rating levels and feedback (PAKN) statuses."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RatingScore(models.IntegerChoices):
+    """The five-level scale in common use beside TT 01/2018 Điều 13's criteria."""
+
+    VERY_SATISFIED = 5, _("Rất hài lòng")
+    SATISFIED = 4, _("Hài lòng")
+    ACCEPTABLE = 3, _("Chấp nhận được")
+    DISSATISFIED = 2, _("Không hài lòng")
+    VERY_DISSATISFIED = 1, _("Rất không hài lòng")
+
+
+class FeedbackStatus(models.TextChoices):
+    RECEIVED = "received", _("Đã tiếp nhận")
+    ACCEPTED = "accepted", _("Đang xử lý")
+    INFO_REQUESTED = "info_requested", _("Yêu cầu bổ sung thông tin")
+    REFUSED = "refused", _("Từ chối xử lý")
+    ANSWERED = "answered", _("Đã trả lời")
+    PUBLISHED = "published", _("Đã công khai")
