@@ -21,3 +21,17 @@ class FeedbackStatus(models.TextChoices):
     REFUSED = "refused", _("Từ chối xử lý")
     ANSWERED = "answered", _("Đã trả lời")
     PUBLISHED = "published", _("Đã công khai")
+
+
+# The per-dossier criteria of TT 01/2018/TT-VPCP Điều 13, each scored 2, 1 or 0 points. The
+# codes are published by `GET indicators/` as `rating_criteria` and are the keys of
+# Rating.criteria.
+RATING_CRITERIA: dict[str, str] = {
+    "processing_time": _("Thời gian giải quyết so với quy định"),
+    "contacts_needed": _("Số lần phải liên hệ để hoàn thiện hồ sơ"),
+    "agencies_contacted": _("Số cơ quan, đơn vị phải liên hệ"),
+    "staff_attitude": _("Thái độ, tinh thần của cán bộ"),
+    "publicity": _("Việc công khai thủ tục, kết quả giải quyết"),
+    "online_service": _("Việc cung cấp dịch vụ công trực tuyến"),
+}
+RATING_CRITERION_POINTS = (0, 1, 2)
