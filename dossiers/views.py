@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from dvctt import ratelimit
-from dvctt.errors import ApplicationError, NotFound, error_text, html_errors
+from dvctt.errors import ApplicationError, NotFound, error_back, error_text
 from dvctt.pagination import query_without_page
 
 from . import selectors, workflow
@@ -72,7 +72,6 @@ def my_dossiers(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@html_errors()
 def my_dossier_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Show one of the citizen's dossiers: status in words, history, files and open actions."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
@@ -98,7 +97,7 @@ def my_dossier_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) 
 
 
 @login_required
-@html_errors(back="dossiers:my_detail")
+@error_back("dossiers:my_detail")
 def my_dossier_withdraw(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Ask for confirmation (GET), then withdraw the citizen's dossier with an optional reason."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
@@ -125,7 +124,7 @@ def my_dossier_withdraw(request: AuthenticatedHttpRequest, dossier_id: DossierId
 
 
 @login_required
-@html_errors(back="dossiers:my_detail")
+@error_back("dossiers:my_detail")
 def my_draft_delete(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Ask for confirmation (GET), then delete the citizen's draft."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)

@@ -6,7 +6,6 @@ the same Vietnamese message.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -156,37 +155,13 @@ def error_text(exc: ApplicationError) -> str:
     return " ".join(dict.fromkeys([str(exc.message), *details]))
 
 
-def html_errors(back: str | None = None):
-    """One error mapper at the HTML edge (instead of an `except ApplicationError` per view).
-
-    NotFound → 404 and Forbidden → 403, each page saying what was refused; any other
-    ApplicationError becomes a message on the page `back` names (a URL name reversed with the
-    view's `dossier_id`), or on the same page, with a 303 so a reload does not resend the form.
-    """
-    from django.contrib import messages
-    from django.shortcuts import redirect
-    from django.urls import reverse
+def error_back(url_name: str):
+    """Name the page an HTML view's refused form goes back to (a URL name reversed with the
+    view's `dossier_id`); without it the message shows on the same page. Read by
+    dvctt.middleware.ApplicationErrorPageMiddleware, the one place errors become pages."""
 
     def decorate(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
-            except ApplicationError as exc:
-                if exc.status_code == status.HTTP_403_FORBIDDEN:
-                    raise PermissionDenied(exc.message) from exc
-                messages.error(request, error_text(exc))
-                if back is None:
-                    target = request.get_full_path()
-                else:
-                    ids = {k: v for k, v in kwargs.items() if k == "dossier_id"}
-                    target = reverse(back, kwargs=ids)
-                response = redirect(target)
-                response.status_code = status.HTTP_303_SEE_OTHER
-                return response
-
-        return wrapper
+        view.error_back = url_name
+        return view
 
     return decorate

@@ -7,11 +7,15 @@ from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from .errors import STATUS_ERRORS, error_body
+from .errors import STATUS_ERRORS, ApplicationError, error_body, error_text
 
 
 class ChosenLanguageMiddleware:
@@ -35,6 +39,48 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class ApplicationErrorPageMiddleware:
+    """The one mapping of application errors to HTML responses (the API has its own, in
+    dvctt.errors.api_exception_handler): NotFound → the 404 page, Forbidden → the 403 page,
+    each saying what was refused; any other refusal of a submitted form becomes a message on
+    the page the view names with `error_back` (or the same page), answered with a 303 so a
+    reload does not send the form again. A GET that is refused gets the error page with its
+    status instead of a redirect, which would loop.
+
+    Views still catch ApplicationError themselves where the refusal belongs on a form's
+    fields; what reaches here is everything else.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
+            return None
+        # Raised here, Django's own handlers render them (handler404/handler403).
+        if exception.status_code == 404:
+            raise Http404(exception.message) from exception
+        if exception.status_code == 403:
+            raise PermissionDenied(exception.message) from exception
+        if request.method in ("GET", "HEAD"):
+            context = {"message": error_text(exception)}
+            return render(request, "400.html", context, status=exception.status_code)
+        messages.error(request, error_text(exception))
+        match = request.resolver_match
+        back = getattr(match.func, "error_back", None) if match else None
+        if back is None:
+            target = request.get_full_path()
+        else:
+            ids = {k: v for k, v in (match.kwargs if match else {}).items() if k == "dossier_id"}
+            target = reverse(back, kwargs=ids)
+        response = redirect(target)
+        response.status_code = 303
         return response
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from dvctt.background import enqueue_on_commit
 from dvctt.client_ip import client_ip as portal_client_ip
 from dvctt.errors import ApplicationError, NotFound
 from dvctt.formats import format_dong
@@ -49,34 +48,11 @@ def _callback_gateway(slug: str):
     return gateway
 
 
-def _enqueue(task, *args) -> None:
-    # Redis accelerates, it never decides (DESIGN.md §3.11): the beat reconciliation picks up
-    # whatever could not be queued now.
-    try:
-        task.delay(*args)
-    except Exception:
-        log.exception("could not enqueue %s%s", task.name, args)
-
-
-def not_found_as_404(view: Callable) -> Callable:
-    """Turn the selectors' NotFound into the portal's 404 page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-
-    return wrapper
-
-
 # --- the citizen ----------------------------------------------------------------------------
 
 
 @login_required
 @require_POST
-@not_found_as_404
 def payment_start(request: AuthenticatedHttpRequest, dossier_id) -> HttpResponse:
     """Open a payment of the dossier's fee and send the browser to the gateway."""
     try:
@@ -122,7 +98,7 @@ def payment_return(request: HttpRequest, gateway: str) -> HttpResponse:
         if answer.succeeded:
             # Money taken is recorded at once; a failure or cancel waits for the IPN, which
             # tells a cancel (24) apart (beat reconciliation closes it if the IPN never comes).
-            transaction.on_commit(lambda: _enqueue(tasks.payment_reconcile_one, str(payment.pk)))
+            enqueue_on_commit(tasks.payment_reconcile_one, args=(str(payment.pk),))
         if cancelled and outcome != PaymentStatus.PAID:
             outcome = PaymentStatus.CANCELLED
     is_owner = request.user.is_authenticated and payment.dossier.applicant_id == request.user.pk
@@ -135,7 +111,6 @@ def payment_return(request: HttpRequest, gateway: str) -> HttpResponse:
 
 @login_required
 @require_GET
-@not_found_as_404
 def payment_receipt(request: AuthenticatedHttpRequest, payment_id) -> HttpResponse:
     """Download the e-receipt (biên lai điện tử) of a paid payment."""
     payment = selectors.payment_get_for_user(user=request.user, payment_id=payment_id)
@@ -152,7 +127,6 @@ def payment_receipt(request: AuthenticatedHttpRequest, payment_id) -> HttpRespon
 
 @login_required
 @require_POST
-@not_found_as_404
 def payment_refund(request: AuthenticatedHttpRequest, payment_id) -> HttpResponse:
     """Refund all or part of a paid fee from the official's dossier page."""
     payment = selectors.payment_get_for_user(user=request.user, payment_id=payment_id)
@@ -178,7 +152,6 @@ def payment_refund(request: AuthenticatedHttpRequest, payment_id) -> HttpRespons
 
 @login_required
 @require_POST
-@not_found_as_404
 def payment_desk(request: AuthenticatedHttpRequest, dossier_id) -> HttpResponse:
     """Record a fee paid at the desk (cash or transfer) from the official's dossier page."""
     try:
@@ -244,7 +217,7 @@ def sandbox_page(request: HttpRequest) -> HttpResponse:
         )
         with transaction.atomic():
             txn = sandbox.record_outcome(fields, outcome=outcome, ipn_url=ipn_url)
-            transaction.on_commit(lambda: _enqueue(tasks.sandbox_send_ipn, txn.txn_ref))
+            enqueue_on_commit(tasks.sandbox_send_ipn, args=(txn.txn_ref,))
         return redirect(sandbox.return_url(txn))
     return render(request, "payments/sandbox.html", sandbox.page_context(fields))
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from dvctt import ratelimit
-from dvctt.errors import ApplicationError, error_text, html_errors
+from dvctt.errors import ApplicationError, error_back, error_text
 from procedures.constants import OnceOnly
 from procedures.fees import fee_payment_stage
 
@@ -71,7 +71,6 @@ def _apply_errors(form, exc: ApplicationError) -> None:
 
 
 @login_required
-@html_errors()
 def submit_start(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Step 1: choose the agency and the case, then create the draft."""
     procedure = selectors.procedure_get_for_filing(code=code)
@@ -121,7 +120,6 @@ def _after_submit_url(dossier: Dossier, user) -> str:
 
 
 @login_required
-@html_errors()
 def wizard_step(
     request: AuthenticatedHttpRequest, dossier_id: DossierId, step: int
 ) -> HttpResponse:
@@ -137,7 +135,6 @@ def wizard_step(
 
 
 @login_required
-@html_errors()
 def wizard_case(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Step 1 of a draft again: choose another case; files it no longer asks for go on confirm."""
     dossier = selectors.dossier_get_for_editor(user=request.user, dossier_id=dossier_id)
@@ -337,7 +334,6 @@ def _step_review(request, dossier):
 
 
 @login_required
-@html_errors()
 @require_POST
 def attachment_upload(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Attach a file to one component (draft step 4 or a supplement)."""
@@ -398,7 +394,7 @@ def _attachments_page(dossier: Dossier) -> str:
 
 @login_required
 @require_POST
-@html_errors(back="dossiers:my_detail")
+@error_back("dossiers:my_detail")
 def attachment_remove(
     request: AuthenticatedHttpRequest, dossier_id: DossierId, attachment_id: uuid.UUID
 ) -> HttpResponse:
@@ -413,7 +409,6 @@ def attachment_remove(
 
 @login_required
 @require_safe
-@html_errors()
 def attachment_download(
     request: AuthenticatedHttpRequest, dossier_id: DossierId, attachment_id: uuid.UUID
 ) -> FileResponse:
@@ -436,7 +431,6 @@ def attachment_download(
 
 
 @login_required
-@html_errors()
 def my_dossier_supplement(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Answer the supplement request item by item (files, the e-form), then send it."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)

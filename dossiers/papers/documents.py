@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
 from dvctt import pdf, workdays
+from dvctt.background import enqueue_on_commit
 from dvctt.errors import InvalidInput, NotFound
 
 from ..constants import Channel, DocumentKind, DossierAction, DossierStatus
@@ -586,19 +587,11 @@ def documents_schedule(dossier: Dossier) -> None:
     """After the commit, ask the pdf worker to render the papers of the dossier."""
     if not settings.DOCUMENTS_RENDER_AHEAD:
         return
-    dossier_id = str(dossier.pk)
-    transaction.on_commit(lambda: _enqueue(dossier_id))
+    from .tasks import documents_render  # the task module imports this one
 
-
-def _enqueue(dossier_id: str) -> None:
-    from .tasks import documents_render
-
-    try:
-        documents_render.apply_async(args=[dossier_id], queue=settings.PDF_QUEUE)
-    except Exception:
-        # Redis down never turns a committed action into an error (DESIGN.md §3.11): the paper
-        # is rendered in the request when someone asks for it.
-        log.exception("could not enqueue the papers of dossier %s", dossier_id)
+    # Redis down never turns a committed action into an error (DESIGN.md §3.11): the paper is
+    # rendered in the request when someone asks for it.
+    enqueue_on_commit(documents_render, args=(str(dossier.pk),), queue=settings.PDF_QUEUE)
 
 
 def result_file_attach(*, dossier: Dossier, actor: User, upload: UploadedFile | None) -> None:

@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from dvctt.errors import ApplicationError, NotFound, html_errors
+from dvctt.errors import ApplicationError, NotFound
 
 from .. import selectors
 from ..filing import check_upload
@@ -27,10 +27,7 @@ from .forms import RegisterPeriodForm
 
 
 def _send(request: HttpRequest, dossier: Dossier, kind: str, *, for_citizen: bool) -> FileResponse:
-    try:
-        document = documents.document_get(dossier=dossier, kind=kind, for_citizen=for_citizen)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    document = documents.document_get(dossier=dossier, kind=kind, for_citizen=for_citizen)
     return document_response(document, filename=document_filename(dossier, kind))
 
 
@@ -39,10 +36,7 @@ def my_document(
     request: AuthenticatedHttpRequest, dossier_id: DossierId, kind: str
 ) -> FileResponse:
     """Send a paper of the citizen's own dossier (receipt, requests, result…) as PDF."""
-    try:
-        dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     return _send(request, dossier, kind, for_citizen=True)
 
 
@@ -53,10 +47,7 @@ def official_document(
     """Send a paper of a dossier of the official's agency as PDF (to print or hand over)."""
     if not request.user.is_official:
         raise PermissionDenied
-    try:
-        dossier = selectors.dossier_get_for_official(user=request.user, dossier_id=dossier_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    dossier = selectors.dossier_get_for_official(user=request.user, dossier_id=dossier_id)
     return _send(request, dossier, kind, for_citizen=False)
 
 
@@ -84,7 +75,6 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_safe
-@html_errors()
 def official_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Read the register's period typed dd/mm/yyyy and hand it to the register API in ISO."""
     register.register_agency_ids(user=request.user)  # Forbidden for anyone else

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.constants import StaffRoleName
 from accounts.http import AuthenticatedHttpRequest
-from dvctt.errors import ApplicationError, NotFound, error_text, html_errors
+from dvctt.errors import error_back
 from dvctt.pagination import CappedPaginator, query_without_page
 
 from .. import selectors, workflow
@@ -89,7 +89,6 @@ def official_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@html_errors()
 def official_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Show a dossier of the official's agency with the actions the official may run."""
     require_official(request)
@@ -136,7 +135,7 @@ def official_action_forms(dossier: Dossier, user) -> list[dict]:
 
 @login_required
 @require_POST
-@html_errors(back="dossiers:official_detail")
+@error_back("dossiers:official_detail")
 def official_action(
     request: AuthenticatedHttpRequest, dossier_id: DossierId, action: str
 ) -> HttpResponse:
@@ -144,27 +143,20 @@ def official_action(
     require_official(request)
     dossier = selectors.dossier_get_for_official(user=request.user, dossier_id=dossier_id)
     post = request.POST
-    try:
-        services.dossier_run_action(
-            actor=request.user,
-            dossier_id=dossier.pk,
-            action=action,
-            note=post.get("note", ""),
-            # The confirmation box is the form's, not the action's.
-            data={k: v for k, v in action_rules.body_from_request(post).items() if k != "confirm"},
-            result_file=request.FILES.get("file"),
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(
-            request, _("Đã thực hiện: %(action)s.") % {"action": DossierAction(action).label}
-        )
-        if not selectors.dossier_visible_to_official(user=request.user, dossier_id=dossier.pk):
-            # Handed to another agency or settled out of sight: back to the queues.
-            return redirect("dossiers:official_home")
+    # A refusal comes back as a message on the dossier's page (error_back, the middleware).
+    services.dossier_run_action(
+        actor=request.user,
+        dossier_id=dossier.pk,
+        action=action,
+        note=post.get("note", ""),
+        # The confirmation box is the form's, not the action's.
+        data={k: v for k, v in action_rules.body_from_request(post).items() if k != "confirm"},
+        result_file=request.FILES.get("file"),
+    )
+    messages.success(
+        request, _("Đã thực hiện: %(action)s.") % {"action": DossierAction(action).label}
+    )
+    if not selectors.dossier_visible_to_official(user=request.user, dossier_id=dossier.pk):
+        # Handed to another agency or settled out of sight: back to the queues.
+        return redirect("dossiers:official_home")
     return redirect("dossiers:official_detail", dossier_id=dossier.pk)

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dvctt.middleware.ApplicationErrorPageMiddleware",
     "dvctt.input_cleaning.InputCleaningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-csp's, plus the payment gateway's origin in form-action.
