@@ -114,10 +114,9 @@ class Procedure(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
+        # The search text is a column derived from the row, kept here so no write can leave it
+        # stale; the lexicon of words (typo tolerance) is the services' business.
         super().save(*args, **kwargs)
-        from . import lexicon
-
-        lexicon.words_store([self.search_text])
 
     def clean(self):
         from .forms_schema import validate_form_schema

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
 
+from . import lexicon
 from .catalogue_file import DEFAULT_CASE_NAME, clean_row
 from .deadlines import days_value
 from .models import (
@@ -40,6 +41,7 @@ def procedure_publish(*, procedure: Procedure, actor: User | None = None) -> Pro
     """Freeze the procedure's current content as a new version unless nothing changed."""
     # Lock the row so that two publishers cannot both take the same version number.
     locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    lexicon.words_store([locked.search_text])  # the search learns the edited wording
     snapshot = procedure_snapshot(procedure=locked)
     latest = locked.versions.order_by("-number").first()
     if latest is not None and _without_version(latest.snapshot) == _without_version(snapshot):
@@ -175,6 +177,7 @@ def _store(
         exclude=["field", "agencies", "source", "search_text"], validate_unique=False
     )
     procedure.save()
+    lexicon.words_store([procedure.search_text])
     _store_documents(procedure, clean["components"], created=created)
     if not created:
         procedure.fees.all().delete()
@@ -318,7 +321,6 @@ def procedures_export(*, procedures: Iterable[Procedure]) -> dict[str, Any]:
 @transaction.atomic
 def search_words_refresh(*, actor: User | None = None) -> int:
     """Add the words of every procedure's search text to the lexicon; return how many new."""
-    from . import lexicon
     from .models import SearchWord
 
     before = SearchWord.objects.count()

@@ -96,14 +96,6 @@ def vn_stamp(when: dt.datetime) -> str:
     return timezone.localtime(when, workdays.VN_TZ).strftime("%Y%m%d%H%M%S")
 
 
-def parse_stamp(value: str) -> dt.datetime | None:
-    try:
-        naive = dt.datetime.strptime(value, "%Y%m%d%H%M%S")
-    except (TypeError, ValueError):
-        return None
-    return naive.replace(tzinfo=workdays.VN_TZ)
-
-
 # --- what the gateway tells us --------------------------------------------------------------
 
 

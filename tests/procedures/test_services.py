@@ -114,3 +114,14 @@ def test_search_text_is_maintained_on_save():
     procedure.save(update_fields=["name"])
     procedure.refresh_from_db()
     assert procedure.search_text.startswith(" gia han tam tru thu ")
+
+
+def test_the_lexicon_learns_new_wording_from_the_service_not_from_save():
+    from procedures.models import SearchWord
+
+    procedure = ProcedureFactory(name="Cấp phép thử")
+    procedure.name = "Cấp phép xuồngmáy thử"
+    procedure.save()
+    assert not SearchWord.objects.filter(word="xuongmay").exists()
+    procedure_publish(procedure=procedure)
+    assert SearchWord.objects.filter(word="xuongmay").exists()
