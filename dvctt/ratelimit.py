@@ -10,6 +10,12 @@ the next). Each period is counted in SLICES slices, one cache counter each; a tr
 when the current slice and the SLICES before it — which together cover at least the last
 period — already hold the limit. Tries are counted whether accepted or not, so hammering
 keeps a client out.
+
+Why not django-ratelimit: it could take the address from client_ip (RATELIMIT_IP_META_KEY
+accepts a callable) and fail open (RATELIMIT_FAIL_OPEN), but its window is fixed — one counter
+per period, staggered per key — so "5/15m" lets up to 10 tries through around a window's edge,
+which the lockout of sign-in and the tests of this module refuse. Keeping the counters here
+costs one small module; the limits themselves are settings either way.
 """
 
 from __future__ import annotations
