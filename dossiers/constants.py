@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constants import StaffRoleName
+
 
 class DossierStatus(models.TextChoices):
     DRAFT = "draft", _("Hồ sơ nháp")
@@ -121,13 +123,14 @@ class Channel(models.TextChoices):
 
 
 class ActorRole(models.TextChoices):
-    """Who may fire a workflow action on one dossier."""
+    """Who may fire a workflow action on one dossier: the owner, the system, or an official
+    by the staff role they hold — those are the accounts' role names, one list of names."""
 
     OWNER = "owner", _("Người nộp hồ sơ")
-    RECEPTION = "reception", _("Tiếp nhận (một cửa)")
-    SPECIALIST = "specialist", _("Chuyên viên")
-    LEADER = "leader", _("Lãnh đạo")
-    CLERK = "clerk", _("Văn thư")
+    RECEPTION = StaffRoleName.RECEPTION.value, StaffRoleName.RECEPTION.label
+    SPECIALIST = StaffRoleName.SPECIALIST.value, StaffRoleName.SPECIALIST.label
+    LEADER = StaffRoleName.LEADER.value, StaffRoleName.LEADER.label
+    CLERK = StaffRoleName.CLERK.value, StaffRoleName.CLERK.label
     SYSTEM = "system", _("Hệ thống")
 
 

@@ -12,7 +12,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.constants import StaffRoleName
-from accounts.models import Agency, StaffRole, User
+from accounts.models import Agency, User
+from accounts.selectors import agency_ids_for_official
 from dvctt.errors import NotFound
 from procedures.models import Procedure
 from procedures.services import procedure_snapshot
@@ -47,7 +48,7 @@ def _base() -> DossierQuerySet:
 def _official_agency_ids(user: User) -> list[int]:
     if not (user.is_authenticated and user.is_official):
         return []
-    return list(StaffRole.objects.filter(user=user).values_list("agency_id", flat=True).distinct())
+    return agency_ids_for_official(user=user)
 
 
 def _official_visibility(user: User, agency_ids: list[int] | None = None) -> Q:

@@ -259,12 +259,12 @@ APPLICANT_SIDE = "Người nộp hồ sơ"
 
 def _actor_units(dossier: Dossier, events: list[DossierEvent]) -> dict[int, str]:
     """Return the unit (with its agency when another) of each official who acted."""
-    from accounts.models import StaffRole
+    from accounts.selectors import staff_roles_filter
 
     ids = {e.actor_id for e in events if e.actor_id}
     units: dict[int, str] = {}
     roles = (
-        StaffRole.objects.filter(user_id__in=ids, unit__isnull=False)
+        staff_roles_filter(user_ids=ids, in_a_unit=True)
         .select_related("unit", "agency")
         .order_by("id")
     )

@@ -19,7 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.constants import StaffRoleName
-from accounts.models import StaffRole, User
+from accounts.models import User
+from accounts.selectors import agency_ids_for_official
 from dvctt import exports, workdays
 from dvctt.errors import Forbidden
 
@@ -84,11 +85,7 @@ def register_agency_ids(*, user: User) -> list[int]:
     """Return the agencies whose register the official may read; Forbidden for anyone else."""
     ids = []
     if user.is_authenticated and user.is_official:
-        ids = list(
-            StaffRole.objects.filter(user=user, role__in=REGISTER_ROLES)
-            .values_list("agency_id", flat=True)
-            .distinct()
-        )
+        ids = agency_ids_for_official(user=user, roles=REGISTER_ROLES)
     if not ids:
         raise Forbidden(_("Chỉ cán bộ tiếp nhận và lãnh đạo được xem sổ theo dõi hồ sơ."))
     return ids

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, State, can_proceed, transition
 
-from accounts.models import Agency, StaffRole, User
+from accounts.models import Agency, User
+from accounts.selectors import role_pairs_for_official, user_holds_role
 from procedures.fees import fee_quote
 
 from ..constants import (
@@ -343,12 +344,8 @@ def actor_roles(dossier: Dossier, user: User | AnonymousUser | None) -> frozense
         if dossier.applicant_id == user.pk:
             roles.add(R.OWNER)
         if user.is_official:
-            agencies = {dossier.agency_id, dossier.handling_agency_id} - {None}
-            held = list(
-                StaffRole.objects.filter(user=user, agency_id__in=agencies).values_list(
-                    "agency_id", "role"
-                )
-            )
+            agencies = {a for a in (dossier.agency_id, dossier.handling_agency_id) if a}
+            held = role_pairs_for_official(user=user, agency_ids=agencies)
             if held_by_other_agency(dossier):
                 # Liên thông: only the agency holding the step acts on the dossier (NĐ 61/2018
                 # Điều 19.6, each agency its own task); the lead agency sees it and waits.
@@ -385,16 +382,14 @@ def user_is_reception(user: User | AnonymousUser, agency: Agency) -> bool:
     return bool(
         isinstance(user, User)
         and user.is_official
-        and StaffRole.objects.filter(user=user, agency=agency, role=R.RECEPTION).exists()
+        and user_holds_role(user=user, role=R.RECEPTION, agency=agency)
     )
 
 
 def user_is_reception_anywhere(user: User | AnonymousUser) -> bool:
     """Tell whether `user` works at the one-stop desk of any agency."""
     return bool(
-        isinstance(user, User)
-        and user.is_official
-        and StaffRole.objects.filter(user=user, role=R.RECEPTION).exists()
+        isinstance(user, User) and user.is_official and user_holds_role(user=user, role=R.RECEPTION)
     )
 
 

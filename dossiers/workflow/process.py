@@ -14,11 +14,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.constants import StaffRoleName
-from accounts.models import Agency, StaffRole, Unit, User
+from accounts.models import Agency, Unit, User
+from accounts.selectors import staff_roles_filter
 from dvctt import workdays
 from dvctt.errors import InvalidInput
 
@@ -68,10 +69,10 @@ def officials_of_step(*, dossier: Dossier, number: int) -> QuerySet[User]:
     if step is None:
         return User.objects.none()
     agency = _agency_of(dossier, step)
-    roles = StaffRole.objects.filter(agency=agency, role=step["role"])
-    if step.get("unit_code"):
-        # An official without a unit holds the role agency-wide.
-        roles = roles.filter(Q(unit__code=step["unit_code"]) | Q(unit__isnull=True))
+    # An official without a unit holds the role agency-wide.
+    roles = staff_roles_filter(
+        agency_ids=[agency.pk], roles=[step["role"]], unit_code=step.get("unit_code") or ""
+    )
     return User.objects.filter(pk__in=roles.values("user_id"), is_active=True).order_by(
         "full_name", "email"
     )

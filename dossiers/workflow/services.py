@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import StaffRole, User
+from accounts.models import User
+from accounts.selectors import staff_roles_filter
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from dvctt.formats import format_dong, parse_dong
 from notifications.services import notification_send
@@ -296,8 +297,8 @@ def dossier_run_action(
 def _notify_desk_of_withdrawal(dossier: Dossier, *, note: str) -> None:
     # DOMAIN.md 9a: a withdrawal after reception stops the dossier where it is; the one-stop
     # desk of the agency is told in its inbox so nobody keeps working on it.
-    desk = StaffRole.objects.filter(
-        agency_id=dossier.agency_id, role=ActorRole.RECEPTION
+    desk = staff_roles_filter(
+        agency_ids=[dossier.agency_id], roles=[ActorRole.RECEPTION]
     ).values_list("user_id", flat=True)
     for user_id in sorted(set(desk)):
         notification_send(

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.constants import StaffRoleName
 from accounts.models import StaffRole
+from accounts.selectors import staff_roles_filter
 from dvctt import workdays
 from notifications.services import notification_send_to_person
 
@@ -81,7 +82,7 @@ def officials_daily_digest(*, now: dt.datetime | None = None) -> int:
     day = timezone.localtime(now, workdays.VN_TZ).date()
     sent = 0
     roles = (
-        StaffRole.objects.filter(agency_id__in=by_agency)
+        staff_roles_filter(agency_ids=by_agency)
         .select_related("user")
         .order_by("user_id", "agency_id")
     )
@@ -109,7 +110,7 @@ def leaders_weekly_summary(*, now: dt.datetime | None = None) -> int:
     since = now - dt.timedelta(days=7)
     week = timezone.localtime(now, workdays.VN_TZ).isocalendar()
     sent = 0
-    roles = StaffRole.objects.filter(role=StaffRoleName.LEADER).select_related("user", "agency")
+    roles = staff_roles_filter(roles=[StaffRoleName.LEADER]).select_related("user", "agency")
     for role in _each_active_person_once(roles):
         agency_dossiers = Dossier.objects.filter(agency_id=role.agency_id)
         open_q = Q(status__in=[*RUNNING_STATUSES, DossierStatus.SUPPLEMENT_REQUESTED])

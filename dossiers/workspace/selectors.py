@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.constants import StaffRoleName
-from accounts.models import StaffRole, User
+from accounts.models import User
+from accounts.selectors import role_pairs_for_official
 from dvctt import workdays
 
 from ..constants import ACTIVE_STATUSES, CLOCK_RUNNING_STATUSES, RESULT_STATUSES, DossierStatus
@@ -75,7 +76,7 @@ def official_roles(*, user: User) -> list[tuple[int, str]]:
     """Return the (agency id, role) pairs the official holds, in one query."""
     if not (user.is_authenticated and user.is_official):
         return []
-    return list(StaffRole.objects.filter(user=user).values_list("agency_id", "role").distinct())
+    return role_pairs_for_official(user=user)
 
 
 def official_default_queue(*, roles: list[tuple[int, str]]) -> str:
