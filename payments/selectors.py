@@ -66,8 +66,3 @@ def payment_block_reason(*, dossier: Dossier) -> str | None:
     ):
         return _("Cơ quan giải quyết sẽ thông báo khi hồ sơ cần nộp phí, lệ phí.")
     return None
-
-
-def payment_is_open(*, dossier: Dossier) -> bool:
-    """Tell whether the citizen may pay the dossier's fee online now."""
-    return payment_block_reason(dossier=dossier) is None
