@@ -13,7 +13,6 @@ from django.db.models import Q, QuerySet
 from .models import Agency, StaffRole, User
 
 
-
 def role_pairs_for_official(
     *, user: User, agency_ids: Iterable[int] | None = None
 ) -> list[tuple[int, str]]:
