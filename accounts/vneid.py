@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import jwt
 import requests
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
@@ -94,6 +95,7 @@ MSG_OTHER_NUMBER = _(
     "Tài khoản này đã được xác thực với một số định danh khác nên không thể liên kết với "
     "tài khoản VNeID này."
 )
+MSG_TOO_MANY = _("Nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau.")
 MSG_OFFICIAL_PASSWORD = _(
     "Cán bộ phải đăng nhập bằng tài khoản định danh điện tử VNeID. Hãy chọn "
     "\u201cĐăng nhập bằng VNeID\u201d."
@@ -429,6 +431,10 @@ class VNeIDSocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing:
             sociallogin.user = vneid_apply_identity(user=sociallogin.user, identity=identity)
             return
+        if sociallogin.state.get("process") == "connect" and request.user.is_authenticated:
+            # Connecting VNeID to the signed-in account: the same rules, on that account.
+            vneid_apply_identity(user=User.objects.get(pk=request.user.pk), identity=identity)
+            return
         confirmed = request.session.pop(_CONFIRMED_KEY, None)
         if confirmed and confirmed.get("uid") == sociallogin.account.uid:
             user = User.objects.get(pk=confirmed["user"])
@@ -505,7 +511,16 @@ def link_confirm(request: HttpRequest) -> HttpResponse:
             request.session.pop(_PENDING_KEY, None)
             messages.info(request, str(_("Đã hủy liên kết VNeID.")))
             return redirect("account_login")
-        if user.check_password(request.POST.get("password", "")):
+        # Through allauth's authentication: the same failed-login limits as the login form
+        # count these tries (per address and per e-mail), so the page is no password oracle.
+        try:
+            authed = get_account_adapter(request).authenticate(
+                request, email=user.email, password=request.POST.get("password", "")
+            )
+        except ValidationError:
+            request.session.pop(_PENDING_KEY, None)
+            return error_response(request, MSG_TOO_MANY, 429)
+        if authed is not None and authed.pk == user.pk:
             request.session.pop(_PENDING_KEY, None)
             sociallogin = SocialLogin.deserialize(pending["sociallogin"])
             request.session[_CONFIRMED_KEY] = {"uid": sociallogin.account.uid, "user": user.pk}
@@ -514,9 +529,7 @@ def link_confirm(request: HttpRequest) -> HttpResponse:
         pending["tries"] = int(pending.get("tries", 0)) + 1
         if pending["tries"] >= _LINK_TRIES:
             request.session.pop(_PENDING_KEY, None)
-            return error_response(
-                request, _("Nhập sai mật khẩu quá nhiều lần. Vui lòng đăng nhập lại."), 403
-            )
+            return error_response(request, MSG_TOO_MANY, 429)
         request.session[_PENDING_KEY] = pending
         error = str(_("Mật khẩu không đúng."))
     return render(

@@ -507,3 +507,70 @@ def test_the_stand_in_page_may_send_the_browser_back_to_the_callback(idp):
     page = browser.get(response["Location"].removeprefix("http://testserver"))
     form_action = next(d for d in page["Content-Security-Policy"].split(";") if "form-action" in d)
     assert "http://testserver" in form_action
+
+
+# --- More of the flow ----------------------------------------------------------------------
+
+
+def test_a_get_of_the_login_url_only_asks_to_continue(idp):
+    response = Client().get(LOGIN)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Tiếp tục đến VNeID" in body and 'method="post"' in body
+    assert not Grant.objects.exists()
+
+
+def test_cancelling_at_the_provider_goes_back_to_the_login_page(idp):
+    browser = Client()
+    params = _start(browser)
+    cancelled = browser.post("/_vneid/authorize/", {**params, "cancel": "1"})
+    back = urlsplit(cancelled["Location"])
+    assert parse_qs(back.query)["error"] == ["access_denied"]
+    response = browser.get(f"{back.path}?{back.query}", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/login/"
+    assert "Bạn đã hủy đăng nhập bằng VNeID" in response.content.decode()
+    assert _signed_in(browser) is None
+
+
+def test_the_link_page_gives_up_after_five_wrong_passwords(idp):
+    CitizenFactory(email="congdan@demo.vn", id_number="")
+    browser = Client()
+    _sign_in(browser, AN)
+    for _ in range(4):
+        assert browser.post("/tai-khoan/lien-ket-vneid/", {"password": "x"}).status_code == 400
+    last = browser.post("/tai-khoan/lien-ket-vneid/", {"password": "x"})
+    assert last.status_code == 429 and "quá nhiều lần" in last.content.decode()
+    # The pending link is gone: the right password now links nothing.
+    browser.post("/tai-khoan/lien-ket-vneid/", {"password": PASSWORD})
+    assert _signed_in(browser) is None and not SocialAccount.objects.exists()
+
+
+def test_the_link_page_counts_against_the_failed_login_limit(idp, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "100/m/ip,2/5m/key"}
+    CitizenFactory(email="congdan@demo.vn", id_number="")
+    browser = Client()
+    # Two wrong passwords on the login form use up the e-mail's allowance...
+    for _ in range(2):
+        browser.post("/accounts/login/", {"login": "congdan@demo.vn", "password": "x"})
+    _sign_in(browser, AN)
+    # ... so the link page refuses even the right one.
+    response = browser.post("/tai-khoan/lien-ket-vneid/", {"password": PASSWORD})
+    assert response.status_code == 429
+    assert _signed_in(browser) is None and not SocialAccount.objects.exists()
+
+
+def test_connecting_vneid_to_the_signed_in_account_applies_the_same_rules(idp):
+    CitizenFactory(email="owner@example.vn", id_number=AN, verified=True)
+    me = CitizenFactory(email="me@example.vn", id_number="")
+    browser = Client()
+    browser.force_login(me)
+    response = browser.post(f"{LOGIN}?process=connect")
+    url = urlsplit(response["Location"])
+    params = {k: v[0] for k, v in parse_qs(url.query).items()}
+    picked = browser.post("/_vneid/authorize/", {**params, "identity": AN})
+    back = urlsplit(picked["Location"])
+    refused = browser.get(f"{back.path}?{back.query}")
+    assert refused.status_code == 409
+    assert not SocialAccount.objects.exists()
+    me.refresh_from_db()
+    assert not me.identity_verified
