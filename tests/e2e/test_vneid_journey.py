@@ -68,3 +68,27 @@ def test_a_refused_token_ends_on_a_readable_page(
     expect(page.get_by_role("heading", name="Không đăng nhập được bằng VNeID")).to_be_visible()
     expect(page.get_by_text("không được cấp cho Cổng dịch vụ công này")).to_be_visible()
     _check_both_widths(page, axe_check, "refused")
+
+
+def test_the_sign_in_passes_the_portals_csp(browser, live_url, demo_data, settings):
+    # Without bypass_csp, and with the provider on another origin (127.0.0.1 vs localhost):
+    # form-action must let the button's redirect reach the provider and the provider's page
+    # send the browser back to the callback.
+    assert "localhost" in live_url
+    settings.PUBLIC_BASE_URL = live_url.replace("localhost", "127.0.0.1")
+    # The payment sandbox would add the same origin (PUBLIC_BASE_URL): take it out of play.
+    settings.PAYMENT_SANDBOX_ALLOWED = False
+    context = browser.new_context(base_url=live_url, locale="vi-VN")
+    blocked: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    try:
+        page.goto("/accounts/login/")
+        page.get_by_role("button", name="Đăng nhập bằng VNeID").click()
+        assert page.url.startswith(settings.PUBLIC_BASE_URL + "/_vneid/authorize/")
+        page.get_by_role("button", name="Đồng ý đăng nhập").click()
+        expect(page.get_by_role("link", name="Tài khoản: Nguyễn Văn An")).to_be_visible()
+        assert page.url.startswith(live_url)
+    finally:
+        context.close()
+    assert not blocked
