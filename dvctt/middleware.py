@@ -148,7 +148,7 @@ def payment_gateway_url() -> str:
 
 
 class PortalCSPMiddleware(CSPMiddleware):
-    """django-csp's policy, plus the configured payment gateway's origin in form-action.
+    """django-csp's policy, plus the payment gateway's and VNeID's origins in form-action.
 
     "Thanh toán trực tuyến" posts to the portal, which redirects the browser to
     VNPAY_PAYMENT_URL; form-action also governs the redirects that follow a form submission,
@@ -160,9 +160,19 @@ class PortalCSPMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        origin = gateway_origin(payment_gateway_url())
-        if origin and not report_only:
+        # VNeID's origin only where "Đăng nhập bằng VNeID" is (allauth's pages under /accounts/).
+        vneid = vneid_origin() if request.path.startswith("/accounts/") else ""
+        origins = [gateway_origin(payment_gateway_url()), vneid]
+        origins = [o for i, o in enumerate(origins) if o and o not in origins[:i]]
+        if origins and not report_only:
             update = dict(parts.update or {})
-            update["form-action"] = [*(update.get("form-action") or []), origin]
+            update["form-action"] = [*(update.get("form-action") or []), *origins]
             parts.update = update
         return parts
+
+
+def vneid_origin() -> str:
+    """The VNeID identity provider's origin: "Đăng nhập bằng VNeID" posts, then redirects there."""
+    from accounts.vneid import issuer_url, vneid_enabled
+
+    return gateway_origin(issuer_url()) if vneid_enabled() else ""

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.api import TokenListApi, TokenObtainApi, TokenRevokeApi
 from accounts.identity_views import identity_verify
+from accounts.vneid import callback as vneid_callback
 
 from . import views
 
@@ -29,7 +30,15 @@ urlpatterns = [
     path("tai-khoan/xac-thuc-danh-tinh/", identity_verify, name="identity_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # VNeID: allauth's OpenID Connect callback with the full ID-token check (accounts/vneid.py),
+    # ahead of allauth's own; then the stand-in identity provider (unset VNEID_ISSUER).
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        vneid_callback,
+        name="vneid_callback",
+    ),
     path("accounts/", include("allauth.urls")),
+    path("_vneid/", include("vneid_standin.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),

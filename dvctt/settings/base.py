@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "dvctt",
     "accounts",
     "procedures",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "notifications",
     "integrations",
     "reports",
+    "vneid_standin",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +150,45 @@ MFA_TOTP_ISSUER = "DVCTT"
 # Nghị định 42/2022: officials' accounts handle personal data, so production asks them for a
 # second factor; development leaves it optional so the demo accounts log in with a password.
 MFA_REQUIRED_FOR_OFFICIALS = env.bool("MFA_REQUIRED_FOR_OFFICIALS", default=False)
+
+# --- Sign-in with the national eID, VNeID (OpenID Connect; docs/api.md "Sign-in with VNeID") --
+# VNEID_ISSUER unset = the built-in stand-in identity provider at PUBLIC_BASE_URL/_vneid
+# (vneid_standin/), which production refuses. accounts/vneid.py reads the issuer at run time.
+VNEID_ISSUER = env("VNEID_ISSUER", default="").rstrip("/")
+VNEID_CLIENT_ID = env("VNEID_CLIENT_ID", default="dvctt-portal")
+DEV_VNEID_CLIENT_SECRET = "dev-only-vneid-client-secret"  # refused by production.py
+VNEID_CLIENT_SECRET = env("VNEID_CLIENT_SECRET", default=DEV_VNEID_CLIENT_SECRET)
+VNEID_STANDIN_ALLOWED = True
+# Officials sign in only through VNeID (their password alone is refused).
+VNEID_REQUIRED_FOR_OFFICIALS = env.bool("VNEID_REQUIRED_FOR_OFFICIALS", default=False)
+SOCIALACCOUNT_ADAPTER = "accounts.vneid.VNeIDSocialAccountAdapter"
+# The person is identified by VNeID; the e-mail it sends is kept but not taken as confirmed.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider with the full ID-token check, the nonce and the claims of VNeID.
+        "provider_class": "accounts.vneid.VNeIDProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "vneid",
+                "name": "VNeID",
+                "client_id": VNEID_CLIENT_ID,
+                "secret": VNEID_CLIENT_SECRET,
+                "settings": {
+                    "server_url": VNEID_ISSUER,
+                    "oauth_pkce_enabled": True,
+                    "token_auth_method": "client_secret_post",
+                    "scope": ["openid", "profile", "email"],
+                },
+            }
+        ],
+    }
+}
+# --- end of VNeID ---
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -383,7 +425,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
-        # Plus the origin of VNPAY_PAYMENT_URL (dvctt.middleware.PortalCSPMiddleware).
+        # Plus the payment gateway's and VNeID's origins (dvctt.middleware.PortalCSPMiddleware).
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import VNPAY_HASH_SECRET, VNPAY_PAYMENT_URL, env
+from .base import VNEID_CLIENT_SECRET, VNEID_ISSUER, VNPAY_HASH_SECRET, VNPAY_PAYMENT_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -26,6 +26,18 @@ if not VNPAY_PAYMENT_URL.startswith("https://") or "/payments/sandbox" in VNPAY_
     raise ImproperlyConfigured(
         "VNPAY_PAYMENT_URL must be set to the payment gateway's https:// address in production "
         "(the built-in sandbox gateway is for development and tests only)."
+    )
+# The VNeID stand-in would sign anyone in as anyone: never in production. With VNEID_ISSUER
+# set, the client secret must be a real one.
+VNEID_STANDIN_ALLOWED = False
+if VNEID_ISSUER and (
+    not VNEID_ISSUER.startswith("https://")
+    or "dev-only" in VNEID_CLIENT_SECRET
+    or len(VNEID_CLIENT_SECRET) < 16
+):
+    raise ImproperlyConfigured(
+        "VNEID_ISSUER must be an https:// address and VNEID_CLIENT_SECRET a real secret "
+        "(at least 16 characters) in production."
     )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
