@@ -133,7 +133,13 @@ class FeedbackForm(forms.Form):
                 _("Biểu mẫu đã hết hạn. Vui lòng kiểm tra lại nội dung và gửi lại."),
                 code="expired",
             ) from exc
-        if time.time() - shown_at < settings.FEEDBACK_FORM_MIN_SECONDS:
+        elapsed = time.time() - shown_at
+        if elapsed > settings.FEEDBACK_FORM_MAX_AGE_SECONDS:
+            raise forms.ValidationError(
+                _("Biểu mẫu đã hết hạn. Vui lòng kiểm tra lại nội dung và gửi lại."),
+                code="expired",
+            )
+        if elapsed < settings.FEEDBACK_FORM_MIN_SECONDS:
             raise forms.ValidationError(
                 _("Biểu mẫu được gửi quá nhanh. Vui lòng kiểm tra lại nội dung và gửi lại."),
                 code="too_fast",

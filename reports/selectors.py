@@ -73,13 +73,16 @@ def feedback_published(*, q: str = "") -> QuerySet[Feedback]:
 
 
 def feedback_for_official(
-    *, user: User, queue: str = "open", now: dt.datetime | None = None
+    *,
+    user: User,
+    queue: str = "open",
+    now: dt.datetime | None = None,
+    agency_ids: list[int] | None = None,
 ) -> QuerySet[Feedback]:
     """Return a queue of the feedback addressed to the official's agencies, soonest due first."""
     now = now or timezone.now()
-    qs = Feedback.objects.filter(agency_id__in=official_agency_ids(user=user)).select_related(
-        "agency", "procedure"
-    )
+    ids = official_agency_ids(user=user) if agency_ids is None else agency_ids
+    qs = Feedback.objects.filter(agency_id__in=ids).select_related("agency", "procedure")
     if queue == "open":
         qs = qs.filter(status__in=FEEDBACK_OPEN_STATUSES)
     elif queue == "overdue":
@@ -94,11 +97,14 @@ def feedback_for_official(
     return qs.order_by("due_at", "pk")
 
 
-def feedback_queue_counts(*, user: User, now: dt.datetime | None = None) -> dict[str, int]:
+def feedback_queue_counts(
+    *, user: User, now: dt.datetime | None = None, agency_ids: list[int] | None = None
+) -> dict[str, int]:
     """Return the number of open and overdue feedback of the official's agencies (one query)."""
     now = now or timezone.now()
+    ids = official_agency_ids(user=user) if agency_ids is None else agency_ids
     open_q = Q(status__in=FEEDBACK_OPEN_STATUSES)
-    counts = Feedback.objects.filter(agency_id__in=official_agency_ids(user=user)).aggregate(
+    counts = Feedback.objects.filter(agency_id__in=ids).aggregate(
         open=Count("pk", filter=open_q),
         overdue=Count("pk", filter=open_q & Q(due_at__lt=now)),
     )

@@ -211,10 +211,13 @@ def official_feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queue = request.GET.get("queue", "open")
     if queue not in selectors.FEEDBACK_QUEUES:
         queue = "open"
+    ids = selectors.official_agency_ids(user=request.user)
+    now = timezone.now()
     page = Paginator(
-        selectors.feedback_for_official(user=request.user, queue=queue), PAGE_SIZE
+        selectors.feedback_for_official(user=request.user, queue=queue, now=now, agency_ids=ids),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    counts = selectors.feedback_queue_counts(user=request.user)
+    counts = selectors.feedback_queue_counts(user=request.user, now=now, agency_ids=ids)
     return render(
         request,
         "reports/official_feedback_list.html",
@@ -225,7 +228,7 @@ def official_feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 (name, QUEUE_LABELS[name], counts.get(name)) for name in selectors.FEEDBACK_QUEUES
             ],
             "query_string": query_without_page(request),
-            "now": timezone.now(),
+            "now": now,
         },
     )
 
