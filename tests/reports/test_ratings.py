@@ -221,3 +221,10 @@ def test_officials_see_their_agencys_ratings_filtered_with_pinned_queries(
 
 def test_citizens_cannot_open_the_ratings_list(citizen_client):
     assert citizen_client.get("/can-bo/danh-gia/").status_code == 403
+
+
+def test_the_dossier_detail_shows_the_rating(returned, citizen):
+    assert api(citizen).get(f"/api/v1/dossiers/{returned.pk}/").json()["rating"] is None
+    api(citizen).post(url(returned), {"score": 3, "comment": "Tạm được"}, format="json")
+    rating = api(citizen).get(f"/api/v1/dossiers/{returned.pk}/").json()["rating"]
+    assert rating["score"] == 3 and rating["comment"] == "Tạm được"
