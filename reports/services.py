@@ -11,6 +11,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +23,7 @@ from accounts.constants import StaffRoleName
 from accounts.models import Agency, StaffRole, User
 from dossiers import selectors as dossier_selectors
 from dossiers.constants import DossierStatus
+from dossiers.models import Dossier
 from dvctt import workdays
 from dvctt.errors import Conflict, Forbidden, InvalidInput, NotFound
 from notifications.services import notification_send_to_person
@@ -146,19 +148,19 @@ def rating_create(
 
 def _rating_tell_leaders(rating: Rating, *, dossier_code: str) -> None:
     """Tell the agency's leaders of a low rating (their inbox, e-mail as they chose)."""
-    leaders = (
+    roles = (
         StaffRole.objects.filter(
             agency_id=rating.agency_id, role=StaffRoleName.LEADER, user__is_active=True
         )
         .select_related("user")
         .order_by("user_id")
     )
+    leaders = {role.user_id: role.user for role in roles}  # a person may hold several roles
     with translation.override("vi"):
         label = str(RatingScore(rating.score).label)
         subject = _("Đánh giá không hài lòng: hồ sơ %(code)s") % {"code": dossier_code}
         link = reverse("reports:official_ratings") + f"?score={rating.score}"
-        for user_id in dict.fromkeys(role.user_id for role in leaders):
-            user = next(r.user for r in leaders if r.user_id == user_id)
+        for user_id, user in leaders.items():
             body = render_to_string(
                 "reports/email/low_rating.txt",
                 {
@@ -166,7 +168,7 @@ def _rating_tell_leaders(rating: Rating, *, dossier_code: str) -> None:
                     "code": dossier_code,
                     "score": label,
                     "comment": rating.comment,
-                    "link": link,
+                    "link": settings.PUBLIC_BASE_URL + link,
                 },
             ).strip()
             notification_send_to_person(
@@ -222,8 +224,6 @@ def feedback_addressed_agency(
     chosen one if it settles the procedure), else the chosen agency, else the province's top
     agency."""
     if dossier_code:
-        from dossiers.models import Dossier
-
         dossier_agency = (
             Dossier.objects.filter(code=dossier_code).values_list("agency_id", flat=True).first()
         )
@@ -300,7 +300,6 @@ def feedback_submit(
         due_at=deadlines[FeedbackAction.REFUSE],
         answer_due_at=deadlines[FeedbackAction.ANSWER],
     )
-    feedback.search_text = ""
     for _attempt in range(5):
         feedback.code = _new_code(now)
         try:
@@ -442,7 +441,7 @@ def _feedback_tell_sender(feedback: Feedback, *, action: str) -> None:
         }
         body = render_to_string(
             "reports/email/feedback_changed.txt",
-            {"feedback": feedback, "action": action, "link": link},
+            {"feedback": feedback, "action": action, "link": settings.PUBLIC_BASE_URL + link},
         ).strip()
     notification_send_to_person(
         key=f"feedback:{feedback.pk}:{action}",
@@ -496,7 +495,7 @@ def feedback_send_reminders(*, now: dt.datetime | None = None) -> int:
                         "due_at": timezone.localtime(feedback.due_at, workdays.VN_TZ).strftime(
                             "%H:%M ngày %d/%m/%Y"
                         ),
-                        "link": link,
+                        "link": settings.PUBLIC_BASE_URL + link,
                     },
                 ).strip()
                 with transaction.atomic():

@@ -123,7 +123,11 @@ def feedback_home(request: HttpRequest) -> HttpResponse:
 
 def feedback_send(request: HttpRequest) -> HttpResponse:
     """Receive a feedback from anyone (rate-limited, spam-guarded) and give its code."""
-    form = FeedbackForm(request.POST or None)
+    # A link from a procedure's or a dossier's page may name it: ?procedure=…&dossier_code=…
+    initial = {
+        key: request.GET.get(key, "")[:40] for key in ("procedure", "dossier_code", "agency")
+    }
+    form = FeedbackForm(request.POST or None, initial=initial)
     if request.method == "POST":
         user = request.user
         account = str(user.pk) if user.is_authenticated else None

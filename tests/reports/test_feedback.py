@@ -489,3 +489,10 @@ def test_reminder_task_is_on_the_beat():
 
     assert settings.CELERY_BEAT_SCHEDULE["feedback-reminders"]["task"] == feedback_reminders.name
     assert feedback_reminders.apply().get() == 0
+
+
+def test_send_page_takes_the_procedure_and_dossier_from_a_link(client, procedure):
+    html = client.get(
+        "/phan-anh-kien-nghi/gui/", {"procedure": procedure.code, "dossier_code": "ABC-1"}
+    ).content.decode()
+    assert f'value="{procedure.code}"' in html and 'value="ABC-1"' in html
