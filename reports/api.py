@@ -33,7 +33,7 @@ class RatingSerializer(serializers.Serializer):
 class DossierRatingApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class RatingInput(serializers.Serializer):
+    class DossierRatingInput(serializers.Serializer):
         score = serializers.IntegerField(min_value=1, max_value=5)
         criteria = serializers.DictField(
             child=serializers.IntegerField(min_value=0, max_value=2, allow_null=True),
@@ -45,14 +45,14 @@ class DossierRatingApi(APIView):
         )
 
     @extend_schema(
-        request=RatingInput,
+        request=DossierRatingInput,
         responses={201: RatingSerializer, **api_errors(409)},
         operation_id="dossiers_rating_create",
     )
     def post(self, request, dossier_id):
         # The access gate first: a dossier the caller may not see is 404 whatever the body.
         dossier = selectors.rating_dossier_for_owner(user=request.user, dossier_id=dossier_id)
-        data = self.RatingInput(data=request.data)
+        data = self.DossierRatingInput(data=request.data)
         data.is_valid(raise_exception=True)
         rating = services.rating_create(
             actor=request.user,
@@ -119,7 +119,7 @@ class FeedbackListCreateApi(APIView):
     permission_classes = [AllowAny]
     pagination_class = PageNumberPagination
 
-    class FeedbackInput(serializers.Serializer):
+    class FeedbackCreateInput(serializers.Serializer):
         title = serializers.CharField(max_length=200)
         content = serializers.CharField(max_length=5000)
         name = serializers.CharField(max_length=200)
@@ -158,7 +158,7 @@ class FeedbackListCreateApi(APIView):
         return paginator.get_paginated_response(FeedbackPublicSerializer(page, many=True).data)
 
     @extend_schema(
-        request=FeedbackInput,
+        request=FeedbackCreateInput,
         responses={
             201: inline_serializer(
                 "FeedbackReceived",
@@ -175,7 +175,7 @@ class FeedbackListCreateApi(APIView):
     def post(self, request):
         account = str(request.user.pk) if request.user.is_authenticated else None
         ratelimit.check(request, "feedback", account=account)
-        data = self.FeedbackInput(data=request.data)
+        data = self.FeedbackCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         feedback = services.feedback_submit(
@@ -211,7 +211,7 @@ class FeedbackDetailApi(APIView):
 class FeedbackActionApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class ActionInput(serializers.Serializer):
+    class FeedbackActionInput(serializers.Serializer):
         reason = serializers.CharField(
             required=False,
             allow_blank=True,
@@ -229,7 +229,7 @@ class FeedbackActionApi(APIView):
         )
 
     @extend_schema(
-        request=ActionInput,
+        request=FeedbackActionInput,
         responses={200: FeedbackOfficialSerializer, **api_errors(404, 409)},
         parameters=[
             OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(FeedbackAction.values))
@@ -237,7 +237,7 @@ class FeedbackActionApi(APIView):
         operation_id="feedback_action",
     )
     def post(self, request, code, action):
-        data = self.ActionInput(data=request.data)
+        data = self.FeedbackActionInput(data=request.data)
         data.is_valid(raise_exception=True)
         feedback = services.feedback_run_action(
             actor=request.user, code=code.strip().upper(), action=action, data=data.validated_data
