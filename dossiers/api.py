@@ -90,6 +90,20 @@ class DossierDetailSerializer(DossierListItemSerializer):
     current_handler = serializers.SerializerMethodField()
     step_due_at = serializers.DateTimeField(allow_null=True)
     handling_agency = serializers.SerializerMethodField()
+    rating = serializers.SerializerMethodField()
+
+    def get_rating(self, obj) -> dict | None:
+        # The owner's rating (API.md §7), reached by the reverse one-to-one `Dossier.rating`
+        # that `reports` declares: dossiers never imports reports.
+        rating = getattr(obj, "rating", None)
+        if rating is None:
+            return None
+        return {
+            "score": rating.score,
+            "criteria": rating.criteria,
+            "comment": rating.comment,
+            "created_at": rating.created_at,
+        }
 
     def get_current_step(self, obj) -> dict | None:
         step = process.step_at(obj, obj.current_step)

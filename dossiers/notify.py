@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from dvctt import workdays
@@ -29,6 +30,8 @@ TEMPLATE_BY_STATUS = {
     DossierStatus.REJECTED: "dossier_rejected",
     DossierStatus.STOPPED: "dossier_stopped",
 }
+
+RATABLE_STATUSES = frozenset({DossierStatus.RESULT_ISSUED, DossierStatus.RETURNED})
 
 # Internal steps of the agency's work: the applicant sees them on the tracking page, but a
 # message for each would only be noise (the hub still gets every change).
@@ -132,6 +135,12 @@ def dossier_notify_change(
         items=_items(dossier, data.get("items")),
         at=format_local(at),
     )
+    if dossier.status in RATABLE_STATUSES and dossier.status != from_status:
+        # The result exists: invite the applicant to rate the handling (TT 01/2018 Điều 13).
+        # By URL name: the rating page belongs to `reports`, which dossiers never imports.
+        context["rating_url"] = settings.PUBLIC_BASE_URL + reverse(
+            "reports:rate", args=[dossier.pk]
+        )
     dossier_notify_applicant(
         dossier,
         key=f"dossier:{dossier.pk}:{action}:{at.isoformat()}",

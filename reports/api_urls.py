@@ -1,5 +1,20 @@
 """API of service quality (docs/api.md: ratings, feedback, indicators)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "dossiers/<uuid:dossier_id>/rating/",
+        api.DossierRatingApi.as_view(),
+        name="api-dossier-rating",
+    ),
+    path("feedback/", api.FeedbackListCreateApi.as_view(), name="api-feedback"),
+    path("feedback/<str:code>/", api.FeedbackDetailApi.as_view(), name="api-feedback-detail"),
+    path(
+        "feedback/<str:code>/actions/<str:action>/",
+        api.FeedbackActionApi.as_view(),
+        name="api-feedback-action",
+    ),
+]

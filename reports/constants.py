@@ -42,3 +42,38 @@ RATING_CRITERIA: dict[str, StrOrPromise] = {
     "online_service": _("Việc cung cấp dịch vụ công trực tuyến"),
 }
 RATING_CRITERION_POINTS = (0, 1, 2)
+
+# A rating at or below this level tells the agency's leaders (issue of service quality: a
+# "dislike" counts against the satisfaction indicator of Quyết định 766/QĐ-TTg).
+LOW_RATING_MAX = RatingScore.DISSATISFIED
+
+
+class FeedbackAction(models.TextChoices):
+    """What an official of the addressed agency may do with a feedback (API.md §7)."""
+
+    ACCEPT = "accept", _("Tiếp nhận xử lý")
+    REFUSE = "refuse", _("Từ chối xử lý")
+    REQUEST_INFO = "request_info", _("Yêu cầu bổ sung thông tin")
+    ANSWER = "answer", _("Trả lời")
+    PUBLISH = "publish", _("Công khai trả lời")
+
+
+# Events of the log that no official action causes.
+FEEDBACK_EVENT_SUBMIT = "submit"
+
+# Working days allowed for each step (Nghị định 20/2008/NĐ-CP on PAKN, as the portal's
+# quality rules set them — DOMAIN.md "Quality indicators"): refusing ≤ 2, asking for more
+# information ≤ 5 and answering ≤ 15, counted from receipt; publishing ≤ 2 from the answer.
+# Kept as data: a newer text changes these numbers, not the code.
+FEEDBACK_REFUSE_DAYS = 2
+FEEDBACK_REQUEST_INFO_DAYS = 5
+FEEDBACK_ANSWER_DAYS = 15
+FEEDBACK_PUBLISH_DAYS = 2
+
+# Statuses still waiting for the agency; refused and published are settled.
+FEEDBACK_OPEN_STATUSES = (
+    FeedbackStatus.RECEIVED,
+    FeedbackStatus.ACCEPTED,
+    FeedbackStatus.INFO_REQUESTED,
+    FeedbackStatus.ANSWERED,
+)

@@ -283,6 +283,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "dossiers.reminders.citizens_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Feedback (PAKN) due within a working day or late: the addressed agency's officials.
+    "feedback-reminders": {
+        "task": "reports.tasks.feedback_reminders",
+        "schedule": crontab(hour=7, minute=15, day_of_week="mon-sat"),
+    },
     # Payments pending > 15 min are asked about (querydr); a missed IPN is repaired.
     "payments-reconcile": {"task": "payments.tasks.payments_reconcile", "schedule": 300.0},
     "payments-daily-report": {
@@ -386,7 +391,16 @@ RATE_LIMITS = {
     "draft_account": env("RATE_LIMIT_DRAFT_ACCOUNT", default="10/h"),
     "identity": env("RATE_LIMIT_IDENTITY", default="20/h"),
     "identity_account": env("RATE_LIMIT_IDENTITY_ACCOUNT", default="5/h"),
+    # Feedback (PAKN) is open to anyone: sending is counted per address and per account,
+    # following one by its code per address.
+    "feedback": env("RATE_LIMIT_FEEDBACK", default="10/h"),
+    "feedback_account": env("RATE_LIMIT_FEEDBACK_ACCOUNT", default="10/h"),
+    "feedback_lookup": env("RATE_LIMIT_FEEDBACK_LOOKUP", default="30/m"),
 }
+# The feedback form refuses a submission sent sooner than this after the form was shown (a
+# person takes longer to write one; a script does not) or later than the age below.
+FEEDBACK_FORM_MIN_SECONDS = env.float("FEEDBACK_FORM_MIN_SECONDS", default=3.0)
+FEEDBACK_FORM_MAX_AGE_SECONDS = env.int("FEEDBACK_FORM_MAX_AGE_SECONDS", default=24 * 3600)
 # Addresses (or networks) of our own reverse proxies; only their X-Forwarded-For is believed.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # /metrics answers only these client addresses (or networks), or a request that carries

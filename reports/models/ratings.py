@@ -53,3 +53,12 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.score}"
+
+    @property
+    def criteria_total(self) -> int:
+        """Return the points given over the criteria answered (2 per criterion at most)."""
+        return sum(int(v) for v in (self.criteria or {}).values())
+
+    @property
+    def criteria_max(self) -> int:
+        return 2 * len(self.criteria or {})

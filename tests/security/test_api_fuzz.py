@@ -42,6 +42,9 @@ SEMANTIC_400 = [
     "dossiers_attachments_create",
     "dossiers_payments_create",  # a desk amount must equal what is owed
     "register",
+    "dossiers_rating_create",  # only a settled dossier may be rated; criteria codes
+    "feedback_create",  # a procedure or agency code not in the catalogue
+    "feedback_action",  # a reason or an answer left blank
 ]
 config = SchemathesisConfig.from_dict(
     {
