@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 from dvctt.errors import InvalidInput
 
 from .. import selectors
-from ..constants import DocumentKind
 from . import documents, register
+from .registry import PAPERS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,7 +42,7 @@ class DossierDocumentApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=DocumentKind.values),
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(PAPERS)),
         ],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
         operation_id="dossiers_document",
