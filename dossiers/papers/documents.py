@@ -29,6 +29,7 @@ from accounts.models import Agency, User
 from dvctt import pdf, workdays
 from dvctt.errors import InvalidInput, NotFound
 
+from .. import workflow
 from ..constants import Channel, DocumentKind, DossierAction, DossierStatus
 from ..filing import check_upload
 from ..models import Dossier, DossierDocument, DossierEvent, DossierId, _document_token
@@ -48,23 +49,12 @@ FORMAT_VERSION = 2
 # confirmation (giấy xác nhận) or an extract (trích lục) generated from the dossier.
 # The heading is part of the legal form, printed in Vietnamese whatever the reader's language.
 RESULT_TEMPLATES = {"confirmation": "Giấy xác nhận", "extract": "Trích lục"}
-# Actions that move a dossier between hands or steps: the rows of the control slip (Mẫu 05).
-CONTROL_SLIP_ACTIONS = (
-    A.RECEIVE,
-    A.ASSIGN,
-    A.FORWARD,
-    A.SEND_BACK,
-    A.REQUEST_SUPPLEMENT,
-    A.SUPPLEMENT,
-    A.REQUEST_PAYMENT,
-    A.CONFIRM_PAYMENT,
-    A.APPROVE,
-    A.ISSUE_RESULT,
-    A.RETURN_RESULT,
-    A.APOLOGIZE,
-    A.STOP,
-    A.REJECT,
-)
+
+
+def control_slip_actions() -> tuple[str, ...]:
+    """Return the actions that move a dossier between hands or steps: the rows of Mẫu 05
+    (each action's spec says how its row reads, ActionSpec.slip)."""
+    return tuple(name for name, spec in workflow.ACTIONS.items() if spec.slip)
 
 
 # --- formatting --------------------------------------------------------------------------------
@@ -235,9 +225,8 @@ def step_outcome(at: dt.datetime, due: dt.datetime | None) -> str:
 
 
 # Mẫu 05 names both sides of each row by unit and person. Steps between the applicant and the
-# agency have the applicant on one side: handed in, or sent back to them.
-FROM_APPLICANT = (A.RECEIVE, A.SUPPLEMENT, A.CONFIRM_PAYMENT)
-TO_APPLICANT = (A.REQUEST_SUPPLEMENT, A.REQUEST_PAYMENT, A.APOLOGIZE, A.REJECT, A.STOP)
+# agency have the applicant on one side: handed in ("from_applicant"), or sent back to them
+# ("to_applicant").
 APPLICANT_SIDE = "Người nộp hồ sơ"
 
 
@@ -277,23 +266,25 @@ def control_slip_rows(
     units = _actor_units(dossier, events)
     rows: list[dict[str, str]] = []
     for event in events:
-        if event.action not in CONTROL_SLIP_ACTIONS:
+        spec = workflow.ACTIONS.get(event.action)
+        slip = spec.slip if spec else ""
+        if not slip:
             continue
         actor = {
             "unit": units.get(event.actor_id, "") if event.actor_id else "",
             "person": event.actor_name,
         }
         applicant = {"unit": APPLICANT_SIDE, "person": dossier.applicant_name}
-        if event.action in FROM_APPLICANT:
+        if slip == "from_applicant":
             agency = {"unit": dossier.agency.name, "person": ""}
             giver, receiver = applicant, (actor if event.action == A.RECEIVE else agency)
-        elif event.action in TO_APPLICANT:
+        elif slip == "to_applicant":
             giver, receiver = actor, applicant
         else:
             giver, receiver = actor, {"unit": "", "person": ""}
         row = {
             "at": _clock(event.at),
-            "action": str(A(event.action).label),
+            "action": str(spec.label) if spec else event.action,
             "from_unit": giver["unit"],
             "from_person": giver["person"],
             "to_unit": receiver["unit"],
@@ -455,7 +446,7 @@ def control_slip_data(dossier: Dossier, events: list[DossierEvent]) -> dict[str,
         "rows": control_slip_rows(dossier, events),
         "received_at": _when(dossier.received_at),
         "due_at": _when(dossier.due_at),
-        "issued_at": _last_of(events, *CONTROL_SLIP_ACTIONS).at,
+        "issued_at": _last_of(events, *control_slip_actions()).at,
     }
 
 

@@ -336,6 +336,7 @@ BUILT_IN: list[ActionSpec] = [
         effects=_receive_effects,
         body=_receive_body,
         paper=K.RECEIPT,
+        slip="from_applicant",
     ),
     ActionSpec(
         A.REJECT,
@@ -344,6 +345,7 @@ BUILT_IN: list[ActionSpec] = [
         frozenset({R.RECEPTION}),
         note_required=True,
         paper=K.REJECTION,
+        slip="to_applicant",
     ),
     ActionSpec(
         A.REQUEST_SUPPLEMENT,
@@ -358,6 +360,7 @@ BUILT_IN: list[ActionSpec] = [
         effects=_request_supplement_effects,
         body=_request_supplement_body,
         paper=K.SUPPLEMENT_REQUEST,
+        slip="to_applicant",
     ),
     ActionSpec(
         A.SUPPLEMENT,
@@ -367,6 +370,7 @@ BUILT_IN: list[ActionSpec] = [
         targets=(S.SUBMITTED, S.IN_PROGRESS),
         check=_supplement_check,
         effects=_supplement_effects,
+        slip="from_applicant",
     ),
     # NĐ 61/2018 Điều 19.1: the head of the unit assigns an officer (the desk on step 1).
     ActionSpec(
@@ -378,6 +382,8 @@ BUILT_IN: list[ActionSpec] = [
         inputs=(ActionInput("to_user", _fragment("assign")),),
         form=_assign_form,
         check=_assign_check,
+        guest=True,
+        slip="agency",
     ),
     # NĐ 61/2018 Điều 18: the desk hands the dossier over; each step hands it on.
     ActionSpec(
@@ -395,6 +401,8 @@ BUILT_IN: list[ActionSpec] = [
         ),
         form=_forward_form,
         check=_forward_check,
+        guest=True,
+        slip="agency",
     ),
     ActionSpec(
         A.SEND_BACK,
@@ -405,6 +413,8 @@ BUILT_IN: list[ActionSpec] = [
         note_required=True,
         at_step=True,
         check=_send_back_check,
+        guest=True,
+        slip="agency",
     ),
     # NĐ 61/2018 Điều 22: fees may be paid online through the portal's payment function.
     ActionSpec(
@@ -417,6 +427,7 @@ BUILT_IN: list[ActionSpec] = [
         inputs=(ActionInput("amount", _fragment("request_payment")),),
         check=_request_payment_check,
         effects=_request_payment_effects,
+        slip="to_applicant",
     ),
     ActionSpec(
         A.CONFIRM_PAYMENT,
@@ -425,6 +436,7 @@ BUILT_IN: list[ActionSpec] = [
         frozenset({R.SYSTEM, R.RECEPTION}),
         effects=_confirm_payment_effects,
         notification="payment_confirmed",
+        slip="from_applicant",
     ),
     ActionSpec(
         A.APPROVE,
@@ -435,6 +447,7 @@ BUILT_IN: list[ActionSpec] = [
         at_step=True,
         form=_approve_form,
         check=_approve_check,
+        slip="agency",
     ),
     ActionSpec(
         A.ISSUE_RESULT,
@@ -445,6 +458,7 @@ BUILT_IN: list[ActionSpec] = [
         check=_issue_result_check,
         effects=_issue_result_effects,
         paper=K.RESULT,
+        slip="agency",
     ),
     ActionSpec(
         A.RETURN_RESULT,
@@ -454,6 +468,7 @@ BUILT_IN: list[ActionSpec] = [
         conditions=(_fee_settled,),
         effects=_return_result_effects,
         body=_return_result_body,
+        slip="agency",
     ),
     # NĐ 61/2018 Điều 19.8: processing stopped with reasons — the leader's decision (the
     # notice carries the leader's name); a specialist proposes it through
@@ -465,6 +480,7 @@ BUILT_IN: list[ActionSpec] = [
         frozenset({R.LEADER}),
         note_required=True,
         paper=K.REJECTION,
+        slip="to_applicant",
     ),
     # NĐ 61/2018 Điều 19.9 / Thông tư 01/2018 Mẫu 04: the apology and the new date are the
     # agency's, signed for its head — the leader decides and signs, not the desk.
@@ -481,6 +497,7 @@ BUILT_IN: list[ActionSpec] = [
         body=_apologize_body,
         notification="dossier_apology",
         paper=K.APOLOGY,
+        slip="to_applicant",
     ),
 ]
 

@@ -149,6 +149,11 @@ class ActionSpec:
     targets: tuple[str, ...] = field(default=())  # every status the action can lead to
     # Once the dossier is on a process step, only the holder of that step's role may fire it.
     at_step: bool = False
+    # An official of another agency holding an inter-agency step (GUEST) may fire it too.
+    guest: bool = False
+    # How the control slip (Mẫu 05) shows its event: "" not at all, "agency" a step inside the
+    # agencies, "from_applicant" handed in by the applicant, "to_applicant" sent to them.
+    slip: str = ""
     label: StrOrPromise = ""  # what its button says (DossierAction's label when not given)
     inputs: tuple[ActionInput, ...] = ()
     # What the official's page needs to ask for the inputs (steps, officials…), per dossier.
@@ -243,8 +248,7 @@ def _loaded_model() -> type[Dossier] | None:
 
 # Marks an official of another agency holding an inter-agency step (liên thông): they may
 # only do their step's part and hand the dossier on or back (NĐ 61/2018 Điều 19.5–19.7).
-GUEST = "guest"
-GUEST_ACTIONS = frozenset({A.ASSIGN, A.FORWARD, A.SEND_BACK})
+GUEST = "guest"  # the actions they may fire say so (ActionSpec.guest)
 # Marks an official of the filing (lead) agency while another agency holds the dossier for its
 # step: they see it and wait — no action until it is handed back (DOMAIN.md "Desk realities").
 WAITING = "waiting"
@@ -300,7 +304,7 @@ def roles_may_fire(dossier: Dossier, action: str, roles: Iterable[str]) -> bool:
     held = spec.roles & set(roles)
     if not held:  # WAITING holds no role of any action: the lead agency waits (403)
         return False
-    if GUEST in roles and action not in GUEST_ACTIONS:
+    if GUEST in roles and not spec.guest:
         return False
     if not spec.at_step or dossier.current_step is None or not dossier.current_role:
         return True

@@ -2,7 +2,7 @@
 
 "Gọi điện cho người nộp": the desk or the specialist records a phone call with the applicant —
 a date it checks (its input), the caller takes the dossier (its body), the applicant gets a
-message (its notification). The status does not change.
+message (its notification), and the call is a row of Mẫu 05. The status does not change.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ SPEC = ActionSpec(
     check=_check,
     body=_body,
     notification="status_changed",
+    slip="agency",  # a row of the control slip (Mẫu 05)
 )
 
 

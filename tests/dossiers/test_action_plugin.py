@@ -10,6 +10,7 @@ from accounts.constants import StaffRoleName
 from dossiers import workflow
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier, DossierEvent
+from dossiers.papers.documents import control_slip_rows
 from dossiers.workflow import services
 from dvctt.errors import InvalidInput, NotFound
 from notifications.models import Notification
@@ -73,6 +74,9 @@ def test_the_registered_action_runs_through_the_service(call_action, received, s
     assert told.count() > sent_before
     assert told.first().template == "status_changed"
     assert fake_action.NAME in told.first().key
+    # Its row on the control slip (Mẫu 05), named by its label.
+    rows = control_slip_rows(Dossier.objects.get(pk=dossier.pk))
+    assert [r["action"] for r in rows][-1] == fake_action.LABEL
 
 
 def test_a_bad_input_is_refused_by_its_check_and_writes_nothing(call_action, received, specialist):
