@@ -82,9 +82,7 @@ def _text(value: Any) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def parse_action_body(
-    dossier: Dossier, action: str, *, note: str, data: dict[str, Any]
-) -> tuple[ActionBody, str]:
+def parse_action_body(action: str, *, note: str, data: dict[str, Any]) -> tuple[ActionBody, str]:
     """Return the body every action shares (the event's note, its data) and the reason, or
     raise InvalidInput naming a field; the action's own inputs are its spec's `check`."""
     spec = machine.ACTIONS[action]

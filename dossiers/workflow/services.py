@@ -217,9 +217,7 @@ def dossier_run_action(
     ):
         if value not in (None, ""):
             inputs.setdefault(key, value)
-    body, reason = action_rules.parse_action_body(
-        dossier, action, note=(note or "").strip(), data=inputs
-    )
+    body, reason = action_rules.parse_action_body(action, note=(note or "").strip(), data=inputs)
     spec = workflow.ACTIONS[action]
     run = action_rules.ActionRun(
         dossier=dossier,
