@@ -437,8 +437,10 @@ class DossierDocument(models.Model):
             models.Index(fields=["dossier", "kind", "-created_at"], name="document_current"),
         ]
         constraints = [
+            # Papers are a registry (dossiers/papers/registry.py) a plug-in may add to, so the
+            # kind is checked for its form (a slug), not against a fixed list.
             models.CheckConstraint(
-                condition=models.Q(kind__in=DocumentKind.values), name="document_kind_valid"
+                condition=models.Q(kind__regex=r"^[a-z][a-z0-9-]*$"), name="document_kind_slug"
             ),
             models.CheckConstraint(condition=models.Q(size__gt=0), name="document_not_empty"),
         ]

@@ -13,14 +13,13 @@ from dvctt import workdays
 from dvctt.formats import format_dong
 from notifications.services import notification_send_to_person
 
-from .constants import DossierAction, DossierStatus
+from . import workflow
+from .constants import DossierStatus
 from .models import Dossier
 
-# Thông tư 01/2018/TT-VPCP Điều 21: the applicant is told of every step that concerns them.
-TEMPLATE_BY_ACTION: dict[str, str] = {
-    DossierAction.APOLOGIZE: "dossier_apology",
-    DossierAction.CONFIRM_PAYMENT: "payment_confirmed",
-}
+# Thông tư 01/2018/TT-VPCP Điều 21: the applicant is told of every step that concerns them —
+# by the action's own message when its spec names one (ActionSpec.notification), otherwise by
+# the status it leads to.
 TEMPLATE_BY_STATUS = {
     DossierStatus.SUBMITTED: "dossier_submitted",
     DossierStatus.RECEIVED: "dossier_received",
@@ -120,7 +119,8 @@ def dossier_notify_change(
     at: dt.datetime,
 ) -> None:
     """Queue the message of one workflow action, if it matters to the applicant."""
-    template = TEMPLATE_BY_ACTION.get(action)
+    spec = workflow.ACTIONS.get(action)
+    template = (spec.notification if spec else "") or None
     if template is None and dossier.status != from_status:
         if dossier.status in SILENT_STATUSES:
             return

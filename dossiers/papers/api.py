@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 from dvctt.errors import InvalidInput
 
 from .. import selectors
-from ..constants import DocumentKind
 from . import documents, register
+from .registry import PAPERS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,7 +42,7 @@ class DossierDocumentApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=DocumentKind.values),
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(PAPERS)),
         ],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
         operation_id="dossiers_document",
@@ -108,16 +108,10 @@ class RegisterApi(APIView):
             "date_from": data.validated_data["date_from"],
             "date_to": data.validated_data["date_to"],
         }
-        name = f"so-theo-doi-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}"
+        report = register.register_report(**period)
         if data.validated_data["format"] == "xlsx":
-            return FileResponse(
-                register.register_xlsx(**period),
-                as_attachment=True,
-                filename=f"{name}.xlsx",
-                content_type=XLSX,
-            )
-        response = StreamingHttpResponse(
-            register.register_csv(**period), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            return report.xlsx_response()
+        # Streamed a line at a time: a year of a big agency never sits in memory.
+        response = StreamingHttpResponse(report.csv_lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{report.filename}.csv"'
         return response

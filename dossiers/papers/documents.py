@@ -1,6 +1,7 @@
 """Papers of a dossier: Mẫu 01–05 of Thông tư 01/2018/TT-VPCP and the generated result.
 
-Each paper is built from data only (the catalogue snapshot, the dossier and its history — never
+Each paper is one builder registered by `@paper` (registry.py), next to it below. Each is built
+from data only (the catalogue snapshot, the dossier and its history — never
 retyped), hashed, and rendered to PDF through dvctt/pdf.py with a QR code to its public
 verification page /xac-thuc/<token>/. A paper whose data has not changed is never rendered
 again (idempotency); when the data changes a new version is stored and becomes current.
@@ -29,10 +30,12 @@ from dvctt import pdf, workdays
 from dvctt.background import enqueue_on_commit
 from dvctt.errors import InvalidInput, NotFound
 
+from .. import workflow
 from ..constants import Channel, DocumentKind, DossierAction, DossierStatus
 from ..filing import check_upload
 from ..models import Dossier, DossierDocument, DossierEvent, DossierId, _document_token
 from ..workflow import deadlines
+from .registry import PAPERS, paper, paper_label
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -43,28 +46,16 @@ K = DocumentKind
 A = DossierAction
 # Bump when a template or a builder changes what a paper shows: stored papers re-render.
 FORMAT_VERSION = 2
-TEMPLATES = {kind: f"documents/{kind}.html" for kind in K.values}
 # Result templates a procedure may name in its catalogue row ("result_template"): a
 # confirmation (giấy xác nhận) or an extract (trích lục) generated from the dossier.
 # The heading is part of the legal form, printed in Vietnamese whatever the reader's language.
 RESULT_TEMPLATES = {"confirmation": "Giấy xác nhận", "extract": "Trích lục"}
-# Actions that move a dossier between hands or steps: the rows of the control slip (Mẫu 05).
-CONTROL_SLIP_ACTIONS = (
-    A.RECEIVE,
-    A.ASSIGN,
-    A.FORWARD,
-    A.SEND_BACK,
-    A.REQUEST_SUPPLEMENT,
-    A.SUPPLEMENT,
-    A.REQUEST_PAYMENT,
-    A.CONFIRM_PAYMENT,
-    A.APPROVE,
-    A.ISSUE_RESULT,
-    A.RETURN_RESULT,
-    A.APOLOGIZE,
-    A.STOP,
-    A.REJECT,
-)
+
+
+def control_slip_actions() -> tuple[str, ...]:
+    """Return the actions that move a dossier between hands or steps: the rows of Mẫu 05
+    (each action's spec says how its row reads, ActionSpec.slip)."""
+    return tuple(name for name, spec in workflow.ACTIONS.items() if spec.slip)
 
 
 # --- formatting --------------------------------------------------------------------------------
@@ -127,43 +118,27 @@ def result_template(dossier: Dossier) -> str | None:
     return name if name in RESULT_TEMPLATES else None
 
 
-def _uploaded_result(dossier: Dossier) -> DossierDocument | None:
+def _uploaded(dossier: Dossier, kind: str) -> DossierDocument | None:
     return (
-        DossierDocument.objects.filter(dossier=dossier, kind=K.RESULT, is_uploaded=True)
+        DossierDocument.objects.filter(dossier=dossier, kind=kind, is_uploaded=True)
         .order_by("-created_at")
         .first()
     )
 
 
 def document_kinds(dossier: Dossier, *, for_citizen: bool = False) -> list[str]:
-    """Return the kinds of paper the dossier has now, in the order of the process."""
-    events = _events(dossier)
-    actions = {e.action for e in events}
-    kinds: list[str] = []
-    if dossier.received_at and A.RECEIVE in actions:
-        kinds.append(K.RECEIPT)
-    if A.REQUEST_SUPPLEMENT in actions:
-        kinds.append(K.SUPPLEMENT_REQUEST)
-    if dossier.status in (DossierStatus.REJECTED, DossierStatus.STOPPED):
-        kinds.append(K.REJECTION)
-    if A.APOLOGIZE in actions:
-        kinds.append(K.APOLOGY)
-    if dossier.received_at:
-        kinds.append(K.CONTROL_SLIP)
-    # The citizen receives the result when it is returned (NĐ 61/2018 Điều 20); the officials
-    # handle it from the moment it is issued.
-    result_statuses = (
-        (DossierStatus.RETURNED,)
-        if for_citizen
-        else (DossierStatus.RESULT_ISSUED, DossierStatus.RETURNED)
-    )
-    if (
-        dossier.status in result_statuses
-        and A.ISSUE_RESULT in actions
-        and (result_template(dossier) or _uploaded_result(dossier))
-    ):
-        kinds.append(K.RESULT)
-    return kinds
+    """Return the kinds of paper the dossier has now, in the order they are registered."""
+    actions = {e.action for e in _events(dossier)}
+    return [
+        kind
+        for kind, entry in PAPERS.items()
+        if entry.when(dossier, bool(actions & set(entry.issuing_actions())), for_citizen)
+    ]
+
+
+def _issuing_event(events: list[DossierEvent], kind: str) -> DossierEvent:
+    # The paper is made from the last event of an action that issues it (ActionSpec.paper).
+    return _last_of(events, *PAPERS[kind].issuing_actions())
 
 
 # --- the data each paper shows ------------------------------------------------------------------
@@ -251,9 +226,8 @@ def step_outcome(at: dt.datetime, due: dt.datetime | None) -> str:
 
 
 # Mẫu 05 names both sides of each row by unit and person. Steps between the applicant and the
-# agency have the applicant on one side: handed in, or sent back to them.
-FROM_APPLICANT = (A.RECEIVE, A.SUPPLEMENT, A.CONFIRM_PAYMENT)
-TO_APPLICANT = (A.REQUEST_SUPPLEMENT, A.REQUEST_PAYMENT, A.APOLOGIZE, A.REJECT, A.STOP)
+# agency have the applicant on one side: handed in ("from_applicant"), or sent back to them
+# ("to_applicant").
 APPLICANT_SIDE = "Người nộp hồ sơ"
 
 
@@ -293,23 +267,25 @@ def control_slip_rows(
     units = _actor_units(dossier, events)
     rows: list[dict[str, str]] = []
     for event in events:
-        if event.action not in CONTROL_SLIP_ACTIONS:
+        spec = workflow.ACTIONS.get(event.action)
+        slip = spec.slip if spec else ""
+        if not slip:
             continue
         actor = {
             "unit": units.get(event.actor_id, "") if event.actor_id else "",
             "person": event.actor_name,
         }
         applicant = {"unit": APPLICANT_SIDE, "person": dossier.applicant_name}
-        if event.action in FROM_APPLICANT:
+        if slip == "from_applicant":
             agency = {"unit": dossier.agency.name, "person": ""}
             giver, receiver = applicant, (actor if event.action == A.RECEIVE else agency)
-        elif event.action in TO_APPLICANT:
+        elif slip == "to_applicant":
             giver, receiver = actor, applicant
         else:
             giver, receiver = actor, {"unit": "", "person": ""}
         row = {
             "at": _clock(event.at),
-            "action": str(A(event.action).label),
+            "action": str(spec.label) if spec else event.action,
             "from_unit": giver["unit"],
             "from_person": giver["person"],
             "to_unit": receiver["unit"],
@@ -379,85 +355,140 @@ def _supplement_items(dossier: Dossier, items: Any) -> list[dict[str, Any]]:
     return rows
 
 
+# --- the papers: one decorated builder each (registry.py) -------------------------------------
+# Registered in the order of the process, the order the pages list them in.
+
+
+def _has_receipt(dossier: Dossier, issued: bool, for_citizen: bool) -> bool:
+    return bool(dossier.received_at) and issued
+
+
+@paper(kind=K.RECEIPT, when=_has_receipt)
+def receipt_data(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
+    """Mẫu 01: what was received, when, and the appointed return date."""
+    event = _issuing_event(events, K.RECEIPT)
+    time = deadlines.processing_time(dossier)
+    return {
+        "components": _filed_components(dossier),
+        "representative": representative(dossier),
+        "sets": 1,
+        "received_at": _when(dossier.received_at),
+        "due_at": _when(dossier.due_at),
+        "processing_days": f"{time.days:g}",
+        "calendar_days": time.calendar,
+        "officer": event.actor_name,
+        "issued_at": event.at,
+    }
+
+
+@paper(kind=K.SUPPLEMENT_REQUEST)
+def supplement_request_data(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
+    """Mẫu 02: what to add or correct, and why."""
+    event = _issuing_event(events, K.SUPPLEMENT_REQUEST)
+    items = event.data.get("items") if isinstance(event.data, dict) else None
+    return {
+        "reason": event.note,
+        "items": _supplement_items(dossier, items),
+        # Without named items (an old client's note only), the required list guides.
+        "components": [] if items else [c for c in _components(dossier) if c["required"]],
+        "submitted_at": _when(dossier.submitted_at),
+        "officer": event.actor_name,
+        "issued_at": event.at,
+    }
+
+
+def _refused(dossier: Dossier, issued: bool, for_citizen: bool) -> bool:
+    return dossier.status in (DossierStatus.REJECTED, DossierStatus.STOPPED)
+
+
+@paper(kind=K.REJECTION, when=_refused)
+def rejection_data(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
+    """Mẫu 03: the refusal at reception, or the stop after appraisal, with reasons."""
+    event = _issuing_event(events, K.REJECTION)
+    return {
+        # NĐ 61/2018 Điều 17 (refused at reception, Mẫu 03) or Điều 19.8 (refused after
+        # appraisal: a notice with reasons).
+        "stopped": event.action == A.STOP,
+        "reason": event.note,
+        "submitted_at": _when(dossier.submitted_at),
+        "received_at": _when(dossier.received_at),
+        "officer": event.actor_name,
+        # Stopping is the leader's decision (workflow.ACTIONS): the notice bears the name of
+        # the leader who signs it for the head of the agency.
+        "signer": event.actor_name if event.action == A.STOP else "",
+        "issued_at": event.at,
+    }
+
+
+@paper(kind=K.APOLOGY)
+def apology_data(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
+    """Mẫu 04: the apology and the new return date."""
+    event = _issuing_event(events, K.APOLOGY)
+    new_due = parse_datetime(str(event.data.get("new_due_at") or "")) if event.data else None
+    return {
+        "reason": event.note,
+        "received_at": _when(dossier.received_at),
+        "new_due_at": _when(new_due) if new_due else _when(dossier.due_at),
+        "officer": event.actor_name,
+        # Mẫu 04 is signed for the head of the agency: the leader who decided the apology.
+        "signer": event.actor_name,
+        "issued_at": event.at,
+    }
+
+
+def _received(dossier: Dossier, issued: bool, for_citizen: bool) -> bool:
+    return bool(dossier.received_at)
+
+
+@paper(kind=K.CONTROL_SLIP, when=_received, a5=False)
+def control_slip_data(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
+    """Mẫu 05: every hand-over of the dossier with its outcome (on A4: a wide table)."""
+    return {
+        "rows": control_slip_rows(dossier, events),
+        "received_at": _when(dossier.received_at),
+        "due_at": _when(dossier.due_at),
+        "issued_at": _last_of(events, *control_slip_actions()).at,
+    }
+
+
+def _has_result(dossier: Dossier, issued: bool, for_citizen: bool) -> bool:
+    # The citizen receives the result when it is returned (NĐ 61/2018 Điều 20); the officials
+    # handle it from the moment it is issued.
+    result_statuses = (
+        (DossierStatus.RETURNED,)
+        if for_citizen
+        else (DossierStatus.RESULT_ISSUED, DossierStatus.RETURNED)
+    )
+    return (
+        dossier.status in result_statuses
+        and issued
+        and bool(result_template(dossier) or _uploaded(dossier, K.RESULT))
+    )
+
+
+@paper(kind=K.RESULT, when=_has_result, uploadable=True)
+def result_data(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
+    """The result generated from the dossier (a confirmation or an extract)."""
+    issued = _issuing_event(events, K.RESULT)
+    approved = _last(events, A.APPROVE)
+    template = result_template(dossier) or ""
+    return {
+        "heading": RESULT_TEMPLATES.get(template, ""),
+        "extract": template == "extract",
+        "result_name": (dossier.snapshot.get("result") or "").split(";")[0].strip()[:200],
+        "answers": _form_answers(dossier),
+        "signer": approved.actor_name if approved else issued.actor_name,
+        "issued_at": issued.at,
+    }
+
+
 def document_data(dossier: Dossier, kind: str) -> dict[str, Any]:
     """Return the data the paper of `kind` shows; NotFound when the dossier has no such paper."""
-    if kind not in document_kinds(dossier):
+    if kind not in PAPERS or kind not in document_kinds(dossier):
         raise NotFound(_("Hồ sơ chưa có giấy tờ này."))
-    events = _events(dossier)
-    data: dict[str, Any] = {"kind": kind, "title": str(K(kind).label), **_common(dossier)}
-    if kind == K.RECEIPT:
-        event = _last_of(events, A.RECEIVE)
-        time = deadlines.processing_time(dossier)
-        data |= {
-            "components": _filed_components(dossier),
-            "representative": representative(dossier),
-            "sets": 1,
-            "received_at": _when(dossier.received_at),
-            "due_at": _when(dossier.due_at),
-            "processing_days": f"{time.days:g}",
-            "calendar_days": time.calendar,
-            "officer": event.actor_name,
-            "issued_at": event.at,
-        }
-    elif kind == K.SUPPLEMENT_REQUEST:
-        event = _last_of(events, A.REQUEST_SUPPLEMENT)
-        items = event.data.get("items") if isinstance(event.data, dict) else None
-        data |= {
-            "reason": event.note,
-            "items": _supplement_items(dossier, items),
-            # Without named items (an old client's note only), the required list guides.
-            "components": [] if items else [c for c in _components(dossier) if c["required"]],
-            "submitted_at": _when(dossier.submitted_at),
-            "officer": event.actor_name,
-            "issued_at": event.at,
-        }
-    elif kind == K.REJECTION:
-        event = _last_of(events, A.REJECT, A.STOP)
-        data |= {
-            # NĐ 61/2018 Điều 17 (refused at reception, Mẫu 03) or Điều 19.8 (refused after
-            # appraisal: a notice with reasons).
-            "stopped": event.action == A.STOP,
-            "reason": event.note,
-            "submitted_at": _when(dossier.submitted_at),
-            "received_at": _when(dossier.received_at),
-            "officer": event.actor_name,
-            # Stopping is the leader's decision (workflow.ACTIONS): the notice bears the name of
-            # the leader who signs it for the head of the agency.
-            "signer": event.actor_name if event.action == A.STOP else "",
-            "issued_at": event.at,
-        }
-    elif kind == K.APOLOGY:
-        event = _last_of(events, A.APOLOGIZE)
-        new_due = parse_datetime(str(event.data.get("new_due_at") or "")) if event.data else None
-        data |= {
-            "reason": event.note,
-            "received_at": _when(dossier.received_at),
-            "new_due_at": _when(new_due) if new_due else _when(dossier.due_at),
-            "officer": event.actor_name,
-            # Mẫu 04 is signed for the head of the agency: the leader who decided the apology.
-            "signer": event.actor_name,
-            "issued_at": event.at,
-        }
-    elif kind == K.CONTROL_SLIP:
-        rows = control_slip_rows(dossier, events)
-        data |= {
-            "rows": rows,
-            "received_at": _when(dossier.received_at),
-            "due_at": _when(dossier.due_at),
-            "issued_at": _last_of(events, *CONTROL_SLIP_ACTIONS).at,
-        }
-    elif kind == K.RESULT:
-        issued = _last_of(events, A.ISSUE_RESULT)
-        approved = _last(events, A.APPROVE)
-        template = result_template(dossier) or ""
-        data |= {
-            "heading": RESULT_TEMPLATES.get(template, ""),
-            "extract": template == "extract",
-            "result_name": (dossier.snapshot.get("result") or "").split(";")[0].strip()[:200],
-            "answers": _form_answers(dossier),
-            "signer": approved.actor_name if approved else issued.actor_name,
-            "issued_at": issued.at,
-        }
+    entry = PAPERS[kind]
+    data: dict[str, Any] = {"kind": kind, "title": str(entry.label), **_common(dossier)}
+    data |= entry.build(dossier, _events(dossier))
     data["place_date"] = _place_date(data["issued_at"])
     data["issued_day"] = _day(data["issued_at"])
     data["issued_at"] = data["issued_at"].isoformat()
@@ -479,9 +510,10 @@ def verify_url(token: str) -> str:
 def render_pdf(kind: str, data: dict[str, Any], *, token: str) -> bytes:
     """Render the paper of `kind` from its data, with its QR code and verification address."""
     url = verify_url(token)
+    entry = PAPERS[kind]
     return pdf.template_to_pdf(
-        TEMPLATES[kind],
-        {"d": data, "verify_url": url, "qr": pdf.qr_data_uri(url), "a5": kind != K.CONTROL_SLIP},
+        entry.template,
+        {"d": data, "verify_url": url, "qr": pdf.qr_data_uri(url), "a5": entry.a5},
     )
 
 
@@ -542,8 +574,8 @@ def document_render(*, dossier_id: DossierId, kind: str) -> DossierDocument:
     )
     if dossier is None:
         raise NotFound(_("Không tìm thấy hồ sơ."))
-    if kind == K.RESULT and (uploaded := _uploaded_result(dossier)) is not None:
-        return uploaded
+    if kind in PAPERS and PAPERS[kind].uploadable and (uploaded := _uploaded(dossier, kind)):
+        return uploaded  # an official's upload stands for the rendered paper
     data = document_data(dossier, kind)
     source_hash = _source_hash(data)
     current = _current(dossier, kind)
@@ -578,7 +610,7 @@ def documents_render_all(*, dossier_id: DossierId) -> list[DossierDocument]:
 
 def document_get(*, dossier: Dossier, kind: str, for_citizen: bool) -> DossierDocument:
     """Return the current paper of `kind`, rendering it now if the worker has not yet."""
-    if kind not in K.values or kind not in document_kinds(dossier, for_citizen=for_citizen):
+    if kind not in PAPERS or kind not in document_kinds(dossier, for_citizen=for_citizen):
         raise NotFound(_("Hồ sơ chưa có giấy tờ này."))
     return document_render(dossier_id=dossier.pk, kind=kind)
 
@@ -639,4 +671,4 @@ def document_verify(*, token: str) -> DossierDocument:
 
 def document_links(dossier: Dossier, *, for_citizen: bool) -> list[tuple[str, StrOrPromise]]:
     """Return (kind, label) of each paper the dossier page links to."""
-    return [(kind, K(kind).label) for kind in document_kinds(dossier, for_citizen=for_citizen)]
+    return [(kind, paper_label(kind)) for kind in document_kinds(dossier, for_citizen=for_citizen)]

@@ -2,17 +2,16 @@
 
 One row per dossier the agency received in a period, streamed from the database in chunks so a
 year of a big agency never sits in memory: CSV is written row by row into the response, XLSX
-through openpyxl's write-only mode into a temporary file that is then streamed. Cells go through
-dvctt/exports.py, so that no applicant's text becomes a formula.
+through openpyxl's write-only mode into a temporary file that is then streamed. Both are the
+one report interface of dvctt/exports.py (`Report`), so that no applicant's text becomes a
+formula.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import tempfile
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -193,60 +192,36 @@ def register_rows(
         ]
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    return "" if value is None else str(value)
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def register_csv(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> Iterator[str]:
-    """Yield the register as CSV text, a line at a time (with a BOM so Excel reads UTF-8)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(exports.csv_row(register_columns()))
-    for row in register_rows(agency_ids=agency_ids, date_from=date_from, date_to=date_to):
-        # Names and addresses are the applicant's own text: never a live formula (OWASP).
-        yield writer.writerow([_text(v) for v in exports.csv_row(row)])
-
-
 # Column widths of the XLSX register (in characters), in the order of register_columns():
 # dates and times fit "dd/mm/yyyy hh:mm", names and addresses get room to read.
 REGISTER_XLSX_WIDTHS = (6, 22, 40, 10, 26, 40, 14, 22, 18, 18, 30, 18, 18, 24, 32, 24)
 
 
-def _column_letters() -> list[str]:
-    from openpyxl.utils import get_column_letter
+def register_report(
+    *, agency_ids: list[int], date_from: dt.date, date_to: dt.date
+) -> exports.Report:
+    """Return the register as a report (dvctt/exports.py): Mẫu 06's columns, rows streamed."""
+    # Names and addresses are the applicant's own text: the report's cells never become a
+    # live formula (OWASP), and its rows are read lazily, a chunk at a time.
+    return exports.Report(
+        title=_("Sổ theo dõi hồ sơ"),
+        filename=f"so-theo-doi-{date_from:%Y%m%d}-{date_to:%Y%m%d}",
+        columns=[
+            exports.Column(title, width)
+            for title, width in zip(register_columns(), REGISTER_XLSX_WIDTHS, strict=True)
+        ],
+        rows=register_rows(agency_ids=agency_ids, date_from=date_from, date_to=date_to),
+    )
 
-    return [get_column_letter(i) for i in range(1, len(register_columns()) + 1)]
+
+def register_csv(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> Iterator[str]:
+    """Yield the register as CSV text, a line at a time (with a BOM so Excel reads UTF-8)."""
+    return register_report(agency_ids=agency_ids, date_from=date_from, date_to=date_to).csv_lines()
 
 
-def register_xlsx(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date):
+def register_xlsx(*, agency_ids: list[int], date_from: dt.date, date_to: dt.date) -> IO[bytes]:
     """Return a temporary file holding the register as XLSX (openpyxl write-only mode)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Sổ theo dõi hồ sơ")[:31])
-    # Write-only sheets take their column widths before the first row.
-    for letter, width in zip(_column_letters(), REGISTER_XLSX_WIDTHS, strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for title in register_columns():
-        cell = exports.xlsx_cell(sheet, title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in register_rows(agency_ids=agency_ids, date_from=date_from, date_to=date_to):
-        sheet.append(exports.xlsx_row(sheet, row))
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    workbook.save(output)
-    output.seek(0)
-    return output
+    return register_report(agency_ids=agency_ids, date_from=date_from, date_to=date_to).xlsx_file()
 
 
 def register_link_context(*, roles: list[tuple[int, str]]) -> dict:

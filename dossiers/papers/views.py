@@ -24,6 +24,7 @@ from ..models import Dossier, DossierId
 from . import documents, register
 from .api import document_filename, document_response
 from .forms import RegisterPeriodForm
+from .registry import paper_label
 
 
 def _send(request: HttpRequest, dossier: Dossier, kind: str, *, for_citizen: bool) -> FileResponse:
@@ -57,7 +58,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         document = documents.document_verify(token=token)
     except NotFound as exc:
         return render(request, "dossiers/verify.html", {"not_found": exc.message}, status=404)
-    context: dict = {"document": document}
+    context: dict = {"document": document, "kind_label": paper_label(document.kind)}
     status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")

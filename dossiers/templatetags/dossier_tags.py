@@ -9,6 +9,7 @@ from django.forms import CheckboxInput, RadioSelect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import workflow
 from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
     WAITING_STATUSES,
@@ -69,6 +70,9 @@ def status_label(value: str) -> StrOrPromise:
 
 @register.filter
 def action_label(value: str) -> StrOrPromise:
+    spec = workflow.ACTIONS.get(value)
+    if spec is not None:  # a registered action names itself (ActionSpec.label)
+        return spec.label
     for choices in (DossierAction, EventAction):
         try:
             return choices(value).label

@@ -1,9 +1,10 @@
-"""Bodies of workflow actions (API.md §4): parse and check them, then apply what they carry.
+"""Bodies of workflow actions (API.md §4): what a run of an action carries, and the rules on
+the inputs several actions share.
 
-`parse_action_body` runs before the transition and raises InvalidInput (400, naming the
-field) on a bad body; `apply_action_body` runs after it on the in-memory dossier. Reasons:
-the event's note carries them; `note` still works as the reason for clients that send no
-`reason`.
+`parse_action_body` reads the reason and the note every action takes and raises InvalidInput
+(400, naming the field) on a bad body; each action's own inputs are checked by its spec's
+`check` hook (dossiers/workflow/actions.py), with the readers here. Reasons: the event's note
+carries them; `note` still works as the reason for clients that send no `reason`.
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from dvctt import workdays
 from dvctt.errors import InvalidInput
 from dvctt.formats import parse_datetime_as_written
 
-from ..constants import DossierAction, Proposal
-from ..filing.completeness import supplement_changes, supplement_missing
-from . import deadlines, machine
+from . import machine
 
 if TYPE_CHECKING:
-    from ..models import Dossier
+    from django.core.files.uploadedfile import UploadedFile
 
-A = DossierAction
+    from accounts.models import User
+
+    from ..models import Dossier
+    from .process import Move
+
 MAX_ITEMS = 30
 MAX_TEXT = 500
 # Keys a body may carry besides these are kept on the event as short texts (as before).
@@ -41,6 +44,23 @@ class ActionBody:
     data: dict[str, Any] = field(default_factory=dict)
     new_due_at: dt.datetime | None = None
     items: list[dict[str, Any]] | None = None
+
+
+@dataclass
+class ActionRun:
+    """One run of an action, handed to its spec's hooks: the locked dossier, who acts, the
+    inputs as sent (API body or form, with the service's keyword inputs), the checked body
+    (the event's note and data), and what the hooks plan (a hand-over)."""
+
+    dossier: Dossier
+    action: str
+    actor: User
+    inputs: dict[str, Any]
+    body: ActionBody
+    reason: str
+    now: dt.datetime
+    result_file: UploadedFile | None = None
+    move: Move | None = None
 
 
 def body_from_request(data: Any) -> dict[str, Any]:
@@ -62,67 +82,25 @@ def _text(value: Any) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def parse_action_body(
-    dossier: Dossier, action: str, *, note: str, data: dict[str, Any], now: dt.datetime
-) -> ActionBody:
-    """Return the checked body of `action` on `dossier`, or raise InvalidInput naming a field."""
+def parse_action_body(action: str, *, note: str, data: dict[str, Any]) -> tuple[ActionBody, str]:
+    """Return the body every action shares (the event's note, its data) and the reason, or
+    raise InvalidInput naming a field; the action's own inputs are its spec's `check`."""
     spec = machine.ACTIONS[action]
     reason = _text(data.get("reason"))[:4000] or note
     if spec.note_required and not reason:
         raise InvalidInput(
             _("Vui lòng nêu rõ lý do."), fields={"reason": [_("Trường này là bắt buộc.")]}
         )
-    departs = action == A.APPROVE and dossier.appraisal_proposal == Proposal.REFUSE
-    if departs and not reason:
-        # DOMAIN.md "Desk realities" (Decisions): the leader decides; approving against the
-        # specialist's proposal to refuse needs the leader's reason, recorded on the event.
-        raise InvalidInput(
-            _("Chuyên viên đề xuất từ chối: vui lòng nêu lý do phê duyệt khác đề xuất."),
-            fields={"reason": [_("Trường này là bắt buộc.")]},
-        )
     event_note = reason if not note or note == reason else f"{reason}\n\n{note}"
     body = ActionBody(
         note=event_note[:4000],
         data={k: str(v)[:MAX_TEXT] for k, v in data.items() if k not in _PARSED_KEYS},
     )
-    if departs:
-        body.data["departs_from_proposal"] = Proposal.REFUSE
-    if action == A.APOLOGIZE:
-        _parse_apology(dossier, body, data.get("new_due_at"), now=now)
-    elif action == A.REQUEST_SUPPLEMENT:
-        body.items = _parse_items(dossier, data.get("items"))
-        body.data["items"] = body.items
-        # NĐ 61/2018 Điều 19.4: recorded for the desk and the indicators; a late request only
-        # pauses the clock (dossiers.deadlines).
-        body.data["late"] = deadlines.supplement_request_is_late(dossier, now=now)
-    elif action == A.SUPPLEMENT:
-        missing = supplement_missing(dossier=dossier)
-        if missing:
-            raise InvalidInput(
-                _("Hồ sơ bổ sung chưa đầy đủ, vui lòng bổ sung các mục được nêu."), fields=missing
-            )
-        # What changed since the request, so the officials see it on the history.
-        changes, summary = supplement_changes(dossier)
-        body.data.update(changes)
-        body.note = "\n\n".join(filter(None, [body.note, summary]))[:4000]
-    elif action == A.WITHDRAW:
-        # DOMAIN.md 9a: after reception the desk must see the withdrawal.
-        body.data["after_reception"] = dossier.received_at is not None
-    return body
+    return body, reason
 
 
-def apply_action_body(dossier: Dossier, action: str, body: ActionBody) -> None:
-    """Apply what the body carries to the in-memory dossier (after the transition)."""
-    if action == A.APOLOGIZE and body.new_due_at is not None:
-        # Mẫu 04: the new date is the one the citizen sees; original_due_at stays for the
-        # on-time indicator.
-        dossier.due_at = body.new_due_at
-    elif action == A.REQUEST_SUPPLEMENT:
-        dossier.supplement_items = body.items or []
-        dossier.supplement_late = bool(body.data.get("late"))
-
-
-def _parse_apology(dossier: Dossier, body: ActionBody, raw: Any, *, now: dt.datetime) -> None:
+def parse_apology(dossier: Dossier, body: ActionBody, raw: Any, *, now: dt.datetime) -> None:
+    """Check Mẫu 04's new return date and record it on the body (apologize)."""
     value = parse_datetime_as_written(_text(raw)) if raw not in (None, "") else None
     if value is None:
         problem = (
@@ -167,7 +145,7 @@ def _parse_apology(dossier: Dossier, body: ActionBody, raw: Any, *, now: dt.date
     )
 
 
-def _parse_items(dossier: Dossier, raw: Any) -> list[dict[str, Any]]:
+def parse_items(dossier: Dossier, raw: Any) -> list[dict[str, Any]]:
     """Return the request's items: components of the dossier's case and free texts."""
     if raw in (None, "", []):
         # Old clients send no items: the request names no document and stays a note.

@@ -1,9 +1,11 @@
 """The one state machine of a dossier: statuses, actions, guards and who may fire them.
 
-Every action of API.md §4 is declared once in ACTIONS; DossierWorkflow turns each into a
-django-fsm-2 transition on the protected `Dossier.status` field, so nothing can change the
-status except through these methods. This module does no I/O beyond reading the actor's roles;
-services lock the row, call `fire()`, save and write the event.
+Every action is one `ActionSpec` (its states, roles and guards, and the hooks of what running
+it does), declared in dossiers/workflow/actions.py and registered here by `register_action`:
+ACTIONS holds them and DossierWorkflow turns each into a django-fsm-2 transition on the
+protected `Dossier.status` field, so nothing can change the status except through these
+methods. This module does no I/O beyond reading the actor's roles; services lock the row, call
+`fire()`, save and write the event.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import GET_STATE, State, can_proceed, transition
+from django_fsm import State, can_proceed, transition
 
 from accounts.models import Agency, User
 from accounts.selectors import role_pairs_for_official, user_holds_role
@@ -37,6 +39,7 @@ if TYPE_CHECKING:  # the model inherits DossierWorkflow from this module
     from django_stubs_ext import StrOrPromise
 
     from ..models import Dossier
+    from .action_rules import ActionRun
 
 S = DossierStatus
 A = DossierAction
@@ -116,9 +119,27 @@ GUARD_REASONS: dict[Guard, StrOrPromise] = {
 }
 
 
+# A hook of an action: it gets the action's run (dossiers/workflow/action_rules.py::ActionRun).
+Hook = Callable[["ActionRun"], None]
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """One input an action takes beyond its reason: its key in the API body and the form, and
+    the fragment of the official's dossier page that asks for it."""
+
+    name: str
+    template: str = ""  # the form fragment (templates/officials/actions/...), "" for none
+    file: bool = False  # a file: the page's form is sent as multipart
+
+
 @dataclass(frozen=True)
 class ActionSpec:
-    """One workflow action: where it may start, where it leads, who may fire it."""
+    """One workflow action: where it may start, where it leads, who may fire it — and what
+    running it does besides moving the status, as hooks dossier_run_action calls in order:
+    `check` (read and check the inputs before anything changes), `effects` (inside the
+    transition, no I/O), `body` (after it: what the inputs change), `after` (once the event is
+    written); then the paper it issues is rendered and the applicant told (`notification`)."""
 
     name: str
     sources: tuple[str, ...]
@@ -129,6 +150,27 @@ class ActionSpec:
     targets: tuple[str, ...] = field(default=())  # every status the action can lead to
     # Once the dossier is on a process step, only the holder of that step's role may fire it.
     at_step: bool = False
+    # An official of another agency holding an inter-agency step (GUEST) may fire it too.
+    guest: bool = False
+    # How the control slip (Mẫu 05) shows its event: "" not at all, "agency" a step inside the
+    # agencies, "from_applicant" handed in by the applicant, "to_applicant" sent to them.
+    slip: str = ""
+    label: StrOrPromise = ""  # what its button says (DossierAction's label when not given)
+    inputs: tuple[ActionInput, ...] = ()
+    # What the official's page needs to ask for the inputs (steps, officials…), per dossier.
+    form: Callable[[Dossier], dict[str, Any]] | None = None
+    check: Hook | None = None
+    effects: Callable[[Dossier, dt.datetime], None] | None = None
+    body: Hook | None = None
+    after: Hook | None = None
+    # The applicant's message template when the action itself decides it; otherwise the new
+    # status does (dossiers/notify.py).
+    notification: str = ""
+    paper: str = ""  # the paper (DocumentKind) the action issues, made from its event
+
+    def __post_init__(self) -> None:
+        if not self.label and self.name in A.values:
+            object.__setattr__(self, "label", A(self.name).label)
 
     def possible_targets(self) -> tuple[str, ...]:
         if self.targets:
@@ -136,145 +178,8 @@ class ActionSpec:
         return (self.target,) if isinstance(self.target, str) else self.sources
 
 
-ACTIONS: dict[str, ActionSpec] = {
-    spec.name: spec
-    for spec in [
-        ActionSpec(A.SUBMIT, (S.DRAFT,), S.SUBMITTED, frozenset({R.OWNER, R.RECEPTION})),
-        # DOMAIN.md 9a: the citizen may withdraw until the result is issued; after reception
-        # the desk sees it on the dossier's history and lists.
-        ActionSpec(A.WITHDRAW, WITHDRAWABLE, S.WITHDRAWN, frozenset({R.OWNER})),
-        # NĐ 61/2018 Điều 17: complete → receive (Mẫu 01), incomplete → request supplement
-        # (Mẫu 02), outside competence → reject with reasons (Mẫu 03).
-        ActionSpec(A.RECEIVE, (S.SUBMITTED,), S.RECEIVED, frozenset({R.RECEPTION})),
-        ActionSpec(
-            A.REJECT, (S.SUBMITTED,), S.REJECTED, frozenset({R.RECEPTION}), note_required=True
-        ),
-        ActionSpec(
-            A.REQUEST_SUPPLEMENT,
-            (S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS),
-            S.SUPPLEMENT_REQUESTED,
-            frozenset({R.RECEPTION, R.SPECIALIST}),
-            conditions=(_no_supplement_yet,),
-            note_required=True,
-            at_step=True,
-        ),
-        ActionSpec(
-            A.SUPPLEMENT,
-            (S.SUPPLEMENT_REQUESTED,),
-            GET_STATE(_supplement_target, states=[S.SUBMITTED, S.IN_PROGRESS]),
-            frozenset({R.OWNER, R.RECEPTION}),
-            targets=(S.SUBMITTED, S.IN_PROGRESS),
-        ),
-        # NĐ 61/2018 Điều 19.1: the head of the unit assigns an officer (the desk on step 1).
-        ActionSpec(
-            A.ASSIGN,
-            (S.RECEIVED, S.IN_PROGRESS, S.APPROVED),
-            None,
-            frozenset({R.RECEPTION, R.LEADER}),
-            at_step=True,
-        ),
-        # NĐ 61/2018 Điều 18: the desk hands the dossier over; each step hands it on.
-        ActionSpec(
-            A.FORWARD,
-            (S.RECEIVED, S.IN_PROGRESS),
-            S.IN_PROGRESS,
-            frozenset({R.RECEPTION, R.SPECIALIST, R.LEADER, R.CLERK}),
-            conditions=(_has_next_step,),
-            at_step=True,
-        ),
-        ActionSpec(
-            A.SEND_BACK,
-            (S.IN_PROGRESS, S.APPROVED),
-            S.IN_PROGRESS,
-            frozenset({R.SPECIALIST, R.LEADER, R.CLERK}),
-            conditions=(_has_previous_step,),
-            note_required=True,
-            at_step=True,
-        ),
-        # NĐ 61/2018 Điều 22: fees may be paid online through the portal's payment function.
-        ActionSpec(
-            A.REQUEST_PAYMENT,
-            (S.RECEIVED, S.IN_PROGRESS),
-            S.AWAITING_PAYMENT,
-            frozenset({R.RECEPTION, R.SPECIALIST}),
-            conditions=(_fee_to_request,),
-            at_step=True,
-        ),
-        ActionSpec(
-            A.CONFIRM_PAYMENT,
-            (S.AWAITING_PAYMENT,),
-            S.IN_PROGRESS,
-            frozenset({R.SYSTEM, R.RECEPTION}),
-        ),
-        ActionSpec(
-            A.APPROVE,
-            (S.IN_PROGRESS,),
-            S.APPROVED,
-            frozenset({R.LEADER}),
-            conditions=(_appraised,),
-            at_step=True,
-        ),
-        ActionSpec(A.ISSUE_RESULT, (S.APPROVED,), S.RESULT_ISSUED, frozenset({R.CLERK})),
-        ActionSpec(
-            A.RETURN_RESULT,
-            (S.RESULT_ISSUED,),
-            S.RETURNED,
-            frozenset({R.RECEPTION, R.CLERK}),
-            conditions=(_fee_settled,),
-        ),
-        # NĐ 61/2018 Điều 19.8: processing stopped with reasons — the leader's decision (the
-        # notice carries the leader's name); a specialist proposes it through
-        # `forward {proposal: "refuse"}` (DOMAIN.md "Desk realities": Decisions).
-        ActionSpec(
-            A.STOP,
-            (S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT),
-            S.STOPPED,
-            frozenset({R.LEADER}),
-            note_required=True,
-        ),
-        # NĐ 61/2018 Điều 19.9 / Thông tư 01/2018 Mẫu 04: the apology and the new date are the
-        # agency's, signed for its head — the leader decides and signs, not the desk.
-        ActionSpec(
-            A.APOLOGIZE,
-            (*PROCESSING, S.AWAITING_PAYMENT, S.SUPPLEMENT_REQUESTED),
-            None,
-            frozenset({R.LEADER}),
-            conditions=(_has_due_date, _no_apology_yet),
-            note_required=True,
-        ),
-    ]
-}
-
-
-# --- what each action changes besides the status (no I/O) ----------------------------------
-
-
-def _effects(name: str, dossier: Dossier, now: dt.datetime) -> None:
-    if name == A.SUBMIT:
-        dossier.submitted_at = now
-    elif name == A.RECEIVE:
-        dossier.received_at = now
-        deadlines.start_clock(dossier, now=now)
-    elif name == A.REQUEST_SUPPLEMENT:
-        dossier.supplement_count += 1
-        dossier.supplement_requested_at = now
-        deadlines.start_wait(dossier, now=now)
-    elif name == A.REQUEST_PAYMENT:
-        deadlines.start_wait(dossier, now=now)
-    elif name == A.SUPPLEMENT and dossier.received_at and not dossier.supplement_late:
-        # NĐ 61/2018 Điều 19.4: the processing time restarts once the dossier is complete —
-        # only after a request made in time; a late one merely paused the clock (end_wait).
-        deadlines.start_clock(dossier, now=now)
-    elif name == A.APOLOGIZE:
-        dossier.apology_count += 1
-    elif name == A.ISSUE_RESULT:
-        dossier.completed_at = now
-        deadlines.decide_on_time(dossier, now=now)
-    elif name == A.RETURN_RESULT:
-        # completed_at stays the issue time (the on-time mark); the return has its own time.
-        dossier.returned_at = now
-    elif name == A.CONFIRM_PAYMENT:
-        dossier.payment_due = False
+# Every action, in the order its buttons show; filled by register_action (workflow/actions.py).
+ACTIONS: dict[str, ActionSpec] = {}
 
 
 def _make_transition(spec: ActionSpec) -> Callable[..., None]:
@@ -284,7 +189,8 @@ def _make_transition(spec: ActionSpec) -> Callable[..., None]:
             # Leaving the wait for the citizen (supplied, paid, withdrawn or stopped): the time
             # spent waiting is not the agency's (NĐ 61/2018 Điều 19.4).
             deadlines.end_wait(self, now=now)
-        _effects(spec.name, self, now)
+        if spec.effects is not None:
+            spec.effects(self, now)
         if spec.target in TERMINAL_STATUSES and spec.target != S.RETURNED:
             self.completed_at = now
 
@@ -301,12 +207,41 @@ def _make_transition(spec: ActionSpec) -> Callable[..., None]:
 
 
 class DossierWorkflow:
-    """Transitions of the dossier status (see ACTIONS)."""
+    """Transitions of the dossier status (see ACTIONS): one method per action, named like it."""
 
 
-# The model inherits this: one transition method per action, named like the action.
-for _name, _spec in ACTIONS.items():
-    setattr(DossierWorkflow, _name, _make_transition(_spec))
+def register_action(spec: ActionSpec) -> None:
+    """Declare an action: ACTIONS gains its spec and the model a transition named like it."""
+    ACTIONS[spec.name] = spec
+    method = _make_transition(spec)
+    setattr(DossierWorkflow, spec.name, method)
+    model = _loaded_model()
+    if model is not None:
+        # Registered after the model was built (a plug-in, a test): bind it as django-fsm's
+        # class_prepared would have.
+        status = model._meta.get_field("status")
+        method._django_fsm.field = status  # type: ignore[attr-defined]
+        status.transitions.setdefault(model, {})[spec.name] = method
+
+
+def unregister_action(name: str) -> None:
+    """Remove an action registered by register_action (a test's fake action)."""
+    ACTIONS.pop(name, None)
+    if name in vars(DossierWorkflow):
+        delattr(DossierWorkflow, name)
+    model = _loaded_model()
+    if model is not None:
+        model._meta.get_field("status").transitions.get(model, {}).pop(name, None)
+
+
+def _loaded_model() -> type[Dossier] | None:
+    from django.apps import apps
+
+    if not apps.models_ready:
+        return None  # the model is being built: django-fsm collects the transitions itself
+    from ..models import Dossier
+
+    return Dossier
 
 
 # --- who may do what -----------------------------------------------------------------------
@@ -314,8 +249,7 @@ for _name, _spec in ACTIONS.items():
 
 # Marks an official of another agency holding an inter-agency step (liên thông): they may
 # only do their step's part and hand the dossier on or back (NĐ 61/2018 Điều 19.5–19.7).
-GUEST = "guest"
-GUEST_ACTIONS = frozenset({A.ASSIGN, A.FORWARD, A.SEND_BACK})
+GUEST = "guest"  # the actions they may fire say so (ActionSpec.guest)
 # Marks an official of the filing (lead) agency while another agency holds the dossier for its
 # step: they see it and wait — no action until it is handed back (DOMAIN.md "Desk realities").
 WAITING = "waiting"
@@ -367,7 +301,7 @@ def roles_may_fire(dossier: Dossier, action: str, roles: Iterable[str]) -> bool:
     held = spec.roles & set(roles)
     if not held:  # WAITING holds no role of any action: the lead agency waits (403)
         return False
-    if GUEST in roles and action not in GUEST_ACTIONS:
+    if GUEST in roles and not spec.guest:
         return False
     if not spec.at_step or dossier.current_step is None or not dossier.current_role:
         return True

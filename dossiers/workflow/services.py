@@ -12,25 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import staff_roles_filter
-from dvctt.errors import Forbidden, InvalidInput, NotFound
-from dvctt.formats import format_dong, parse_dong
-from notifications.services import notification_send
+from dvctt.errors import Forbidden, NotFound
+from dvctt.formats import format_dong
 from procedures.fees import FeeQuote, fee_quote
 
 from .. import workflow
-from ..constants import (
-    ActorRole,
-    Channel,
-    DossierAction,
-)
+from ..constants import Channel, DossierAction
 from ..errors import InvalidTransition
 from ..events import event_listeners_call
 from ..hub_sync import dossier_hub_event
@@ -39,7 +32,7 @@ from ..notify import (
     dossier_notify_applicant,
     dossier_notify_change,
 )
-from ..papers import documents_schedule, result_file_attach
+from ..papers import documents_schedule
 from . import action_rules, process
 
 # --- shared by every dossier write -------------------------------------------------------------
@@ -103,27 +96,6 @@ def dossier_fee_quote(dossier: Dossier, *, at: dt.datetime | None = None) -> Fee
         online=dossier.channel == Channel.ONLINE,
         at=at,
     )
-
-
-def _set_requested_fee(dossier: Dossier, amount: Any) -> None:
-    # The official states the amount when the catalogue does not fix it ("theo quy định của
-    # HĐND tỉnh"); otherwise the fee computed at submission is asked for.
-    if amount in (None, ""):
-        if dossier.fee_amount <= 0 or dossier_fee_quote(dossier).undetermined:
-            message = _("Vui lòng nhập số tiền phí, lệ phí phải nộp (đồng).")
-            raise InvalidInput(message, fields={"amount": [message]})
-        amount = dossier.fee_amount
-    # One reader for the API (a JSON number) and the form ("50.000"): issue 18.5.
-    value = parse_dong(amount)
-    ceiling = settings.FEE_AMOUNT_MAX
-    if value is None or not 0 < value <= ceiling:
-        message = _(
-            "Số tiền phải là một số nguyên dương (đồng), không quá %(max)s, "
-            "ví dụ 50000 hoặc 50.000."
-        ) % {"max": format_dong(ceiling)}
-        raise InvalidInput(message, fields={"amount": [message]})
-    dossier.fee_amount = value
-    dossier.payment_due = True
 
 
 @transaction.atomic
@@ -245,35 +217,30 @@ def dossier_run_action(
     ):
         if value not in (None, ""):
             inputs.setdefault(key, value)
-    body = action_rules.parse_action_body(
-        dossier, action, note=(note or "").strip(), data=inputs, now=now
+    body, reason = action_rules.parse_action_body(action, note=(note or "").strip(), data=inputs)
+    spec = workflow.ACTIONS[action]
+    run = action_rules.ActionRun(
+        dossier=dossier,
+        action=action,
+        actor=actor,
+        inputs=inputs,
+        body=body,
+        reason=reason,
+        now=now,
+        result_file=result_file,
     )
-    note = body.note
-    if action == DossierAction.REQUEST_PAYMENT:
-        _set_requested_fee(dossier, (data or {}).get("amount"))
-        body.data["amount"] = dossier.fee_amount
-    if action == DossierAction.ISSUE_RESULT:
-        result_file_attach(dossier=dossier, actor=actor, upload=result_file)
-    move = _plan_move(
-        dossier,
-        action,
-        note=note,
-        to_step=inputs.get("to_step"),
-        to_agency=str(inputs.get("to_agency") or "").strip(),
-        to_user=inputs.get("to_user"),
-        proposal=str(inputs.get("proposal") or ""),
-    )
+    # The action's own inputs, checked (and any hand-over planned) before anything changes, so
+    # a bad input writes nothing; then the transition with its effects, then what the inputs
+    # change (dossiers/workflow/actions.py).
+    if spec.check is not None:
+        spec.check(run)
     from_status = dossier.status
     workflow.fire(dossier, action, now=now)
-    action_rules.apply_action_body(dossier, action, body)
+    if spec.body is not None:
+        spec.body(run)
     handover = None
-    if action == DossierAction.RECEIVE:
-        process.start(dossier, actor=actor, now=now)
-    elif action == DossierAction.RETURN_RESULT:
-        process.record_return(dossier, actor=actor, now=now)
-        dossier.current_handler = None
-    if move is not None:
-        handover = process.apply_move(dossier, move, actor=actor, now=now)
+    if run.move is not None:
+        handover = process.apply_move(dossier, run.move, actor=actor, now=now)
     dossier.save()
     _event(
         dossier,
@@ -281,49 +248,17 @@ def dossier_run_action(
         actor=actor,
         from_status=from_status,
         to_status=dossier.status,
-        note=note,
-        data={**body.data, **process.move_summary(handover, move)},
+        note=body.note,
+        data={**body.data, **process.move_summary(handover, run.move)},
         at=now,
     )
-    if action == DossierAction.WITHDRAW and dossier.received_at:
-        _notify_desk_of_withdrawal(dossier, note=note)
+    if spec.after is not None:
+        spec.after(run)
     documents_schedule(dossier)  # Mẫu 01–05 and the result, after the commit
     dossier_notify_change(
-        dossier, action=action, from_status=from_status, note=note, data=body.data, at=now
+        dossier, action=action, from_status=from_status, note=body.note, data=body.data, at=now
     )
     return dossier
-
-
-def _notify_desk_of_withdrawal(dossier: Dossier, *, note: str) -> None:
-    # DOMAIN.md 9a: a withdrawal after reception stops the dossier where it is; the one-stop
-    # desk of the agency is told in its inbox so nobody keeps working on it.
-    desk = staff_roles_filter(
-        agency_ids=[dossier.agency_id], roles=[ActorRole.RECEPTION]
-    ).values_list("user_id", flat=True)
-    for user_id in sorted(set(desk)):
-        notification_send(
-            key=f"dossier:{dossier.pk}:withdrawn:desk:{user_id}",
-            recipient_id=user_id,
-            address="",
-            subject=_("Công dân đã rút hồ sơ %(code)s") % {"code": dossier.code},
-            body=_("Hồ sơ %(code)s đã được công dân rút.%(note)s")
-            % {"code": dossier.code, "note": f"\n\n{note}" if note else ""},
-            link=f"/can-bo/ho-so/{dossier.pk}/",
-            channel="in_app",
-        )
-
-
-def _plan_move(dossier: Dossier, action: str, *, note: str, **inputs: Any) -> process.Move | None:
-    # Validate the hand-over before anything changes, so a bad input writes nothing.
-    if action == DossierAction.FORWARD:
-        return process.plan_forward(dossier, note=note, **inputs)
-    if action == DossierAction.SEND_BACK:
-        return process.plan_send_back(dossier, note=note)
-    if action == DossierAction.ASSIGN:
-        return process.plan_assign(dossier, to_user=inputs["to_user"])
-    if action == DossierAction.APPROVE:
-        return process.plan_next(dossier, action, note=note)
-    return None
 
 
 def dossier_withdraw(*, actor: User, dossier_id: DossierId, note: str = "") -> Dossier:

@@ -19,7 +19,6 @@ from dvctt.errors import error_back
 from dvctt.pagination import CappedPaginator, query_without_page
 
 from .. import selectors, workflow
-from ..constants import DossierAction, Proposal
 from ..forms import form_answers
 from ..models import Dossier, DossierId
 from ..papers import document_links, register_link_context
@@ -116,19 +115,16 @@ def official_action_forms(dossier: Dossier, user) -> list[dict]:
     forms = []
     for name in workflow.available_actions(dossier, user):
         spec = workflow.ACTIONS[name]
-        form = {"name": name, "label": DossierAction(name).label, "reason": spec.note_required}
-        if name == DossierAction.ASSIGN and dossier.current_step:
-            form["assignees"] = list(
-                process.officials_of_step(dossier=dossier, number=dossier.current_step)
-            )
-        if name == DossierAction.FORWARD and dossier.current_step:
-            # Only the steps the rules allow, each with the officials who may hold it: the
-            # receiver list follows the chosen step (grouped per step; handover.js filters it).
-            form["targets"] = process.forward_choices(dossier)
-            form["appraisal"] = process.is_appraisal(process.step_at(dossier, dossier.current_step))
-        if name == DossierAction.APPROVE:
-            # Approving against a proposal to refuse needs the leader's reason (action_rules).
-            form["reason"] = dossier.appraisal_proposal == Proposal.REFUSE
+        form = {
+            "name": name,
+            "label": spec.label,
+            "reason": spec.note_required,
+            # The page's fragment of each input (ActionSpec.inputs), and what they offer.
+            "inputs": [i.template for i in spec.inputs if i.template],
+            "multipart": any(i.file for i in spec.inputs),
+        }
+        if spec.form is not None:
+            form |= spec.form(dossier)
         forms.append(form)
     return forms
 
@@ -154,7 +150,7 @@ def official_action(
         result_file=request.FILES.get("file"),
     )
     messages.success(
-        request, _("Đã thực hiện: %(action)s.") % {"action": DossierAction(action).label}
+        request, _("Đã thực hiện: %(action)s.") % {"action": workflow.ACTIONS[action].label}
     )
     if not selectors.dossier_visible_to_official(user=request.user, dossier_id=dossier.pk):
         # Handed to another agency or settled out of sight: back to the queues.
