@@ -46,9 +46,11 @@ def staff_roles_filter(
     user_ids: Iterable[int] | None = None,
     unit_code: str = "",
     in_a_unit: bool = False,
+    active: bool = False,
 ) -> QuerySet[StaffRole]:
     """Return the staff roles matching every given condition. With `unit_code`, officials of
-    that unit and those without a unit (who hold the role agency-wide)."""
+    that unit and those without a unit (who hold the role agency-wide); with `active`, only
+    people whose account is active."""
     qs = StaffRole.objects.all()
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=list(agency_ids))
@@ -60,4 +62,6 @@ def staff_roles_filter(
         qs = qs.filter(Q(unit__code=unit_code) | Q(unit__isnull=True))
     if in_a_unit:
         qs = qs.filter(unit__isnull=False)
+    if active:
+        qs = qs.filter(user__is_active=True)
     return qs

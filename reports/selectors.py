@@ -9,7 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import StaffRole, User
+from accounts.models import User
+from accounts.selectors import agency_ids_for_official
 from dossiers import selectors as dossier_selectors
 from dossiers.models import Dossier
 from dvctt.errors import NotFound
@@ -25,9 +26,7 @@ def official_agency_ids(*, user: User) -> list[int]:
     """Return the agencies where the official holds a role (none for anyone else)."""
     if not (user.is_authenticated and user.is_official):
         return []
-    return sorted(
-        set(StaffRole.objects.filter(user=user).values_list("agency_id", flat=True).distinct())
-    )
+    return sorted(agency_ids_for_official(user=user))
 
 
 def rating_for_dossier(*, dossier: Dossier) -> Rating | None:

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.constants import StaffRoleName
-from accounts.models import Agency, StaffRole, User
+from accounts.models import Agency, User
+from accounts.selectors import agency_ids_for_official, staff_roles_filter
 from dossiers import selectors as dossier_selectors
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
@@ -149,9 +150,7 @@ def rating_create(
 def _rating_tell_leaders(rating: Rating, *, dossier_code: str) -> None:
     """Tell the agency's leaders of a low rating (their inbox, e-mail as they chose)."""
     roles = (
-        StaffRole.objects.filter(
-            agency_id=rating.agency_id, role=StaffRoleName.LEADER, user__is_active=True
-        )
+        staff_roles_filter(agency_ids=[rating.agency_id], roles=[StaffRoleName.LEADER], active=True)
         .select_related("user")
         .order_by("user_id")
     )
@@ -352,7 +351,7 @@ def feedback_may_handle(*, user: User, feedback: Feedback) -> bool:
     return bool(
         user.is_authenticated
         and user.is_official
-        and StaffRole.objects.filter(user=user, agency_id=feedback.agency_id).exists()
+        and feedback.agency_id in agency_ids_for_official(user=user)
     )
 
 
@@ -467,7 +466,7 @@ def feedback_send_reminders(*, now: dt.datetime | None = None) -> int:
     if not due:
         return 0
     roles = (
-        StaffRole.objects.filter(agency_id__in={f.agency_id for f in due}, user__is_active=True)
+        staff_roles_filter(agency_ids={f.agency_id for f in due}, active=True)
         .select_related("user")
         .order_by("agency_id", "user_id")
     )

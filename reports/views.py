@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.http import AuthenticatedHttpRequest
 from dossiers.models import DossierId
 from dvctt import ratelimit
-from dvctt.errors import ApplicationError, error_text, html_errors
+from dvctt.errors import ApplicationError, error_back, error_text
 from dvctt.pagination import query_without_page
 
 from . import selectors, services
@@ -48,7 +48,7 @@ def _require_official(request: HttpRequest) -> None:
 
 
 @login_required
-@html_errors(back="dossiers:my_detail")
+@error_back("dossiers:my_detail")
 def rate_dossier(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """Show the rating form of the citizen's settled dossier (or its rating) and record it."""
     dossier = selectors.rating_dossier_for_owner(user=request.user, dossier_id=dossier_id)
@@ -239,7 +239,6 @@ def official_feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@html_errors()
 def official_feedback_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Show a feedback, its sender, its log and the actions its status allows."""
     _require_official(request)
@@ -261,7 +260,6 @@ def official_feedback_detail(request: AuthenticatedHttpRequest, code: str) -> Ht
 
 @login_required
 @require_POST
-@html_errors()
 def official_feedback_action(
     request: AuthenticatedHttpRequest, code: str, action: str
 ) -> HttpResponse:
