@@ -39,6 +39,7 @@ from ..notify import (
     dossier_notify_change,
 )
 from ..papers import documents_schedule, result_file_attach
+from ..postal import postal_handover_schedule
 from . import action_rules, process
 
 # --- shared by every dossier write -------------------------------------------------------------
@@ -271,6 +272,7 @@ def dossier_run_action(
     elif action == DossierAction.RETURN_RESULT:
         process.record_return(dossier, actor=actor, now=now)
         dossier.current_handler = None
+        postal_handover_schedule(dossier)  # a result by post: the handover after the commit
     if move is not None:
         handover = process.apply_move(dossier, move, actor=actor, now=now)
     dossier.save()
