@@ -101,7 +101,7 @@ class ApplicantForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     representative_id_number = IdNumberField(
-        label=_("Số định danh cá nhân của người nộp thay"), required=False
+        label=_("Số định danh (căn cước) của người nộp thay"), required=False
     )
     representative_relation = forms.ChoiceField(
         label=_("Quan hệ với người có hồ sơ"),

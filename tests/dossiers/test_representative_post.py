@@ -255,9 +255,7 @@ def _on_behalf(citizen, procedure, *, relation="authorised", post=False) -> Doss
     return services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
 
 
-def test_receipt_and_official_page_show_the_representative(
-    client, citizen, procedure, reception
-):
+def test_receipt_and_official_page_show_the_representative(client, citizen, procedure, reception):
     dossier = _on_behalf(citizen, procedure)
     dossier = workflow_services.dossier_run_action(
         actor=reception, dossier_id=dossier.pk, action="receive"
