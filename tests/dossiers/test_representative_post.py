@@ -502,6 +502,8 @@ def test_counter_dossier_by_post_carries_the_post_channel_to_the_hub(
     client, procedure, reception, citizen
 ):
     client.force_login(reception)
+    html = client.get("/can-bo/tiep-nhan/").content.decode()
+    assert "Qua dịch vụ bưu chính công ích" in html and 'name="channel"' in html
     r = client.post(
         "/can-bo/tiep-nhan/",
         {
