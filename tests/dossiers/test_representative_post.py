@@ -571,3 +571,38 @@ def test_api_creates_a_draft_on_behalf_with_post(client, citizen, procedure):
     )
     assert r.status_code == 200 and r.json()["representative"] is None
     assert client.patch(url, {}, content_type="application/json").status_code == 400
+
+
+def test_receipt_of_an_organisation_prints_its_tax_code(citizen, agency, reception):
+    from tests.dossiers.papers import pdf_text
+
+    procedure = ProcedureFactory(agencies=[agency], applicant_types=["citizen", "organisation"])
+    dossier = _draft(citizen, procedure)
+    services.dossier_update_applicant(
+        actor=citizen,
+        dossier_id=dossier.pk,
+        data={
+            "applicant_kind": "organisation",
+            "applicant_name": "Công ty TNHH Thử Nghiệm",
+            "applicant_tax_code": "0101234567",
+            "applicant_address": "Số 9 Tràng Tiền, Hà Nội",
+            "organisation_legal_rep": "Trần Giám Đốc",
+            "representative_name": citizen.full_name,
+            "representative_id_number": citizen.id_number,
+            "representative_relation": "legal_representative",
+        },
+    )
+    services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data={"ho_ten": "A"})
+    for component in dossier.case_components():
+        if component["required"]:
+            services.attachment_add(
+                actor=citizen, dossier_id=dossier.pk, component_id=component["id"], upload=upload()
+            )
+    services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
+    dossier = workflow_services.dossier_run_action(
+        actor=reception, dossier_id=dossier.pk, action="receive"
+    )
+    data = documents.document_data(dossier, "receipt")
+    text = " ".join(pdf_text(documents.render_pdf("receipt", data, token="t")).split())
+    assert "Tổ chức: Công ty TNHH Thử Nghiệm" in text and "Mã số thuế: 0101234567" in text
+    assert "Người đại diện theo pháp luật: Trần Giám Đốc" in text
