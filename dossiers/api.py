@@ -21,8 +21,14 @@ from dvctt.api_schema import api_errors, boolean_spellings
 from dvctt.errors import Forbidden, InvalidInput
 
 from . import selectors, workflow
-from .constants import DossierStatus
+from .constants import (
+    ApplicantKind,
+    DossierStatus,
+    RepresentativeRelation,
+    ResultDelivery,
+)
 from .filing import services as filing_services
+from .postal import postal_delivery
 from .workflow import process
 from .workspace import QUEUES, dossiers_for_official_queue
 
@@ -73,6 +79,9 @@ class DossierDetailSerializer(DossierListItemSerializer):
     procedure_version = serializers.IntegerField(source="procedure_version.number")
     form_data = serializers.JSONField()
     applicant = serializers.SerializerMethodField()
+    applicant_kind = serializers.CharField()
+    representative = serializers.SerializerMethodField()
+    result_delivery = serializers.SerializerMethodField()
     fee_amount = serializers.IntegerField()
     payment_due = serializers.BooleanField()
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -128,6 +137,21 @@ class DossierDetailSerializer(DossierListItemSerializer):
     def get_applicant(self, obj) -> dict:
         return obj.applicant_card()
 
+    def get_representative(self, obj) -> dict | None:
+        return obj.representative_card()
+
+    def get_result_delivery(self, obj) -> dict:
+        delivery = postal_delivery(obj)
+        if delivery is None:
+            return {"method": obj.result_delivery}
+        return {
+            "method": obj.result_delivery,
+            "address": delivery.address,
+            "charge": delivery.charge,
+            "status": delivery.status or None,
+            "item_number": delivery.item_number or None,
+        }
+
     def get_payments(self, obj) -> list[dict]:
         return [
             {"id": str(p.pk), "amount": p.amount, "status": p.status} for p in obj.payments.all()
@@ -145,11 +169,73 @@ def dossier_detail_response(request, dossier, *, code=status.HTTP_200_OK, extra=
     return Response(data, status=code)
 
 
+class ApplicantInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=15, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    tax_code = serializers.CharField(max_length=14, required=False, allow_blank=True)
+    legal_representative = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class RepresentativeInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    relation = serializers.ChoiceField(choices=RepresentativeRelation.choices, required=False)
+
+
+class ResultDeliveryInput(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ResultDelivery.choices)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class PartyInput(serializers.Serializer):
+    """For whom the dossier is filed and how its result is received (docs/api.md)."""
+
+    applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices, required=False)
+    applicant = ApplicantInput(required=False)
+    representative = RepresentativeInput(required=False)
+    result_delivery = ResultDeliveryInput(required=False)
+
+
+# The API's nested names → the dossier's columns (FILING_PARTY_FIELDS, APPLICANT_FIELDS).
+_APPLICANT_KEYS = {
+    "name": "applicant_name",
+    "id_number": "applicant_id_number",
+    "phone": "applicant_phone",
+    "email": "applicant_email",
+    "address": "applicant_address",
+    "tax_code": "applicant_tax_code",
+    "legal_representative": "organisation_legal_rep",
+}
+_REPRESENTATIVE_KEYS = {
+    "name": "representative_name",
+    "id_number": "representative_id_number",
+    "relation": "representative_relation",
+}
+
+
+def party_from_input(data: dict) -> dict[str, str]:
+    """Flatten the validated party objects into the service's keys (absent = unchanged)."""
+    party: dict[str, str] = {}
+    if "applicant_kind" in data:
+        party["applicant_kind"] = data["applicant_kind"]
+    for key, value in (data.get("applicant") or {}).items():
+        party[_APPLICANT_KEYS[key]] = value
+    for key, value in (data.get("representative") or {}).items():
+        party[_REPRESENTATIVE_KEYS[key]] = value
+    if "result_delivery" in data:
+        party["result_delivery"] = data["result_delivery"]["method"]
+        party["postal_address"] = data["result_delivery"].get("address", "")
+    return party
+
+
 class DossierListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
     pagination_class = PageNumberPagination  # {"count","next","previous","results"}
 
-    class DossierCreateInput(serializers.Serializer):
+    class DossierCreateInput(PartyInput):
         procedure = serializers.CharField(max_length=30)
         agency = serializers.CharField(max_length=20, required=False, allow_blank=True)
         case = serializers.IntegerField(required=False, allow_null=True)
@@ -214,6 +300,7 @@ class DossierListCreateApi(APIView):
             agency_code=data.validated_data.get("agency") or None,
             case_id=data.validated_data.get("case"),
             form_data=form_data,
+            party=party_from_input(data.validated_data),
         )
         return dossier_detail_response(request, dossier, code=status.HTTP_201_CREATED)
 
@@ -221,8 +308,8 @@ class DossierListCreateApi(APIView):
 class DossierDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class DossierPatchInput(serializers.Serializer):
-        form_data = serializers.JSONField()
+    class DossierPatchInput(PartyInput):
+        form_data = serializers.JSONField(required=False)
 
     @extend_schema(responses=DossierDetailSerializer, operation_id="dossiers_retrieve")
     def get(self, request, dossier_id):
@@ -238,8 +325,15 @@ class DossierDetailApi(APIView):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
         data = self.DossierPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
-        errors = filing_services.dossier_update_form(
-            actor=request.user, dossier_id=dossier.pk, form_data=data.validated_data["form_data"]
+        party = party_from_input(data.validated_data)
+        if "form_data" not in data.validated_data and not party:
+            message = _("Hãy gửi tờ khai (form_data) hoặc thông tin người nộp để cập nhật.")
+            raise InvalidInput(message, fields={"form_data": [message]})
+        errors = filing_services.dossier_update_draft(
+            actor=request.user,
+            dossier_id=dossier.pk,
+            party=party,
+            form_data=data.validated_data.get("form_data"),
         )
         return dossier_detail_response(request, dossier, extra={"form_errors": errors})
 

@@ -53,6 +53,18 @@ APPLICANT_FIELDS = (
     "applicant_email",
     "applicant_address",
 )
+# What step 2 of filing records besides the applicant's own data: for whom it is filed, the
+# organisation's data, the representative and how the result is received (Dossier columns).
+FILING_PARTY_FIELDS = (
+    "applicant_kind",
+    "applicant_tax_code",
+    "organisation_legal_rep",
+    "representative_name",
+    "representative_id_number",
+    "representative_relation",
+    "result_delivery",
+    "postal_address",
+)
 
 # Status codes of the national portal (DOMAIN.md "Statuses and their national codes"); kept
 # as data because newer texts (Thông tư 03/2025/TT-VPCP) may renumber them. Drafts are never
@@ -120,6 +132,63 @@ class HandoverOutcome(models.TextChoices):
 class Channel(models.TextChoices):
     ONLINE = "online", _("Trực tuyến")
     COUNTER = "counter", _("Trực tiếp tại Bộ phận Một cửa")
+    # NĐ 61/2018 Điều 16: the file arrives by the public postal service and is received at
+    # the desk like a counter dossier.
+    POST = "post", _("Qua dịch vụ bưu chính công ích")
+
+
+# The channels the desk files on the citizen's behalf (a reception official creates the draft).
+DESK_CHANNELS = (Channel.COUNTER, Channel.POST)
+
+
+class ApplicantKind(models.TextChoices):
+    """For whom the dossier is filed (docs/domain.md "Representatives and organisations")."""
+
+    SELF = "self", _("Nộp cho bản thân")
+    PERSON = "person", _("Nộp thay người khác")
+    ORGANISATION = "organisation", _("Nộp cho tổ chức")
+
+
+class RepresentativeRelation(models.TextChoices):
+    """How the person who files stands to the applicant."""
+
+    PARENT = "parent", _("Cha, mẹ của người chưa thành niên")
+    GUARDIAN = "guardian", _("Người giám hộ")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Người đại diện theo pháp luật của tổ chức")
+    AUTHORISED = "authorised", _("Người được ủy quyền")
+
+
+# Representation by law (Bộ luật Dân sự 2015 Điều 136, 137): the relation itself gives the
+# power to act, so no authorisation document is asked; every other representative carries one.
+LEGAL_RELATIONS = frozenset(
+    {
+        RepresentativeRelation.PARENT,
+        RepresentativeRelation.GUARDIAN,
+        RepresentativeRelation.LEGAL_REPRESENTATIVE,
+    }
+)
+# Which relations fit which kind of applicant.
+RELATIONS_FOR_KIND = {
+    ApplicantKind.PERSON: (
+        RepresentativeRelation.PARENT,
+        RepresentativeRelation.GUARDIAN,
+        RepresentativeRelation.AUTHORISED,
+    ),
+    ApplicantKind.ORGANISATION: (
+        RepresentativeRelation.LEGAL_REPRESENTATIVE,
+        RepresentativeRelation.AUTHORISED,
+    ),
+}
+# The synthetic component a representative's authorisation document is filed under: no
+# catalogue component has a negative id, and the id is the same in every case.
+AUTHORISATION_COMPONENT_ID = -1
+
+
+class ResultDelivery(models.TextChoices):
+    """How the applicant receives the result (NĐ 61/2018 Điều 20)."""
+
+    DESK = "desk", _("Nhận tại Bộ phận Một cửa")
+    POST = "post", _("Nhận qua dịch vụ bưu chính công ích")
 
 
 class ActorRole(models.TextChoices):

@@ -31,6 +31,7 @@ class TrackingForm(forms.Form):
     )
     id_last4 = forms.RegexField(
         label=_("4 số cuối số định danh cá nhân của người nộp"),
+        help_text=_("Khi nộp thay: của người được nộp thay. Tổ chức: 4 số cuối mã số thuế."),
         regex=r"^\d{4}$",
         max_length=4,
         error_messages={"invalid": _("Nhập đúng 4 chữ số.")},

@@ -19,14 +19,19 @@ from procedures.models import Component, Procedure, ProcedureVersion
 from .constants import (
     ACTIVE_STATUSES,
     APPLICANT_FIELDS,
+    AUTHORISATION_COMPONENT_ID,
     CLOCK_RUNNING_STATUSES,
+    LEGAL_RELATIONS,
     RESULT_STATUSES,
     TERMINAL_STATUSES,
+    ApplicantKind,
     Channel,
     DocumentKind,
     DossierStatus,
     HandoverOutcome,
     Proposal,
+    RepresentativeRelation,
+    ResultDelivery,
 )
 from .workflow import DossierWorkflow, deadlines
 
@@ -102,6 +107,35 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
     applicant_phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    # For whom it is filed: the applicant above is the person (or organisation) the e-form is
+    # about; someone filing on their behalf is the representative below (docs/domain.md).
+    applicant_kind = models.CharField(
+        _("nộp cho"), max_length=12, choices=ApplicantKind.choices, default=ApplicantKind.SELF
+    )
+    applicant_tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+    organisation_legal_rep = models.CharField(
+        _("người đại diện theo pháp luật"), max_length=200, blank=True
+    )
+    representative_name = models.CharField(
+        _("họ và tên người nộp thay"), max_length=200, blank=True
+    )
+    representative_id_number = models.CharField(
+        _("số định danh cá nhân của người nộp thay"), max_length=12, blank=True
+    )
+    representative_relation = models.CharField(
+        _("quan hệ với người được nộp thay"),
+        max_length=24,
+        choices=RepresentativeRelation.choices,
+        blank=True,
+    )
+    # NĐ 61/2018 Điều 20: the result at the desk or by the public postal service to an address.
+    result_delivery = models.CharField(
+        _("hình thức nhận kết quả"),
+        max_length=8,
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.DESK,
+    )
+    postal_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=300, blank=True)
     form_data = models.JSONField(_("tờ khai"), default=dict, blank=True)
     channel = models.CharField(
         _("kênh nộp"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
@@ -260,17 +294,70 @@ class Dossier(DossierWorkflow, ConcurrentTransitionMixin, models.Model):
         return self.procedure_version.snapshot
 
     def case_components(self) -> list[dict]:
-        """Return the snapshot's components of the chosen case."""
-        return [c for c in self.snapshot.get("components", []) if c.get("case") == self.case_id]
+        """Return the snapshot's components of the chosen case (and the authorisation, if due)."""
+        components = [
+            c for c in self.snapshot.get("components", []) if c.get("case") == self.case_id
+        ]
+        if self.needs_authorisation_document:
+            components.append(self.authorisation_component())
+        return components
+
+    @property
+    def is_represented(self) -> bool:
+        """Whether someone files on the applicant's behalf (a person or an organisation)."""
+        return self.applicant_kind != ApplicantKind.SELF
+
+    @property
+    def needs_authorisation_document(self) -> bool:
+        # docs/domain.md: a representative by law (parent, guardian, an organisation's legal
+        # representative) needs none; an authorised one files the authorisation.
+        return self.is_represented and self.representative_relation not in LEGAL_RELATIONS
+
+    def authorisation_component(self) -> dict:
+        """The synthetic component "Văn bản ủy quyền" a represented dossier must carry."""
+        return {
+            "id": AUTHORISATION_COMPONENT_ID,
+            "name": str(_("Văn bản ủy quyền")),
+            "originals": 1,
+            "copies": 0,
+            "required": True,
+            "case": self.case_id,
+            "kind": "",
+            "note": str(
+                _("Văn bản ủy quyền được chứng thực, cho người nộp thay (Bộ luật Dân sự Điều 138).")
+            ),
+            "max_size_mb": None,
+            "template_file": "",
+            "template_url": "",
+            "once_only": "",
+            "only_if": "",
+        }
 
     def applicant_data(self) -> dict[str, str]:
         """Return the applicant's data by field name (APPLICANT_FIELDS)."""
         return {key: getattr(self, key) for key in APPLICANT_FIELDS}
 
     def applicant_card(self) -> dict[str, str]:
-        """Return the applicant's data under short names (name, id_number, …) for the API."""
-        return {
+        """Return the applicant's data under short names (name, id_number, …) for the API.
+
+        An organisation adds its tax code and its legal representative.
+        """
+        card = {
             key.removeprefix("applicant_"): value for key, value in self.applicant_data().items()
+        }
+        if self.applicant_kind == ApplicantKind.ORGANISATION:
+            card["tax_code"] = self.applicant_tax_code
+            card["legal_representative"] = self.organisation_legal_rep
+        return card
+
+    def representative_card(self) -> dict[str, str] | None:
+        """Return who filed on the applicant's behalf (name, id_number, relation), if anyone."""
+        if not self.is_represented:
+            return None
+        return {
+            "name": self.representative_name,
+            "id_number": self.representative_id_number,
+            "relation": self.representative_relation,
         }
 
 

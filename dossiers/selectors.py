@@ -21,8 +21,8 @@ from procedures.text import fold
 
 from . import workflow
 from .constants import (
+    DESK_CHANNELS,
     ActorRole,
-    Channel,
     DossierAction,
     DossierStatus,
     EventAction,
@@ -179,7 +179,11 @@ def dossier_detail(*, dossier: Dossier) -> Dossier:
 
 
 def dossier_track(*, code: str, id_last4: str) -> Dossier:
-    """Return a filed dossier by its code and the last 4 digits of the applicant's id number."""
+    """Return a filed dossier by its code and the last 4 digits of the applicant's id number.
+
+    The applicant is the person the dossier is for, also when a representative filed it
+    (docs/domain.md); for an organisation, the last 4 digits of its tax code.
+    """
     code, id_last4 = (code or "").strip(), (id_last4 or "").strip()
     if not code or len(id_last4) != 4 or not id_last4.isdigit():
         raise _not_found()
@@ -188,7 +192,12 @@ def dossier_track(*, code: str, id_last4: str) -> Dossier:
         .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")))
         # Codes are printed in capitals (agency code "…H99"); people often type them in lower
         # case. Upper-casing the input keeps the match on the unique index.
-        .filter(code__in={code, code.upper()}, applicant_id_number__endswith=id_last4)
+        .filter(
+            Q(applicant_id_number__endswith=id_last4)
+            # A branch's tax code is written 0101234567-001: the hyphen may fall inside.
+            | Q(applicant_tax_code__regex=rf"{id_last4[0]}-?{id_last4[1:]}$"),
+            code__in={code, code.upper()},
+        )
         .exclude(status=DossierStatus.DRAFT)
         .first()
     )
@@ -243,7 +252,7 @@ def dossier_is_editor(*, dossier: Dossier, user: User) -> bool:
     if ActorRole.OWNER in roles:
         return True
     return (
-        dossier.channel == Channel.COUNTER
+        dossier.channel in DESK_CHANNELS
         and dossier.created_by_id == user.pk
         and ActorRole.RECEPTION in roles
     )

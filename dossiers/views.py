@@ -33,6 +33,7 @@ from .forms import (
 )
 from .models import DossierId
 from .papers import document_links
+from .postal import postal_delivery
 from .status_texts import citizen_guide
 from .workflow import services as workflow_services
 
@@ -92,6 +93,7 @@ def my_dossier_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) 
             ).answer_sections(),
             "note_form": NoteForm(),
             "papers": document_links(dossier, for_citizen=True),
+            "postal": postal_delivery(dossier),
         },
     )
 
@@ -181,6 +183,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
             "dossier": dossier,
             "not_found": not_found,
             "public_events": public_events,
+            "postal": postal_delivery(dossier) if dossier else None,
         },
         status=status,
     )

@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
+    path("", include("integrations.urls")),
 ]
 
 handler400 = "dvctt.views.error_400"

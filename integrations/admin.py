@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .constants import OutboxStatus
-from .models import HubOutboxEvent, HubReceivedEvent
+from .models import HubOutboxEvent, HubReceivedEvent, PostalItem
 from .outbox import hub_event_retry
 
 
@@ -70,4 +70,21 @@ class HubReceivedEventAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in HubReceivedEvent._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(PostalItem)
+class PostalItemAdmin(admin.ModelAdmin):
+    """Results sent by post: read-only (the handover task and the callback write them)."""
+
+    list_display = ["dossier_code", "item_number", "status", "attempts", "created_at", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["dossier_code", "item_number", "reference"]
+    readonly_fields = [f.name for f in PostalItem._meta.fields]
+    list_per_page = 50
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

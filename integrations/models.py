@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import OutboxStatus
+from .constants import OutboxStatus, PostalStatus
 
 
 class HubOutboxEvent(models.Model):
@@ -77,3 +77,47 @@ class HubReceivedEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_code} #{self.sequence}"
+
+
+class PostalItem(models.Model):
+    """A result handed to the postal service for one dossier (NĐ 61/2018 Điều 20).
+
+    Written as "pending" in the transaction that returns the result; the handover to the
+    postal service (an outside call) happens after the commit, and the item number comes back
+    from it. The service's reports move `status` forward by a signed callback.
+    """
+
+    # The dossier's id: integrations never imports dossiers; one item per dossier.
+    reference = models.CharField(_("hồ sơ"), max_length=64, unique=True)
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=40)
+    recipient_name = models.CharField(_("người nhận"), max_length=200)
+    recipient_phone = models.CharField(_("điện thoại người nhận"), max_length=15, blank=True)
+    address = models.CharField(_("địa chỉ nhận"), max_length=300)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=PostalStatus.choices, default=PostalStatus.PENDING
+    )
+    item_number = models.CharField(
+        _("số hiệu bưu gửi"), max_length=20, unique=True, null=True, blank=True
+    )
+    attempts = models.PositiveIntegerField(_("số lần giao"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    # Reports already applied, by the service's event id: a repeated callback changes nothing.
+    history = models.JSONField(_("diễn biến"), default=list, blank=True)
+    created_at = models.DateTimeField(_("thời điểm ghi"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("lần giao tới"), default=timezone.now)
+    updated_at = models.DateTimeField(_("cập nhật lần cuối"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("bưu gửi kết quả")
+        verbose_name_plural = _("bưu gửi kết quả")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="postal_item_pending",
+                condition=models.Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.item_number or self.dossier_code

@@ -29,3 +29,47 @@ def hub_sweep() -> bool:
     if hub_has_due_events():
         return enqueue(hub_deliver)
     return False
+
+
+@shared_task(acks_late=True)
+def postal_hand_over() -> int:
+    """Hand the results waiting for the post over to the postal service (outside transactions)."""
+    # idempotency: rows are claimed with a lease and the service gets the dossier's id as its
+    # idempotency key, so a repeated handover gets the same item number.
+    from .postal_items import postal_handover_drain, postal_has_due_items
+
+    taken = postal_handover_drain()
+    if taken and postal_has_due_items():
+        enqueue(postal_hand_over)
+    return taken
+
+
+@shared_task
+def postal_sweep() -> bool:
+    """Enqueue a handover when pending items wait (after a Redis outage, a crash, a backoff)."""
+    # idempotency: it only enqueues postal_hand_over, itself safe to run any number of times.
+    from .postal_items import postal_has_due_items
+
+    if postal_has_due_items():
+        return enqueue(postal_hand_over)
+    return False
+
+
+@shared_task
+def postal_standin_report(item_number: str, status: str) -> int:
+    """The stand-in postal service reports an item's progress to the portal (then the next)."""
+    # idempotency: each report carries its own event id; the portal ignores a status that does
+    # not move the item forward, so a repeated report changes nothing.
+    from django.conf import settings
+
+    from .postal import StandInPostalService
+
+    code = StandInPostalService().report(item_number, status)
+    delay = settings.POSTAL_STANDIN_REPORT_SECONDS
+    if status == "in_transit" and 200 <= code < 300 and delay > 0:
+        enqueue(
+            postal_standin_report,
+            args=(item_number, "delivered"),
+            countdown=min(delay, settings.CELERY_MAX_COUNTDOWN_SECONDS),
+        )
+    return code

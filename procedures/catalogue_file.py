@@ -19,7 +19,7 @@ from jsonschema.exceptions import ValidationError as SchemaError
 
 from accounts.constants import StaffRoleName
 
-from .constants import OnceOnly, OnlineMode
+from .constants import ApplicantType, OnceOnly, OnlineMode, default_applicant_types
 from .deadlines import deadline_from_note, parse_days
 from .forms_schema import validate_form_schema
 from .process import validate_steps
@@ -50,6 +50,7 @@ KNOWN_KEYS = frozenset(
         "agencies",
         "popularity",
         "paperless_only",
+        "applicant_types",
         "is_published",
         "demo",
         "demo_fields",
@@ -73,6 +74,7 @@ DEMO_KEYS = frozenset(
         "popularity",
         "once_only",
         "only_if",
+        "applicant_types",
     }
 )
 
@@ -89,6 +91,11 @@ _ROW_SCHEMA = {
         "name": _TEXT,
         "field": _TEXT,
         "online_mode": {"enum": [*OnlineMode.values, "", None]},
+        "applicant_types": {
+            "type": ["array", "null"],
+            "items": {"enum": ApplicantType.values},
+            "uniqueItems": True,
+        },
         "popularity": _COUNT,
         "levels": {"type": ["array", "null"], "items": {"type": "string"}},
         "legal_basis": {"type": ["array", "null"]},
@@ -498,6 +505,7 @@ def clean_row(row: Any) -> dict[str, Any]:
             "legal_basis": data.get("legal_basis") or [],
             "form_schema": form_schema,
             "paperless_only": bool(data.get("paperless_only", False)),
+            "applicant_types": data.get("applicant_types") or default_applicant_types(),
             "is_published": bool(data.get("is_published", True)),
             "popularity": data.get("popularity") or 0,
             "source": str(data.get("source") or "")[:500],

@@ -19,6 +19,18 @@ class ProcedureLevel(models.TextChoices):
     OTHER = "Cơ quan khác", _("Cơ quan khác")
 
 
+class ApplicantType(models.TextChoices):
+    """Who may file a procedure (đối tượng thực hiện): people, organisations, or both."""
+
+    CITIZEN = "citizen", _("Công dân")
+    ORGANISATION = "organisation", _("Tổ chức")
+
+
+def default_applicant_types() -> list[str]:
+    """Citizens only, unless the catalogue lists organisations."""
+    return [ApplicantType.CITIZEN.value]
+
+
 class OnceOnly(models.TextChoices):
     """Why a listed document is not asked of the citizen (NĐ 107/2021/NĐ-CP Điều 1 and
     NĐ 42/2022/NĐ-CP: the state does not ask again for information it holds or exploits)."""

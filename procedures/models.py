@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.constants import StaffRoleName
 from accounts.models import Agency
 
-from .constants import FeePaymentStage, OnceOnly, OnlineMode
+from .constants import FeePaymentStage, OnceOnly, OnlineMode, default_applicant_types
 from .deadlines import DaysField
 from .text import fold
 
@@ -77,6 +77,11 @@ class Procedure(models.Model):
     legal_basis = models.JSONField(_("căn cứ pháp lý"), default=list, blank=True)
     form_schema = models.JSONField(_("biểu mẫu điện tử (JSON Schema)"), default=dict, blank=True)
     paperless_only = models.BooleanField(_("chỉ nhận hồ sơ điện tử"), default=False)
+    # Đối tượng thực hiện: "citizen" and/or "organisation" (procedures.constants.ApplicantType).
+    # The national catalogue's source data has no such field; the bundled file sets it.
+    applicant_types = models.JSONField(
+        _("đối tượng thực hiện"), default=default_applicant_types, blank=True
+    )
     # When the citizen pays the fee online: right after submitting, or when an official asks
     # (request_payment). NĐ 61/2018 Điều 22 leaves it to the procedure.
     fee_payment_stage = models.CharField(

@@ -401,6 +401,7 @@ def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
         "conditions": procedure.conditions,
         "legal_basis": list(procedure.legal_basis),
         "paperless_only": procedure.paperless_only,
+        "applicant_types": list(procedure.applicant_types or ["citizen"]),
         "fee_payment_stage": procedure.fee_payment_stage,
         "fees": [
             {

@@ -303,6 +303,7 @@ def procedure_export_row(*, procedure: Procedure) -> dict[str, Any]:
         "agencies": [agency["code"] for agency in snapshot["agencies"]],
         "popularity": procedure.popularity,
         "paperless_only": procedure.paperless_only,
+        "applicant_types": list(procedure.applicant_types),
         "is_published": procedure.is_published,
         "demo_fields": list(procedure.demo_fields),
         **procedure.extra,

@@ -12,6 +12,7 @@ from django.conf import settings
 PRODUCTION_SECRETS = {
     "DJANGO_SECRET_KEY": "x7$kP2!vQ9@mZ4#rT6^wY8&uB1*eN3(hJ5)cL0-aS+dF=gH_jK" * 2,
     "VNPAY_HASH_SECRET": "Q3v9LmZ2pX7rT4wK8nB6yH1c",
+    "POSTAL_SHARED_SECRET": "m8Rt2WqZ5vK9pL3xN7bC4hJ6",
     # Not a secret, but production refuses to start without a real gateway (issue 18.2).
     "VNPAY_PAYMENT_URL": "https://pay.vnpay.vn/vpcpay.html",
 }

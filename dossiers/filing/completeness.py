@@ -11,11 +11,19 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accounts.validators import validate_id_number
+from accounts.validators import validate_id_number, validate_tax_code
 from dvctt.errors import InvalidInput
+from procedures.constants import ApplicantType
 from procedures.forms_schema import validate_form_data
 
-from ..constants import DossierStatus, EventAction
+from ..constants import (
+    RELATIONS_FOR_KIND,
+    ApplicantKind,
+    DossierStatus,
+    EventAction,
+    RepresentativeRelation,
+    ResultDelivery,
+)
 
 
 def dossier_missing(*, dossier) -> dict[str, list[str]]:
@@ -38,12 +46,71 @@ def dossier_missing(*, dossier) -> dict[str, list[str]]:
     )
     for key, messages in form_errors.items():
         errors[f"form_data.{key}" if key else "form_data"] = list(messages)
-    if not dossier.applicant_name:
-        errors["applicant_name"] = [_("Vui lòng nhập họ và tên.")]
+    errors.update(filing_party_errors(dossier))
+    return errors
+
+
+def _id_number_errors(value: str) -> list[str]:
     try:
-        validate_id_number(dossier.applicant_id_number)
+        validate_id_number(value)
     except ValidationError as exc:
-        errors["applicant_id_number"] = [str(m) for m in exc.messages]
+        return [str(m) for m in exc.messages]
+    return []
+
+
+def filing_party_errors(dossier) -> dict[str, list[str]]:
+    """Return what is wrong with the applicant, the representative and the result's delivery.
+
+    docs/domain.md "Representatives and organisations": a person has a valid id number; an
+    organisation (only where the catalogue lets organisations file) a tax code, an address and
+    its legal representative; whoever files on another's behalf gives their name, id number
+    and relation; a result by post needs the address to send it to.
+    """
+    errors: dict[str, list[str]] = {}
+    kind = dossier.applicant_kind
+    organisation = kind == ApplicantKind.ORGANISATION
+    if not dossier.applicant_name:
+        errors["applicant_name"] = [
+            _("Vui lòng nhập tên tổ chức.") if organisation else _("Vui lòng nhập họ và tên.")
+        ]
+    if organisation:
+        allowed = dossier.snapshot.get("applicant_types") or [ApplicantType.CITIZEN]
+        if ApplicantType.ORGANISATION not in allowed:
+            errors["applicant_kind"] = [_("Thủ tục này chỉ dành cho cá nhân, không cho tổ chức.")]
+        try:
+            if not dossier.applicant_tax_code:
+                raise ValidationError(_("Vui lòng nhập mã số thuế của tổ chức."))
+            validate_tax_code(dossier.applicant_tax_code)
+        except ValidationError as exc:
+            errors["applicant_tax_code"] = [str(m) for m in exc.messages]
+        if not dossier.applicant_address:
+            errors["applicant_address"] = [_("Vui lòng nhập địa chỉ trụ sở của tổ chức.")]
+        if not dossier.organisation_legal_rep:
+            errors["organisation_legal_rep"] = [
+                _("Vui lòng nhập họ tên người đại diện theo pháp luật của tổ chức.")
+            ]
+    elif messages := _id_number_errors(dossier.applicant_id_number):
+        errors["applicant_id_number"] = messages
+    if kind != ApplicantKind.SELF:
+        if not dossier.representative_name:
+            errors["representative_name"] = [_("Vui lòng nhập họ và tên người nộp thay.")]
+        if messages := _id_number_errors(dossier.representative_id_number):
+            errors["representative_id_number"] = messages
+        elif (
+            kind == ApplicantKind.PERSON
+            and dossier.representative_id_number == dossier.applicant_id_number
+        ):
+            errors["representative_id_number"] = [
+                _("Người nộp thay phải là người khác với người có hồ sơ.")
+            ]
+        relations = RELATIONS_FOR_KIND[ApplicantKind(kind)]
+        if dossier.representative_relation not in relations:
+            choices = ", ".join(str(RepresentativeRelation(r).label) for r in relations)
+            errors["representative_relation"] = [
+                _("Vui lòng chọn quan hệ với người có hồ sơ: %(choices)s.") % {"choices": choices}
+            ]
+    if dossier.result_delivery == ResultDelivery.POST and not dossier.postal_address:
+        errors["postal_address"] = [_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")]
     return errors
 
 

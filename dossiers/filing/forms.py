@@ -10,6 +10,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import IdNumberField, PhoneField
+from procedures.constants import ApplicantType
+
+from ..constants import ApplicantKind, Channel, RepresentativeRelation, ResultDelivery
 
 
 class StartForm(forms.Form):
@@ -46,12 +49,28 @@ class CaseForm(StartForm):
 
 
 class ApplicantForm(forms.Form):
-    """Step 2: the applicant, prefilled from the profile and the citizen registry."""
+    """Step 2: for whom, the applicant (prefilled from the profile and the citizen registry),
+    the representative who files on their behalf, and how the result is received.
 
-    applicant_name = forms.CharField(
-        label=_("Họ và tên"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    Which fields a choice needs is the service's rule (completeness.filing_party_errors): the
+    form checks each value's shape, the service the whole.
+    """
+
+    applicant_kind = forms.ChoiceField(
+        label=_("Bạn nộp hồ sơ này cho ai?"),
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.SELF,
+        required=False,
+        widget=forms.RadioSelect,
     )
-    applicant_id_number = IdNumberField()
+    applicant_name = forms.CharField(
+        label=_("Họ và tên (hoặc tên tổ chức)"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    applicant_id_number = IdNumberField(
+        required=False, help_text=_("12 chữ số trên thẻ căn cước; tổ chức để trống.")
+    )
     applicant_phone = PhoneField(required=False)
     applicant_email = forms.EmailField(
         label=_("Thư điện tử"),
@@ -63,8 +82,87 @@ class ApplicantForm(forms.Form):
         label=_("Địa chỉ"),
         max_length=300,
         required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    applicant_tax_code = forms.CharField(
+        label=_("Mã số thuế của tổ chức"),
+        max_length=14,
+        required=False,
+        help_text=_("10 hoặc 13 chữ số."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    organisation_legal_rep = forms.CharField(
+        label=_("Người đại diện theo pháp luật của tổ chức"), max_length=200, required=False
+    )
+    representative_name = forms.CharField(
+        label=_("Họ và tên người nộp thay"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    representative_id_number = IdNumberField(
+        label=_("Số định danh (căn cước) của người nộp thay"), required=False
+    )
+    representative_relation = forms.ChoiceField(
+        label=_("Quan hệ với người có hồ sơ"),
+        choices=[("", "—"), *RepresentativeRelation.choices],
+        required=False,
+        help_text=_(
+            "Cha, mẹ, người giám hộ và người đại diện theo pháp luật không cần văn bản ủy quyền; "
+            "người được ủy quyền phải đính kèm văn bản ủy quyền ở bước Giấy tờ."
+        ),
+    )
+    result_delivery = forms.ChoiceField(
+        label=_("Hình thức nhận kết quả"),
+        choices=ResultDelivery.choices,
+        initial=ResultDelivery.DESK,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    postal_address = forms.CharField(
+        label=_("Địa chỉ nhận kết quả qua bưu chính"),
+        max_length=300,
+        required=False,
+        help_text=_("Bắt buộc khi nhận kết quả qua bưu chính."),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+
+    # The groups of the page, in order (each a fieldset with its legend).
+    GROUPS = (
+        ("applicant_kind",),
+        (
+            "applicant_name",
+            "applicant_id_number",
+            "applicant_phone",
+            "applicant_email",
+            "applicant_address",
+        ),
+        ("applicant_tax_code", "organisation_legal_rep"),
+        ("representative_name", "representative_id_number", "representative_relation"),
+        ("result_delivery", "postal_address"),
+    )
+
+    def __init__(self, *args: Any, applicant_types: list[str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.allows_organisation = ApplicantType.ORGANISATION in (applicant_types or [])
+        if not self.allows_organisation:
+            # The catalogue lists people only: no organisation choice, no organisation fields.
+            kind = self.fields["applicant_kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = [c for c in ApplicantKind.choices if c[0] != ApplicantKind.ORGANISATION]
+            del self.fields["applicant_tax_code"], self.fields["organisation_legal_rep"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Radios left unticked keep what the draft has (a page of an older release posts none).
+        for name in ("applicant_kind", "result_delivery"):
+            if not cleaned.get(name):
+                cleaned.pop(name, None)
+        return cleaned
+
+    def groups(self) -> list[list[forms.BoundField]]:
+        """The bound fields of each group the form has."""
+        return [[self[name] for name in group if name in self.fields] for group in self.GROUPS]
 
 
 class UploadForm(forms.Form):
@@ -92,6 +190,16 @@ class CounterLookupForm(forms.Form):
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
     # Desk verification (DESIGN.md §3.12): the dossier attaches to a citizen's account only
     # because an official saw the card; the official confirms it here.
+    channel = forms.ChoiceField(
+        label=_("Hồ sơ đến"),
+        choices=[
+            (Channel.COUNTER, _("Công dân nộp trực tiếp tại Bộ phận Một cửa")),
+            (Channel.POST, _("Qua dịch vụ bưu chính công ích")),
+        ],
+        initial=Channel.COUNTER,
+        required=False,  # unticked: in person, as before the post channel existed
+        widget=forms.RadioSelect,
+    )
     identity_checked = forms.BooleanField(
         label=_("Tôi đã kiểm tra thẻ căn cước (bản gốc) của người nộp"),
         required=False,

@@ -40,10 +40,14 @@ from .. import selectors, workflow
 from ..constants import (
     APPLICANT_FIELDS,
     DEFAULT_MAX_UPLOAD_MB,
+    DESK_CHANNELS,
+    FILING_PARTY_FIELDS,
+    ApplicantKind,
     Channel,
     DossierAction,
     DossierStatus,
     EventAction,
+    ResultDelivery,
 )
 from ..errors import InvalidTransition
 from ..models import Attachment, Dossier, DossierCodeSequence, DossierEvent, DossierId
@@ -57,6 +61,7 @@ from .completeness import (
     check_component_editable,
     check_details_editable,
     dossier_missing,
+    filing_party_errors,
 )
 from .uploads import check_upload
 
@@ -134,6 +139,15 @@ def prefill_form(
         value = applicant.get(source)
         if key in properties and value and not data.get(key):
             data[key] = value
+    return data
+
+
+def _without_prefilled(form_data: dict[str, Any], old: dict[str, str]) -> dict[str, Any]:
+    """Return form_data without the values that were prefilled from `old` applicant data."""
+    data = dict(form_data or {})
+    for key, source in FORM_PREFILL.items():
+        if old.get(source) and data.get(key) == old[source]:
+            del data[key]
     return data
 
 
@@ -231,14 +245,21 @@ def dossier_file_at_counter(
     identity_checked: bool,
     applicant_data: dict[str, str],
     submission_id: str | None = None,
+    channel: str = Channel.COUNTER,
 ) -> Dossier:
     """File a draft at the desk for a citizen whose card the official checked (one transaction).
+
+    `channel` is "counter" for a citizen who came in person, "post" for a file that arrived by
+    the postal service (NĐ 61/2018 Điều 16); both are received at the desk.
 
     The registry is asked first, outside the transaction (DESIGN.md §3.10); then the walk-in
     profile (if needed) and the draft are written together, so a refused draft leaves no user.
     """
     if not workflow.user_is_reception_anywhere(actor):
         raise Forbidden(_("Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp."))
+    if channel not in DESK_CHANNELS:
+        message = _("Hãy chọn cách hồ sơ đến: trực tiếp hoặc qua bưu chính.")
+        raise InvalidInput(message, fields={"channel": [message]})
     _validated_id_number(id_number)
     if not identity_checked:
         message = _("Hãy xác nhận đã kiểm tra thẻ căn cước của người nộp.")
@@ -254,7 +275,7 @@ def dossier_file_at_counter(
             procedure_code=procedure_code,
             agency_code=agency_code,
             case_id=case_id,
-            channel=Channel.COUNTER,
+            channel=channel,
             applicant=applicant,
             applicant_data={k: v for k, v in applicant_data.items() if v},
             record=record,
@@ -325,8 +346,12 @@ def dossier_create_draft(
     applicant: User | None = None,
     applicant_data: dict[str, str] | None = None,
     submission_id: str | None = None,
+    party: dict[str, Any] | None = None,
 ) -> Dossier:
     """Create a draft dossier for a procedure, at an agency, for one of its cases.
+
+    `party` (keys of APPLICANT_FIELDS and FILING_PARTY_FIELDS, as step 2 takes them) sets for
+    whom it is filed in the same transaction: refused, no draft is left.
 
     `submission_id` (a random id the form carries) makes a repeated submission of the same form
     return the draft it made the first time.
@@ -334,7 +359,7 @@ def dossier_create_draft(
     # The registry is asked before the transaction opens (DESIGN.md §3.10).
     record = registry_record_for(user=applicant or actor)
     with transaction.atomic():
-        return _create_draft(
+        dossier = _create_draft(
             actor=actor,
             procedure_code=procedure_code,
             agency_code=agency_code,
@@ -346,6 +371,9 @@ def dossier_create_draft(
             record=record,
             submission_id=submission_id,
         )
+        if party:
+            dossier = dossier_update_applicant(actor=actor, dossier_id=dossier.pk, data=party)
+        return dossier
 
 
 def _create_draft(
@@ -390,7 +418,7 @@ def _create_draft(
             _("Vui lòng chọn cơ quan giải quyết."),
             fields={"agency": [_("Hãy chọn cơ quan nơi nộp hồ sơ.")]},
         )
-    if channel == Channel.COUNTER and not workflow.user_is_reception(actor, agency):
+    if channel in DESK_CHANNELS and not workflow.user_is_reception(actor, agency):
         raise Forbidden(_("Chỉ cán bộ Bộ phận Một cửa của cơ quan mới tiếp nhận trực tiếp."))
     version = procedure_current_version(procedure=procedure)
     case = _case_from_snapshot(version.snapshot, case_id)
@@ -417,7 +445,7 @@ def _create_draft(
         applicant=applicant,
         channel=channel,
         form_data=form_data,
-        created_by=actor if channel == Channel.COUNTER else None,
+        created_by=actor if channel in DESK_CHANNELS else None,
         **data,
     )
     _event(
@@ -436,34 +464,84 @@ def _field_label(name: str) -> str:
     return str(field.verbose_name)
 
 
+def _normalised_party(data: dict[str, Any]) -> dict[str, str]:
+    # The values of step 2 as stored: trimmed, cut to their columns, a 13-digit tax code
+    # written as the tax office writes it (10 digits, hyphen, 3 digits).
+    values = {
+        key: str(data.get(key) or "").strip()
+        for key in (*APPLICANT_FIELDS, *FILING_PARTY_FIELDS)
+        if key in data
+    }
+    tax = values.get("applicant_tax_code", "").replace(" ", "")
+    if len(tax) == 13 and tax.isdigit():
+        tax = f"{tax[:10]}-{tax[10:]}"
+    if "applicant_tax_code" in values:
+        values["applicant_tax_code"] = tax
+    for key in values:
+        field = Dossier._meta.get_field(key)
+        assert isinstance(field, Field)
+        values[key] = values[key][: field.max_length or 300]
+    return values
+
+
+def _apply_party(dossier: Dossier, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        setattr(dossier, key, value)
+    if "applicant_kind" in values:
+        if dossier.applicant_kind not in ApplicantKind.values:
+            message = _("Hãy chọn nộp cho bản thân, nộp thay người khác hoặc nộp cho tổ chức.")
+            raise InvalidInput(message, fields={"applicant_kind": [message]})
+        if dossier.applicant_kind == ApplicantKind.SELF:
+            # Filing for oneself: no representative (an earlier "on behalf" is undone).
+            for key in ("representative_name", "representative_id_number"):
+                setattr(dossier, key, "")
+            dossier.representative_relation = ""
+        if dossier.applicant_kind != ApplicantKind.ORGANISATION:
+            dossier.applicant_tax_code = dossier.organisation_legal_rep = ""
+        else:
+            dossier.applicant_id_number = ""
+    if dossier.result_delivery not in ResultDelivery.values:
+        message = _("Hãy chọn hình thức nhận kết quả.")
+        raise InvalidInput(message, fields={"result_delivery": [message]})
+    if dossier.result_delivery != ResultDelivery.POST:
+        dossier.postal_address = ""
+
+
 @transaction.atomic
 def dossier_update_applicant(
-    *, actor: User, dossier_id: DossierId, data: dict[str, str]
+    *, actor: User, dossier_id: DossierId, data: dict[str, Any]
 ) -> Dossier:
-    """Update the applicant data of a draft (name, id number, phone, e-mail, address)."""
+    """Update who the draft is for and how its result is received (step 2 of filing).
+
+    `data` may carry any of APPLICANT_FIELDS and FILING_PARTY_FIELDS; keys left out keep
+    their value. The whole result is checked (filing_party_errors), so a refused change leaves
+    the dossier as it was.
+    """
     dossier = _lock(dossier_id)
     _require_editor(dossier, actor)
-    errors: dict[str, list[str]] = {}
-    name = (data.get("applicant_name") or "").strip()
-    id_number = (data.get("applicant_id_number") or "").strip()
-    if not name:
-        errors["applicant_name"] = [_("Vui lòng nhập họ và tên.")]
-    try:
-        validate_id_number(id_number)
-    except ValidationError as exc:
-        errors["applicant_id_number"] = [str(m) for m in exc.messages]
+    before = dossier.applicant_data()
+    party_before = {key: getattr(dossier, key) for key in FILING_PARTY_FIELDS}
+    _apply_party(dossier, _normalised_party(data))
+    errors = filing_party_errors(dossier)
     if errors:
         raise InvalidInput(_("Thông tin người nộp chưa hợp lệ."), fields=errors)
-    before = dossier.applicant_data()
-    for key in APPLICANT_FIELDS:
-        if key in data:
-            setattr(dossier, key, (data.get(key) or "").strip()[:300])
     changed = [key for key in APPLICANT_FIELDS if getattr(dossier, key) != before[key]]
+    party_changed = [k for k in FILING_PARTY_FIELDS if getattr(dossier, k) != party_before[k]]
+    if party_changed and dossier.status != DossierStatus.DRAFT:
+        # Who files and for whom is settled at submission; a supplement corrects documents.
+        message = _("Chỉ thay đổi được người nộp thay và hình thức nhận kết quả trước khi nộp.")
+        raise InvalidInput(message, fields={party_changed[0]: [message]})
     if changed:
         check_details_editable(dossier, field=changed[0])
+    stale = dict(before)
+    if party_before["applicant_kind"] != dossier.applicant_kind:
+        # The e-form was prefilled with the account holder's data; filing for someone else,
+        # it carries the applicant's, so the holder's birth date goes too.
+        holder = dossier.applicant
+        stale["date_of_birth"] = holder.date_of_birth.isoformat() if holder.date_of_birth else ""
     dossier.form_data = prefill_form(
         schema=dossier.snapshot.get("form_schema", {}),
-        form_data=dossier.form_data,
+        form_data=_without_prefilled(dossier.form_data, stale),
         applicant=dossier.applicant_data(),
     )
     dossier.save()
@@ -477,6 +555,25 @@ def dossier_update_applicant(
             data={"changed": changed, "before": {k: before[k] for k in changed}},
         )
     return dossier
+
+
+@transaction.atomic
+def dossier_update_draft(
+    *,
+    actor: User,
+    dossier_id: DossierId,
+    party: dict[str, Any] | None = None,
+    form_data: dict[str, Any] | None = None,
+) -> dict[str, list[str]]:
+    """Update step 2 (party) and the e-form of a draft together; return the e-form's errors.
+
+    One transaction: a refused party leaves the e-form unsaved and the other way round.
+    """
+    if party:
+        dossier_update_applicant(actor=actor, dossier_id=dossier_id, data=party)
+    if form_data is None:
+        return {}
+    return dossier_update_form(actor=actor, dossier_id=dossier_id, form_data=form_data)
 
 
 def _shown_value(value: Any) -> str:

@@ -28,7 +28,14 @@ from procedures.constants import OnceOnly
 from procedures.fees import fee_payment_stage
 
 from .. import selectors
-from ..constants import APPLICANT_FIELDS, Channel, DossierAction, DossierStatus
+from ..constants import (
+    APPLICANT_FIELDS,
+    DESK_CHANNELS,
+    FILING_PARTY_FIELDS,
+    Channel,
+    DossierAction,
+    DossierStatus,
+)
 from ..forms import (
     NoteForm,
     SchemaForm,
@@ -36,6 +43,7 @@ from ..forms import (
     form_answers,
 )
 from ..models import Attachment, Dossier, DossierId
+from ..postal import postal_charge
 from ..workflow import services as workflow_services
 from ..workspace import require_official
 from . import completeness, services
@@ -114,7 +122,7 @@ def _submission_id(request: HttpRequest) -> str | None:
 
 
 def _after_submit_url(dossier: Dossier, user) -> str:
-    if dossier.channel == Channel.COUNTER and dossier.applicant_id != user.pk:
+    if dossier.channel in DESK_CHANNELS and dossier.applicant_id != user.pk:
         return reverse("dossiers:official_detail", args=[dossier.pk])
     return reverse("dossiers:my_detail", args=[dossier.pk])
 
@@ -187,7 +195,16 @@ def _next(request, dossier, step):
 
 
 def _step_applicant(request, dossier):
-    form = ApplicantForm(request.POST or None, initial=dossier.applicant_data())
+    initial = dossier.applicant_data() | {k: getattr(dossier, k) for k in FILING_PARTY_FIELDS}
+    if not dossier.representative_name and dossier.applicant_id == request.user.pk:
+        # Filing on someone's behalf, the one filing is usually the account holder.
+        initial["representative_name"] = request.user.full_name
+        initial["representative_id_number"] = request.user.id_number
+    form = ApplicantForm(
+        request.POST or None,
+        initial=initial,
+        applicant_types=dossier.snapshot.get("applicant_types"),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -203,7 +220,7 @@ def _step_applicant(request, dossier):
     return render(
         request,
         "dossiers/wizard_applicant.html",
-        {"dossier": dossier, "form": form} | _steps(2),
+        {"dossier": dossier, "form": form, "postal_charge": postal_charge()} | _steps(2),
         status=status,
     )
 
@@ -529,7 +546,7 @@ def _supplement_context(dossier: Dossier, *, form=None, focus: str = "") -> dict
 
 @login_required
 def counter_filing(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """File a dossier at the desk for a citizen who came in person (channel counter)."""
+    """File at the desk a dossier a citizen brought in person or that came by post."""
     require_official(request)
     agencies = list(selectors.reception_agencies(user=request.user))
     if not agencies:
@@ -553,6 +570,7 @@ def counter_filing(request: AuthenticatedHttpRequest) -> HttpResponse:
                     identity_checked=data["identity_checked"],
                     applicant_data={k: data[k] for k in APPLICANT_FIELDS},
                     submission_id=_submission_id(request),
+                    channel=data.get("channel") or Channel.COUNTER,
                 )
             except ApplicationError as exc:
                 _apply_errors(form, exc)

@@ -198,17 +198,16 @@ def _filed_components(dossier: Dossier) -> list[dict[str, Any]]:
 
 
 def representative(dossier: Dossier) -> dict[str, str] | None:
-    """Return the authorised representative (người được ủy quyền) who filed, if recorded."""
+    """Return the representative who filed on the applicant's behalf, if any."""
     # DOMAIN.md "Desk realities": name, id number and the authorisation document are printed on
-    # Mẫu 01. The dossier records no representative yet; when it does (representative_name,
-    # representative_id_number, representative_document), Mẫu 01 prints the line.
-    name = str(getattr(dossier, "representative_name", "") or "")
-    if not name:
+    # Mẫu 01; a representative by law files none (docs/domain.md), the relation says why.
+    if not dossier.is_represented or not dossier.representative_name:
         return None
     return {
-        "name": name,
-        "id_number": str(getattr(dossier, "representative_id_number", "") or ""),
-        "document": str(getattr(dossier, "representative_document", "") or ""),
+        "name": dossier.representative_name,
+        "id_number": dossier.representative_id_number,
+        "relation": str(dossier.get_representative_relation_display()),
+        "document": str(_("Văn bản ủy quyền")) if dossier.needs_authorisation_document else "",
     }
 
 
@@ -371,6 +370,7 @@ def receipt_data(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]
     return {
         "components": _filed_components(dossier),
         "representative": representative(dossier),
+        "postal_address": dossier.postal_address,
         "sets": 1,
         "received_at": _when(dossier.received_at),
         "due_at": _when(dossier.due_at),

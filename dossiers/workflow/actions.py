@@ -277,10 +277,12 @@ def _return_result_effects(dossier: Dossier, now: dt.datetime) -> None:
 
 
 def _return_result_body(run: ActionRun) -> None:
+    from ..postal import postal_handover_schedule
     from . import process
 
     process.record_return(run.dossier, actor=run.actor, now=run.now)
     run.dossier.current_handler = None
+    postal_handover_schedule(run.dossier)  # a result by post: the handover after the commit
 
 
 # --- the apology (Mẫu 04) -----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from ..forms import form_answers
 from ..models import Dossier, DossierId
 from ..papers import document_links, register_link_context
 from ..papers.forms import RegisterPeriodForm
+from ..postal import postal_delivery
 from ..workflow import action_rules, process, services
 from .forms import QueueFilterForm
 from .selectors import (
@@ -104,6 +105,7 @@ def official_detail(request: AuthenticatedHttpRequest, dossier_id: DossierId) ->
             "handovers": selectors.dossier_handovers(dossier=dossier),
             "actions": official_action_forms(dossier, request.user),
             "papers": document_links(dossier, for_citizen=False),
+            "postal": postal_delivery(dossier),
             # Liên thông: the lead agency sees the dossier at another agency's step and waits.
             "waiting": workflow.WAITING in workflow.actor_roles(dossier, request.user),
         },

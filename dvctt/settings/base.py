@@ -266,6 +266,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # /healthz reports when a worker last ran this, so a stalled queue is visible.
     "worker-heartbeat": {"task": "dvctt.tasks.worker_heartbeat", "schedule": 60.0},
     "hub-outbox-sweep": {"task": "integrations.tasks.hub_sweep", "schedule": OUTBOX_SWEEP_SECONDS},
+    "postal-handover-sweep": {
+        "task": "integrations.tasks.postal_sweep",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
     "notification-sweep": {
         "task": "notifications.tasks.notification_sweep",
         "schedule": OUTBOX_SWEEP_SECONDS,
@@ -334,6 +338,15 @@ VNPAY_API_URL = env("VNPAY_API_URL", default="")
 # VNPay when VNPAY_PAYMENT_URL is set, otherwise the sandbox.
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+# Results by post (NĐ 61/2018 Điều 20): POSTAL_SERVICE_URL unset = the built-in stand-in
+# (integrations/postal.py), which reports delivery to /integrations/postal/callback/ signed
+# with POSTAL_SHARED_SECRET, POSTAL_STANDIN_REPORT_SECONDS after the handover (0: never by
+# itself). POSTAL_RESULT_CHARGE (đồng) is the charge shown at filing (0: not shown).
+POSTAL_SERVICE_URL = env("POSTAL_SERVICE_URL", default="")
+DEV_POSTAL_SHARED_SECRET = "dev-only-postal-secret"  # refused by production.py
+POSTAL_SHARED_SECRET = env("POSTAL_SHARED_SECRET", default=DEV_POSTAL_SHARED_SECRET)
+POSTAL_STANDIN_REPORT_SECONDS = env.int("POSTAL_STANDIN_REPORT_SECONDS", default=60)
+POSTAL_RESULT_CHARGE = env.int("POSTAL_RESULT_CHARGE", default=0)
 CITIZEN_REGISTRY_URL = env("CITIZEN_REGISTRY_URL", default="")
 CITIZEN_REGISTRY_TOKEN = env("CITIZEN_REGISTRY_TOKEN", default="")
 OUTSIDE_CALL_TIMEOUT_SECONDS = env.float("OUTSIDE_CALL_TIMEOUT_SECONDS", default=5.0)

@@ -3,7 +3,14 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import VNEID_CLIENT_SECRET, VNEID_ISSUER, VNPAY_HASH_SECRET, VNPAY_PAYMENT_URL, env
+from .base import (
+    POSTAL_SHARED_SECRET,
+    VNEID_CLIENT_SECRET,
+    VNEID_ISSUER,
+    VNPAY_HASH_SECRET,
+    VNPAY_PAYMENT_URL,
+    env,
+)
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -12,6 +19,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 _DEV_SECRETS = {
     "DJANGO_SECRET_KEY": (SECRET_KEY, 50),
     "VNPAY_HASH_SECRET": (VNPAY_HASH_SECRET, 16),
+    "POSTAL_SHARED_SECRET": (POSTAL_SHARED_SECRET, 16),
 }
 for _name, (_value, _min_length) in _DEV_SECRETS.items():
     if not _value or "dev-only" in _value or "insecure" in _value or len(_value) < _min_length:

@@ -30,3 +30,5 @@ WHITENOISE_AUTOREFRESH = True
 # Most tests do not look at papers: the tests of dossiers/papers/documents.py turn rendering
 # ahead on.
 DOCUMENTS_RENDER_AHEAD = False
+# The postal stand-in reports delivery only when a test asks it to.
+POSTAL_STANDIN_REPORT_SECONDS = 0

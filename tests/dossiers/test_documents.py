@@ -384,14 +384,21 @@ def test_receipt_lists_the_components_filed_with_their_counts_not_the_catalogue(
 
 def test_receipt_names_the_authorised_representative_when_recorded(citizen, procedure, reception):
     dossier = run(make_submitted(citizen, procedure), reception, "receive")
-    # The hook a later issue fills from the model: Mẫu 01 prints the line when data exists.
+    # Filed on the applicant's behalf by an authorised person: Mẫu 01 prints who and by what.
+    dossier.applicant_kind = "person"
     dossier.representative_name = "Trần Văn Đại Diện"
     dossier.representative_id_number = "001090099999"
-    dossier.representative_document = "Giấy ủy quyền số 12/UQ"
+    dossier.representative_relation = "authorised"
     data = documents.document_data(dossier, "receipt")
     text = " ".join(pdf_text(documents.render_pdf("receipt", data, token="t")).split())
     assert "Người được ủy quyền: Trần Văn Đại Diện" in text
-    assert "001090099999" in text and "Giấy ủy quyền số 12/UQ" in text
+    assert "001090099999" in text and "theo Văn bản ủy quyền" in text
+    # A parent files by law: no authorisation document is named.
+    dossier.representative_relation = "parent"
+    data = documents.document_data(dossier, "receipt")
+    text = " ".join(pdf_text(documents.render_pdf("receipt", data, token="t")).split())
+    assert "Người đại diện theo pháp luật: Trần Văn Đại Diện" in text
+    assert "Cha, mẹ của người chưa thành niên" in text and "ủy quyền" not in text
 
 
 def test_supplement_request_gives_the_counts_of_each_requested_item(citizen, procedure, reception):

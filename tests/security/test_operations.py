@@ -50,6 +50,7 @@ def test_production_is_https_everywhere_but_healthz(tmp_path):
         ("DJANGO_SECRET_KEY", "short"),
         ("VNPAY_HASH_SECRET", "dev-only-vnpay-secret"),
         ("VNPAY_HASH_SECRET", ""),
+        ("POSTAL_SHARED_SECRET", "dev-only-postal-secret"),
     ],
 )
 def test_production_refuses_development_secrets(tmp_path, name, value):
