@@ -43,8 +43,9 @@ class DossierAttachmentApi(APIView):
     def post(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
         ratelimit.check(request, "upload", account=str(request.user.pk))
-        if "stored_document" in request.data and "file" not in request.data:
-            # Once-only (API.md §8): the attachment refers to the stored file, no upload.
+        if request.content_type.startswith("application/json"):
+            # Once-only (API.md §8): the attachment refers to the stored file, no upload. (The
+            # media type decides, so a multipart body is not read before its size is checked.)
             reuse = self.ReuseInput(data=request.data)
             reuse.is_valid(raise_exception=True)
             attachment = filing_services.attachment_reuse(
@@ -94,7 +95,13 @@ class MyDocumentsApi(APIView):
         q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="tên giấy tờ, thủ tục hoặc mã hồ sơ")],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": 100},
+                description="tên giấy tờ, thủ tục hoặc mã hồ sơ",
+            )
+        ],
         responses=StoredDocumentSerializer(many=True),
         operation_id="my_documents",
     )
