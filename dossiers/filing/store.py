@@ -88,10 +88,11 @@ def parse_stored_id(value: Any) -> tuple[str, uuid.UUID] | None:
 def document_is_signed(document: DossierDocument) -> bool:
     """Tell whether a stored result carries the issuing agency's signature (API.md §8).
 
-    The one place the store asks; today no paper is signed yet, so no result is reported
-    signed. The signing of papers answers it from its own record of the signature.
+    The one place the store asks. The signing of papers records when the agency signed the
+    served file (`DossierDocument.signed_at`); until that field exists nothing is signed.
     """
-    return bool(getattr(document, "signed", False))
+    # getattr: the signing's field lands beside this code; read it as soon as it is there.
+    return getattr(document, "signed_at", None) is not None
 
 
 def _attachments(user: User) -> QuerySet[Attachment]:

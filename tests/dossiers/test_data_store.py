@@ -167,6 +167,28 @@ def test_store_page_and_api_pin_queries(citizen, procedure, django_assert_num_qu
     assert body["count"] == 30 and body["next"]
 
 
+def test_download_and_choose_page_pin_queries(citizen, procedure, django_assert_num_queries):
+    filed = make_submitted(citizen, procedure)
+    _returned, result = _returned_with_result(citizen, procedure)
+    draft = make_draft(citizen, procedure, complete=False)
+    client = _client_for(citizen)
+    choose = f"/ho-so/{draft.pk}/tep/kho-du-lieu/?component={_component(draft)['id']}"
+    client.get(choose)
+    for item in (f"attachment-{filed.attachments.get().pk}", f"result-{result.pk}"):
+        with django_assert_num_queries(3):  # session, user, the item
+            r = client.get(f"/tai-khoan/kho-du-lieu/{item}/tai-ve/")
+        assert r.status_code == 200
+    # session, user, the dossier, the UNION (ranked in Python), the page's two kinds by id.
+    with django_assert_num_queries(6):
+        client.get(choose)
+    for _ in range(22):
+        make_submitted(citizen, procedure)
+    # The 24 files that fit come first: page 1 holds no result, so its query is not made.
+    with django_assert_num_queries(5):
+        html = client.get(choose).content.decode()
+    assert html.count("Dùng giấy tờ này<") == 20 and "Trang 1/2" in html
+
+
 def test_store_download_is_the_owners_only(citizen, procedure, agency):
     filed = make_submitted(citizen, procedure)
     _returned, result = _returned_with_result(citizen, procedure)
