@@ -530,3 +530,40 @@ def test_digitisation_flags(citizen, procedure):
     filed.attachments.update(digitised=False)
     flags = selectors.dossier_digitisation(dossier=filed)
     assert flags["has_digitised_components"] is False and flags["digitised_attachments"] == 0
+
+
+@pytest.mark.parametrize("query", ["", "?component=abc", "?component=999999", "?component=%00"])
+def test_reuse_page_refuses_hostile_components(citizen, procedure, query):
+    draft = make_draft(citizen, procedure, complete=False)
+    r = _client_for(citizen).get(f"/ho-so/{draft.pk}/tep/kho-du-lieu/{query}")
+    assert 400 <= r.status_code < 500
+
+
+def test_reuse_page_post_refuses_hostile_input(citizen, procedure):
+    draft = make_draft(citizen, procedure, complete=False)
+    component = _component(draft)["id"]
+    url = f"/ho-so/{draft.pk}/tep/kho-du-lieu/?component={component}"
+    client = _client_for(citizen)
+    for stored, status in (("attachment-\x00", 400), ("", 404), ("result-1", 404)):
+        r = client.post(url, {"component": component, "stored_document": stored})
+        assert r.status_code == status
+    mine = make_submitted(citizen, procedure).attachments.get()
+    r = client.post(url, {"component": "999999", "stored_document": f"attachment-{mine.pk}"})
+    assert r.status_code == 303 and r["Location"] == url  # told on the same page
+    assert not draft.attachments.exists()
+
+
+def test_reuse_answers_a_supplement_and_goes_on_the_log(citizen, procedure, agency):
+    other = make_submitted(citizen, procedure).attachments.get()
+    dossier = dossier_in(
+        DossierStatus.SUPPLEMENT_REQUESTED, citizen=citizen, procedure=procedure, agency=agency
+    )
+    attachment = services.attachment_reuse(
+        actor=citizen,
+        dossier_id=dossier.pk,
+        component_id=_component(dossier)["id"],
+        stored_document_id=f"attachment-{other.pk}",
+    )
+    event = dossier.events.order_by("-at", "-id").first()
+    assert event.action == "attach" and event.data["reused"] is True
+    assert event.data["sha256"] == other.sha256 and attachment.reused
