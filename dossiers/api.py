@@ -67,6 +67,9 @@ class AttachmentSerializer(serializers.Serializer):
     content_type = serializers.CharField()
     sha256 = serializers.CharField()
     uploaded_at = serializers.DateTimeField()
+    # The 766 indicators' flags (docs/domain.md): a file, not paper; taken from the store.
+    digitised = serializers.BooleanField()
+    reused = serializers.BooleanField()
     url = serializers.SerializerMethodField()
 
     def get_url(self, obj) -> str:

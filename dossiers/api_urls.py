@@ -24,6 +24,7 @@ urlpatterns = [
         name="api-dossier-action",
     ),
     path("tracking/", api.TrackingApi.as_view(), name="api-tracking"),
+    path("my/documents/", filing_api.MyDocumentsApi.as_view(), name="api-my-documents"),
 ]
 
 urlpatterns += [

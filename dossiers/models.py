@@ -405,6 +405,26 @@ class Attachment(models.Model):
     # data store instead of uploaded again is reused.
     digitised = models.BooleanField(_("đã số hoá"), default=True)
     reused = models.BooleanField(_("lấy từ kho dữ liệu"), default=False)
+    # A reused attachment shares the stored file of its source (no copy of the bytes): one of
+    # these names the source, whose verification the officials see (docs/domain.md, once-only).
+    reused_from_attachment = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lấy từ tệp của hồ sơ"),
+    )
+    reused_from_document = models.ForeignKey(
+        "DossierDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lấy từ kết quả"),
+    )
+    # The folded file and component names the personal data store searches (procedures.text).
+    search_text = models.TextField(_("văn bản tìm kiếm"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("tệp đính kèm")
@@ -413,7 +433,9 @@ class Attachment(models.Model):
         indexes = [
             models.Index(
                 fields=["dossier", "component_id_snapshot", "is_current"], name="attachment_current"
-            )
+            ),
+            # Deleting a draft's files asks whether another row still uses each stored name.
+            models.Index(fields=["file"], name="attachment_file"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(size__gt=0), name="attachment_not_empty")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .filing import store_views
 from .filing import views as filing_views
 from .papers import views as papers_views
 from .workspace import views as workspace_views
@@ -16,6 +17,17 @@ urlpatterns = [
         "ho-so/<uuid:dossier_id>/tep/<uuid:attachment_id>/go/",
         filing_views.attachment_remove,
         name="remove_attachment",
+    ),
+    path(
+        "ho-so/<uuid:dossier_id>/tep/kho-du-lieu/",
+        store_views.store_choose,
+        name="store_choose",
+    ),
+    path("tai-khoan/kho-du-lieu/", store_views.my_store, name="store"),
+    path(
+        "tai-khoan/kho-du-lieu/<str:stored_id>/tai-ve/",
+        store_views.store_download,
+        name="store_download",
     ),
     path("ho-so-cua-toi/", views.my_dossiers, name="my_list"),
     path("ho-so-cua-toi/<uuid:dossier_id>/", views.my_dossier_detail, name="my_detail"),

@@ -44,7 +44,8 @@ MAX_PAGE = 1_000_000
 def _page_in_range(value: str | None) -> bool:
     # Lists paginate with ?page=N (HTML and API alike): a number no list can reach is a 404
     # here, before any view turns it into an OFFSET the database cannot hold.
-    return value is None or not value.strip().isdigit() or int(value) <= MAX_PAGE
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return value is None or not value.strip().isdecimal() or int(value) <= MAX_PAGE
 
 
 def has_control_chars(value: Any, *, depth: int = 0) -> bool:

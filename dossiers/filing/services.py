@@ -35,6 +35,7 @@ from procedures.deadlines import days_value
 from procedures.forms_schema import validate_form_data
 from procedures.models import Component, Procedure
 from procedures.services import procedure_current_version
+from procedures.text import fold
 
 from .. import selectors, workflow
 from ..constants import (
@@ -50,20 +51,28 @@ from ..constants import (
     ResultDelivery,
 )
 from ..errors import InvalidTransition
-from ..models import Attachment, Dossier, DossierCodeSequence, DossierEvent, DossierId
+from ..models import (
+    Attachment,
+    Dossier,
+    DossierCodeSequence,
+    DossierDocument,
+    DossierEvent,
+    DossierId,
+)
 from ..notify import (
     applicant_context,
     format_local,
 )
 from ..workflow import deadlines
 from ..workflow.services import _event, _lock, _notify_applicant, _pk_of, dossier_fee_quote
+from . import store
 from .completeness import (
     check_component_editable,
     check_details_editable,
     dossier_missing,
     filing_party_errors,
 )
-from .uploads import check_upload
+from .uploads import check_upload, sanitize_filename
 
 EDITABLE_STATUSES = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
 MAX_FORM_BYTES = 64 * 1024
@@ -709,7 +718,7 @@ def dossier_change_case(
     gone = Attachment.objects.filter(dossier=dossier).exclude(
         component_id_snapshot__in=[c["id"] for c in kept.values()]
     )
-    files = [name for name in gone.values_list("file", flat=True) if name]
+    files = _own_files(gone)
     gone.delete()
     dossier.case_id = change.case["id"]
     dossier.case_name = change.case.get("name", "")[:2000]
@@ -718,13 +727,24 @@ def dossier_change_case(
     return change
 
 
+def _own_files(attachments: Any) -> list[str]:
+    # A reused attachment shares its source's stored file (once-only, API.md §8): deleting the
+    # draft or its row must never delete the original, which another dossier still holds.
+    return [
+        name for name in attachments.filter(reused=False).values_list("file", flat=True) if name
+    ]
+
+
 def _delete_files_after_commit(files: list[str]) -> None:
     # Stored files go only once the rows are gone for good: a rollback keeps both.
     storage = Attachment._meta.get_field("file").storage
 
     def delete_files() -> None:
+        # A name another row still uses is kept (a file shared by reuse; index attachment_file).
+        still_used = set(Attachment.objects.filter(file__in=files).values_list("file", flat=True))
         for name in files:
-            storage.delete(name)
+            if name not in still_used:
+                storage.delete(name)
 
     transaction.on_commit(delete_files)
 
@@ -757,6 +777,29 @@ def attachment_add(
     """Attach a checked file to a component of the dossier's case; it replaces the current one."""
     dossier = _lock(dossier_id)
     _require_editor(dossier, actor)
+    component = _component_to_attach(dossier, component_id)
+    checked = check_upload(upload, max_mb=_component_max_mb(component))
+    upload.seek(0)
+    attachment = Attachment(
+        dossier=dossier,
+        component=Component.objects.filter(pk=component["id"]).first(),
+        component_id_snapshot=component["id"],
+        component_name=component["name"],
+        original_name=checked.original_name,
+        size=checked.size,
+        sha256=checked.sha256,
+        content_type=checked.content_type,
+        uploaded_by=actor,
+        search_text=_attachment_search_text(checked.original_name, component["name"]),
+    )
+    attachment.file.save(checked.stored_name, ContentFile(upload.read()), save=False)
+    attachment.save()
+    _make_current(dossier, attachment, actor=actor)
+    return attachment
+
+
+def _component_to_attach(dossier: Dossier, component_id: Any) -> dict[str, Any]:
+    """Return the case's component a file may be attached to now, or refuse."""
     component = next(
         (c for c in dossier.case_components() if str(c["id"]) == str(component_id)), None
     )
@@ -773,36 +816,98 @@ def attachment_add(
     check_component_editable(dossier, component["id"])
     if dossier.attachments.count() >= settings.DOSSIER_MAX_ATTACHMENTS:
         raise InvalidInput(_("Hồ sơ đã có quá nhiều tệp."), fields={"file": []})
-    max_mb = int(component.get("max_size_mb") or 0) or getattr(
+    return component
+
+
+def _component_max_mb(component: dict[str, Any]) -> int:
+    return int(component.get("max_size_mb") or 0) or getattr(
         settings, "DOSSIER_UPLOAD_MAX_MB", DEFAULT_MAX_UPLOAD_MB
     )
-    checked = check_upload(upload, max_mb=max_mb)
-    upload.seek(0)
-    attachment = Attachment(
-        dossier=dossier,
-        component=Component.objects.filter(pk=component["id"]).first(),
-        component_id_snapshot=component["id"],
-        component_name=component["name"],
-        original_name=checked.original_name,
-        size=checked.size,
-        sha256=checked.sha256,
-        content_type=checked.content_type,
-        uploaded_by=actor,
-    )
-    attachment.file.save(checked.stored_name, ContentFile(upload.read()), save=False)
-    attachment.save()
+
+
+def _attachment_search_text(original_name: str, component_name: str) -> str:
+    # What the personal data store searches, folded like the catalogue (procedures/text.py).
+    return " " + fold(f"{original_name} {component_name}")
+
+
+def _make_current(dossier: Dossier, attachment: Attachment, *, actor: User) -> None:
+    # The new file replaces the component's current one; after submission it goes on the log.
     Attachment.objects.filter(
-        dossier=dossier, component_id_snapshot=component["id"], is_current=True
+        dossier=dossier, component_id_snapshot=attachment.component_id_snapshot, is_current=True
     ).exclude(pk=attachment.pk).update(is_current=False, superseded_by=attachment)
     if dossier.status != DossierStatus.DRAFT:
+        data: dict[str, Any] = {
+            "component": attachment.component_id_snapshot,
+            "sha256": attachment.sha256,
+        }
+        if attachment.reused:
+            data["reused"] = True
         _event(
             dossier,
             action=EventAction.ATTACH,
             actor=actor,
-            note=checked.original_name,
-            data={"component": component["id"], "sha256": checked.sha256},
+            note=attachment.original_name,
+            data=data,
         )
+
+
+def attachment_reuse(
+    *, actor: User, dossier_id: DossierId, component_id: Any, stored_document_id: Any
+) -> Attachment:
+    """Attach an item of the actor's personal data store to a component, sharing its file.
+
+    Once-only (Đề án 06, NĐ 45/2020; API.md §8): no bytes are copied — the new row points at
+    the stored file of its source, is marked `reused`, and names the source (the attachment
+    or the result), whose verification the officials see. Only the dossier's own applicant
+    reaches their store: anyone else's item, or an id that is none, is NotFound.
+    """
+    item = store.stored_document_get_for_citizen(user=actor, stored_document_id=stored_document_id)
+    # Asked before the transaction: the storage may be an outside service (object storage).
+    if not item.source.file.storage.exists(item.source.file.name):
+        raise InvalidInput(
+            _("Tệp này không còn trong kho lưu trữ; vui lòng tải tệp lên."),
+            fields={"stored_document": [_("Tệp không còn trong kho lưu trữ.")]},
+        )
+    with transaction.atomic():
+        dossier = _lock(dossier_id)
+        _require_editor(dossier, actor)
+        if dossier.applicant_id != actor.pk:
+            raise NotFound(_("Không tìm thấy giấy tờ trong kho dữ liệu."))
+        if item.dossier_id == dossier.pk:
+            message = _("Tệp này đã thuộc chính hồ sơ này; vui lòng chọn giấy tờ khác.")
+            raise InvalidInput(message, fields={"stored_document": [message]})
+        component = _component_to_attach(dossier, component_id)
+        if item.size > _component_max_mb(component) * 1024 * 1024:
+            message = _("Tệp quá lớn: tối đa %(mb)s MB mỗi tệp.") % {
+                "mb": _component_max_mb(component)
+            }
+            raise InvalidInput(message, fields={"stored_document": [message]})
+        source = item.source
+        attachment = Attachment(
+            dossier=dossier,
+            component=Component.objects.filter(pk=component["id"]).first(),
+            component_id_snapshot=component["id"],
+            component_name=component["name"],
+            original_name=_reused_name(item)[:150],
+            size=item.size,
+            sha256=item.sha256,
+            content_type=item.content_type,
+            uploaded_by=actor,
+            reused=True,
+            reused_from_attachment=source if isinstance(source, Attachment) else None,
+            reused_from_document=source if isinstance(source, DossierDocument) else None,
+            search_text=_attachment_search_text(_reused_name(item), component["name"]),
+        )
+        attachment.file.name = source.file.name  # the same stored file, no copy
+        attachment.save()
+        _make_current(dossier, attachment, actor=actor)
     return attachment
+
+
+def _reused_name(item: store.StoredDocument) -> str:
+    if item.kind == store.ATTACHMENT:
+        return item.name
+    return f"{sanitize_filename(item.name)[:100]}.pdf"
 
 
 @transaction.atomic
@@ -884,6 +989,6 @@ def dossier_delete_draft(*, actor: User, dossier_id: DossierId) -> None:
     if dossier.status != DossierStatus.DRAFT:
         raise InvalidTransition()
     # Drafts are never synced nor numbered; their files go once the delete has committed.
-    files = [a.file.name for a in dossier.attachments.all() if a.file]
+    files = _own_files(dossier.attachments.all())
     dossier.delete()
     _delete_files_after_commit(files)

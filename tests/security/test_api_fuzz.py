@@ -121,6 +121,15 @@ def draft(citizen, procedure):
     return make_draft(citizen, procedure)
 
 
+@pytest.fixture
+def stored_document(citizen, procedure):
+    # An item of the citizen's personal data store (API.md §8): half the valid JSON bodies of
+    # an attachment reuse it, so the reuse's success (201) is checked against the schema too.
+    from tests.dossiers.conftest import make_submitted
+
+    return f"attachment-{make_submitted(citizen, procedure).attachments.get().pk}"
+
+
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
@@ -129,7 +138,7 @@ def draft(citizen, procedure):
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_api_conforms_to_its_schema(case, token, draft):
+def test_api_conforms_to_its_schema(case, token, draft, stored_document):
     if TOTALS[f"op:{case.operation.label}"] == 0:
         TOTALS["operations"] += 1
     TOTALS[f"op:{case.operation.label}"] += 1
@@ -138,6 +147,9 @@ def test_api_conforms_to_its_schema(case, token, draft):
     positive = case.meta is not None and case.meta.generation.mode.value == "positive"
     if positive and "dossier_id" in (case.path_parameters or {}) and TOTALS["cases"] % 2:
         case.path_parameters["dossier_id"] = str(draft.pk)
+        if isinstance(case.body, dict) and "stored_document" in case.body:
+            case.body["stored_document"] = stored_document
+            case.body["component"] = draft.case_components()[0]["id"]
     if (case.headers or {}).get("Authorization") == f"Token {TOKEN_PLACEHOLDER}":
         case.headers["Authorization"] = f"Token {token}"
     response = case.call()

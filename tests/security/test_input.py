@@ -86,8 +86,9 @@ HUGE = "99999999999999999999999"
 def test_page_numbers_out_of_range_never_500(client, citizen, reception, procedure):
     make_submitted(citizen, procedure)
     client.force_login(citizen)
-    for page in (HUGE, "-1", "0", "abc", "1e9"):
+    for page in (HUGE, "-1", "0", "abc", "1e9", "²", "٣"):  # "²" is a digit int() refuses
         assert client.get("/ho-so-cua-toi/", {"page": page}).status_code in (200, 404)
+        assert client.get("/tai-khoan/kho-du-lieu/", {"page": page}).status_code in (200, 404)
         assert client.get("/thu-tuc/", {"page": page}).status_code in (200, 404)
         r = _api(citizen).get("/api/v1/dossiers/", {"page": page})
         assert r.status_code in (200, 404)
