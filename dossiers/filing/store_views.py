@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from dvctt.errors import NotFound, html_errors
+from dvctt.errors import NotFound
 from dvctt.pagination import query_without_page
 
 from .. import selectors
@@ -59,7 +59,6 @@ def my_store(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@html_errors()
 def store_download(request: AuthenticatedHttpRequest, stored_id: str) -> FileResponse:
     """Send one item of the citizen's own store (never a raw media address)."""
     item = store.stored_document_get_for_citizen(user=request.user, stored_document_id=stored_id)
@@ -91,7 +90,6 @@ def _back(dossier) -> str:
 
 
 @login_required
-@html_errors()
 def store_choose(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> HttpResponse:
     """List the store for one component of the citizen's draft, what fits first; POST chooses."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
