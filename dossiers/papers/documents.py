@@ -25,13 +25,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
-from dvctt import pdf, workdays
+from dvctt import pades, pdf, workdays
 from dvctt.errors import InvalidInput, NotFound
 
 from ..constants import Channel, DocumentKind, DossierAction, DossierStatus
 from ..filing import check_upload
 from ..models import Dossier, DossierDocument, DossierEvent, DossierId, _document_token
 from ..workflow import deadlines
+from . import signatures
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -498,6 +499,8 @@ def _still_good(document: DossierDocument | None, source_hash: str) -> TypeGuard
         return False
     if not (document.is_uploaded or document.source_hash == source_hash):
         return False
+    if settings.SIGNING_ENABLED and document.signed_at is None and not document.is_uploaded:
+        return False  # made before papers were signed: signed anew
     # A stored row whose file went missing (restored backup, lost volume) is rendered again.
     return document.file.storage.exists(document.file.name)
 
@@ -513,6 +516,7 @@ def _store(
     actor: User | None = None,
     original_name: str = "",
     uploaded: bool = False,
+    signed_at: dt.datetime | None = None,
 ) -> DossierDocument:
     document = DossierDocument(
         dossier=dossier,
@@ -525,7 +529,12 @@ def _store(
         created_by=actor,
         original_name=original_name[:150],
         is_uploaded=uploaded,
+        signed_at=signed_at,
     )
+    if uploaded:
+        # Kept as it came; `file` is replaced by the stamped and signed copy before it is served.
+        document.original_sha256 = document.sha256
+        document.original_file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
     # A random stored name: nothing from the dossier or the uploader reaches the file system.
     document.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
     document.save()
@@ -542,7 +551,7 @@ def document_render(*, dossier_id: DossierId, kind: str) -> DossierDocument:
     if dossier is None:
         raise NotFound(_("Không tìm thấy hồ sơ."))
     if kind == K.RESULT and (uploaded := _uploaded_result(dossier)) is not None:
-        return uploaded
+        return signatures.upload_served(uploaded)
     data = document_data(dossier, kind)
     source_hash = _source_hash(data)
     current = _current(dossier, kind)
@@ -551,6 +560,7 @@ def document_render(*, dossier_id: DossierId, kind: str) -> DossierDocument:
     token = _document_token()
     # Rendered before the transaction: no row lock is held while WeasyPrint works.
     content = render_pdf(kind, data, token=token)
+    content, signed_at = signatures.paper_sign(dossier, content)
     with transaction.atomic():
         # idempotency: two renders of the same data (worker and a request) store one file.
         Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
@@ -564,6 +574,7 @@ def document_render(*, dossier_id: DossierId, kind: str) -> DossierDocument:
             token=token,
             source_hash=source_hash,
             issued_at=dt.datetime.fromisoformat(data["issued_at"]),
+            signed_at=signed_at,
         )
 
 
@@ -614,6 +625,7 @@ def result_file_attach(*, dossier: Dossier, actor: User, upload: UploadedFile | 
         raise InvalidInput(message, fields={"file": [message]})
     upload.seek(0)
     content = upload.read()
+    pades.pdf_readable(content)  # it is stamped and signed after the commit: refuse it now
     _store(
         dossier,
         K.RESULT,

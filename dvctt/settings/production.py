@@ -2,8 +2,17 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from dvctt.signing import check_production_keys
+
 from .base import *  # noqa: F403
-from .base import VNPAY_HASH_SECRET, VNPAY_PAYMENT_URL, env
+from .base import (
+    SIGNING_ENABLED,
+    SIGNING_KEYS,
+    SIGNING_TRUST_ROOTS,
+    VNPAY_HASH_SECRET,
+    VNPAY_PAYMENT_URL,
+    env,
+)
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -28,6 +37,11 @@ if not VNPAY_PAYMENT_URL.startswith("https://") or "/payments/sandbox" in VNPAY_
         "(the built-in sandbox gateway is for development and tests only)."
     )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Every paper is signed by its agency's own key: no development CA, and keys that open.
+SIGNING_DEV_PKI = env.bool("SIGNING_DEV_PKI", default=False)
+check_production_keys(
+    enabled=SIGNING_ENABLED, dev_pki=SIGNING_DEV_PKI, keys=SIGNING_KEYS, roots=SIGNING_TRUST_ROOTS
+)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

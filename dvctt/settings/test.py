@@ -30,3 +30,6 @@ WHITENOISE_AUTOREFRESH = True
 # Most tests do not look at papers: the tests of dossiers/papers/documents.py turn rendering
 # ahead on.
 DOCUMENTS_RENDER_AHEAD = False
+# Papers are signed in tests too: a throwaway development CA (tests/conftest.py makes one per
+# session in a tmp dir and points SIGNING_DIR there; worker processes get it by environment).
+SIGNING_DIR = env.path("SIGNING_DIR", default="/tmp/dvctt-test-signing")  # noqa: S108

@@ -33,6 +33,7 @@ def pdf_worker(settings):
         loglevel="WARNING",
         stop_timeout=30,
         MEDIA_ROOT=str(django_settings.MEDIA_ROOT),
+        SIGNING_DIR=str(django_settings.SIGNING_DIR),
     ) as queue:
         settings.DOCUMENTS_RENDER_AHEAD = True
         settings.PDF_QUEUE = queue
