@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 # The id of the element a paper's template reserves for the signature, and its size (mm):
 # templates/documents/_base.html draws the empty box, this module fills it.
 ANCHOR = "chu-ky-so"
-BOX_MM = (62.0, 13.0)
+BOX_MM = (62.0, 8.2)
 # An uploaded result's stamp: the QR code with the verification line, then the signature box.
 QR_STAMP_MM = (70.0, 16.0)
 MARGIN_MM = 6.0
@@ -62,7 +62,9 @@ def _imported_page(data: bytes, page_ix: int) -> Any:
     class ImportedBytes(PdfContent):
         def render(self) -> bytes:
             writer = self._ensure_writer
-            xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(data)), page_ix=page_ix)
+            reader = PdfFileReader(io.BytesIO(data))
+            index = page_ix if page_ix >= 0 else len(_page_refs(reader)) + page_ix
+            xobj = writer.import_page_as_xobject(reader, page_ix=index)
             name = "/Stamp" + binascii.hexlify(uuid.uuid4().bytes).decode()
             self.resources.xobject[name] = xobj
             x1, y1, x2, y2 = xobj.get_object()["/BBox"]
@@ -89,18 +91,20 @@ def _style(background: Any) -> Any:
 
 
 def _stamps(*, agency_name: str, agency_code: str, at: dt.datetime, verify_url: str) -> bytes:
-    """Render the signature box (page 1) and, for an upload, the QR stamp (page 2)."""
+    """Render the signature box (page 1) and, for an upload, the QR stamp (the last page)."""
     local = timezone.localtime(at, workdays.VN_TZ)
     return pdf.html_to_pdf(
         render_to_string(
             "signing/stamp.html",
             {
                 "font_stack": pdf.SANS_FONT_STACK,
-                "agency": agency_name,
+                # Two lines of the box at most: a longer name is cut (the certificate has it).
+                "agency": agency_name if len(agency_name) <= 80 else agency_name[:79] + "…",
                 "agency_code": agency_code,
                 "signed_at": local.strftime("%H:%M:%S %d/%m/%Y") + " (GMT+7)",
-                "box": BOX_MM,
-                "qr_box": QR_STAMP_MM,
+                # Lengths as CSS text: a float in a template is localised ("62,0").
+                "box": [f"{v:g}mm" for v in BOX_MM],
+                "qr_box": [f"{v:g}mm" for v in QR_STAMP_MM],
                 "verify_url": verify_url,
                 "qr": pdf.qr_data_uri(verify_url) if verify_url else "",
             },
@@ -223,7 +227,7 @@ def pdf_sign(
             qr_w, qr_h = _pt(QR_STAMP_MM[0]), _pt(QR_STAMP_MM[1])
             stamp = StaticContentStamp(
                 writer=writer,
-                style=_style(_imported_page(stamps, 1)),
+                style=_style(_imported_page(stamps, -1)),
                 box=_box(qr_w, qr_h),
             )
             stamp.apply(0, round(x1 + _pt(MARGIN_MM)), round(bottom))
