@@ -232,8 +232,10 @@ def pdf_sign(
             )
             stamp.apply(0, round(x1 + _pt(MARGIN_MM)), round(bottom))
         box = (x2 - _pt(MARGIN_MM) - width, bottom, x2 - _pt(MARGIN_MM), bottom + height)
+    # A name of its own: an upload may already carry signatures (even one of ours).
+    field_name = f"{FIELD_NAME}-{uuid.uuid4().hex[:12]}"
     meta = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
+        field_name=field_name,
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         reason="Ký số giấy tờ điện tử",
@@ -245,7 +247,7 @@ def pdf_sign(
         signer=cms_signer,
         timestamper=_timestamper(),
         stamp_style=_style(_imported_page(stamps, 0)),
-        new_field_spec=SigFieldSpec(FIELD_NAME, on_page=page_ix, box=box),  # type: ignore[arg-type]
+        new_field_spec=SigFieldSpec(field_name, on_page=page_ix, box=box),  # type: ignore[arg-type]
     )
     try:
         return bytes(signer.sign_pdf(writer).getvalue())
@@ -300,7 +302,7 @@ def _subject(cert: Any) -> tuple[str, str]:
 
 
 def pdf_check(content: bytes) -> SignatureCheck:
-    """Validate the first (the issuer's) signature of a PDF; never raises on a bad file."""
+    """Validate the issuer's signature of a PDF; never raises on a bad file."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -312,7 +314,10 @@ def pdf_check(content: bytes) -> SignatureCheck:
         return SignatureCheck(UNREADABLE)
     if not signatures:
         return SignatureCheck(UNSIGNED)
-    signature = signatures[0]
+    # The agency's signature is the portal's own field, the last one (an uploaded result may
+    # carry the signatures it was uploaded with before it).
+    ours = [s for s in signatures if str(s.field_name or "").startswith(FIELD_NAME)]
+    signature = (ours or signatures)[-1]
     try:
         context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
         status = validate_pdf_signature(signature, context)

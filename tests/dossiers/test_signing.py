@@ -358,3 +358,19 @@ def test_production_refuses_to_start_without_keys_that_open(tmp_path, change):
 def test_production_starts_with_its_keys(tmp_path):
     result = manage(production_env(tmp_path), "check")
     assert result.returncode == 0, result.stderr
+
+
+def test_an_upload_already_signed_keeps_its_signatures_and_ours_is_checked(agency):
+    first = pades.pdf_sign(PDF, agency_code="000.99.99.H99", agency_name="Cơ quan khác")
+    served = pades.pdf_sign(
+        first,
+        agency_code=agency.code,
+        agency_name=agency.name,
+        verify_url="http://127.0.0.1:8000/xac-thuc/" + "t" * 43 + "/",
+    )
+    assert served.startswith(first)
+    check = pades.pdf_check(served)
+    assert check.state == pades.VALID and check.agency_code == agency.code
+    # Signing our own served file again (an official re-uploads it) works too.
+    again = pades.pdf_sign(served, agency_code=agency.code, agency_name=agency.name)
+    assert pades.pdf_check(again).state == pades.VALID
