@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
+from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, SigningUnavailable, html_errors
 
 from .. import selectors
@@ -97,14 +98,16 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
+            ratelimit.check(request, "verify")
             if upload is None:
                 raise ApplicationError(_("Vui lòng chọn tệp PDF cần đối chiếu."))
             checked = check_upload(upload, max_mb=settings.DOSSIER_UPLOAD_MAX_MB)
             if checked.content_type != "application/pdf":
                 raise ApplicationError(_("Chỉ đối chiếu được tệp PDF."))
         except ApplicationError as exc:
-            context["error"], status = exc.message, 400
+            context["error"], status = exc.message, exc.status_code
         else:
+            assert upload is not None
             upload.seek(0)
             context["check"] = signatures.document_check(document, upload.read())
     return render(request, "dossiers/verify.html", context, status=status)

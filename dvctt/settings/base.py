@@ -343,6 +343,8 @@ RATE_LIMITS = {
     "draft_account": env("RATE_LIMIT_DRAFT_ACCOUNT", default="10/h"),
     "identity": env("RATE_LIMIT_IDENTITY", default="20/h"),
     "identity_account": env("RATE_LIMIT_IDENTITY_ACCOUNT", default="5/h"),
+    # Checking an uploaded copy on /xac-thuc/<token>/ (public; parsing a PDF costs CPU).
+    "verify": env("RATE_LIMIT_VERIFY", default="30/h"),
 }
 # Addresses (or networks) of our own reverse proxies; only their X-Forwarded-For is believed.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])

@@ -193,6 +193,11 @@ def test_the_verification_page_never_fails_on_a_bad_upload(
     assert client.post(url, {"file": huge}).status_code == 400
     r = client.post(url, {"file": upload("b.pdf", b"%PDF-1.7\n" + b"\x8f" * 4000)})
     assert 'data-verify-state="unreadable"' in r.content.decode()
+    # The public check parses PDFs: a limit per address.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "verify": "1/h"}
+    client.post(url, {"file": upload("e.pdf", PDF)})
+    r = client.post(url, {"file": upload("e.pdf", PDF)})
+    assert r.status_code == 429 and "Quá nhiều yêu cầu" in r.content.decode()
 
 
 def test_the_code_under_the_qr_opens_its_page_without_javascript(
