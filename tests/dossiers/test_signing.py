@@ -379,3 +379,13 @@ def test_an_upload_already_signed_keeps_its_signatures_and_ours_is_checked(agenc
     # Signing our own served file again (an official re-uploads it) works too.
     again = pades.pdf_sign(served, agency_code=agency.code, agency_name=agency.name)
     assert pades.pdf_check(again).state == pades.VALID
+
+
+def test_a_request_signs_only_a_paper_not_made_yet(citizen, procedure, reception, monkeypatch):
+    dossier = run(make_submitted(citizen, procedure), reception, "receive")
+    made = documents.document_render(dossier_id=dossier.pk, kind="receipt")  # as the worker
+    calls = []
+    monkeypatch.setattr(pades, "pdf_sign", lambda *a, **k: calls.append(a) or b"")
+    r = api_for(citizen).get(f"/api/v1/dossiers/{dossier.pk}/documents/receipt/")
+    assert r.status_code == 200 and r["X-Content-SHA256"] == made.sha256
+    assert calls == []  # served as stored: not rendered, not signed again
