@@ -30,6 +30,7 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	PORT=$(PORT) $(PY) manage.py migrate --noinput
 	PORT=$(PORT) $(PY) manage.py seed_demo
+	PORT=$(PORT) $(PY) manage.py make_dev_pki
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

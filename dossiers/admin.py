@@ -56,7 +56,15 @@ class DossierAdmin(admin.ModelAdmin):
 class DossierDocumentAdmin(admin.ModelAdmin):
     """Papers are evidence: listed and looked up here, never edited."""
 
-    list_display = ("dossier", "kind", "issued_at", "sha256", "is_uploaded", "created_at")
+    list_display = (
+        "dossier",
+        "kind",
+        "issued_at",
+        "sha256",
+        "is_uploaded",
+        "signed_at",
+        "created_at",
+    )
     list_filter = ("kind", "is_uploaded")
     search_fields = ("dossier__code", "sha256", "token")
     readonly_fields = [f.name for f in DossierDocument._meta.fields]

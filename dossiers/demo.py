@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts.demo import AGENCY_A
 from accounts.models import User
+from dvctt import pdf
 from dvctt.errors import ApplicationError
 from procedures.models import ProcedureCase
 
@@ -18,7 +19,8 @@ from .models import Dossier
 from .workflow import services as workflow_services
 
 log = logging.getLogger(__name__)
-DEMO_PDF = b"%PDF-1.4\n% DVCTT demo\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# A real (blank) PDF: an uploaded result is stamped and signed, which needs a readable file.
+DEMO_PDF = pdf.blank_pdf("DVCTT demo")
 # (procedure code, actions run after submission: (role e-mail, action, inputs))
 APPRAISAL: dict[str, str] = {"proposal": "approve", "note": "Hồ sơ đầy đủ, đề nghị giải quyết."}
 DemoAction = tuple[str, str, dict[str, Any]]

@@ -530,6 +530,14 @@ class DossierDocument(models.Model):
     is_uploaded = models.BooleanField(_("tệp do cán bộ tải lên"), default=False)
     original_name = models.CharField(_("tên tệp"), max_length=150, blank=True)
     issued_at = models.DateTimeField(_("ngày ban hành"))
+    # An uploaded result is served stamped and signed (`file`); the upload is kept as it came.
+    original_file = models.FileField(
+        upload_to="documents/originals/%Y/%m/", max_length=200, blank=True
+    )
+    original_sha256 = models.CharField(max_length=64, blank=True)
+    # When the agency signed `file` (dvctt/pades.py); empty: not signed (signing off, or an
+    # upload the worker has not signed yet — it is not served before).
+    signed_at = models.DateTimeField(_("thời điểm ký số"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -70,5 +70,6 @@ urlpatterns = [
         papers_views.official_document,
         name="official_document",
     ),
+    path("xac-thuc/", papers_views.verify_lookup, name="verify_lookup"),
     path("xac-thuc/<str:token>/", papers_views.verify, name="verify"),
 ]

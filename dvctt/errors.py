@@ -58,6 +58,18 @@ class Conflict(ApplicationError):
     default_message = _("Thao tác xung đột với trạng thái hiện tại.")
 
 
+class SigningUnavailable(ApplicationError):
+    """The issuing agency has no usable signing key (dvctt/signing.py): no paper is served
+    unsigned."""
+
+    code = "signing_unavailable"
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_message = _(
+        "Giấy tờ chưa được ký số vì cơ quan cấp chưa có chứng thư số. Vui lòng thử lại sau "
+        "hoặc liên hệ cơ quan giải quyết."
+    )
+
+
 _DRF_CODES: dict[type, tuple[str, StrOrPromise]] = {
     exceptions.NotAuthenticated: ("not_authenticated", _("Bạn cần đăng nhập.")),
     exceptions.AuthenticationFailed: ("authentication_failed", _("Xác thực không thành công.")),

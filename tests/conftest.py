@@ -76,6 +76,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_dir(tmp_path_factory):
+    """A throwaway development CA for the session: every agency's key is issued from it when it
+    first signs, and it is the trust root the validator checks against (dvctt/signing.py)."""
+    from django.test import override_settings
+
+    from dvctt import signing
+
+    path = tmp_path_factory.mktemp("signing")
+    with override_settings(SIGNING_DIR=path, SIGNING_DEV_PKI=True, SIGNING_KEYS={}):
+        signing.dev_pki_make([])
+        yield path
+
+
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,12 +19,34 @@ PRODUCTION_SECRETS = {
 }
 
 
+def production_signing_keys(tmp_path) -> dict[str, str]:
+    """A throwaway CA and one agency key in tmp_path, as production reads them (SIGNING_*)."""
+    from dvctt import signing
+
+    ca = signing.make_ca("CA thử nghiệm")
+    key_file = tmp_path / "agency.p12"
+    key_file.write_bytes(
+        signing.issue_pkcs12(
+            ca, agency_code="000.00.01.H99", agency_name="Cơ quan thử", passphrase=b"pass-A"
+        )
+    )
+    roots = tmp_path / "ca.pem"
+    roots.write_bytes(signing.pem_certificate(ca[1]))
+    keys = {"000.00.01.H99": {"pkcs12": str(key_file), "passphrase_env": "SIGNING_PASS_A"}}
+    return {
+        "SIGNING_KEYS": json.dumps(keys),
+        "SIGNING_PASS_A": "pass-A",
+        "SIGNING_TRUST_ROOTS": str(roots),
+    }
+
+
 def production_env(tmp_path, **overrides) -> dict[str, str]:
     """Environment of a production process on a throw-away SQLite database, without Redis."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dvctt.settings.production",
         **PRODUCTION_SECRETS,
+        **production_signing_keys(tmp_path),
         "DJANGO_ALLOWED_HOSTS": "dichvucong.demo.gov.vn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         **overrides,

@@ -26,7 +26,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
-from dvctt import pdf, workdays
+from dvctt import pades, pdf, workdays
 from dvctt.background import enqueue_on_commit
 from dvctt.errors import InvalidInput, NotFound
 
@@ -35,6 +35,7 @@ from ..constants import Channel, DocumentKind, DossierAction, DossierStatus
 from ..filing import check_upload
 from ..models import Dossier, DossierDocument, DossierEvent, DossierId, _document_token
 from ..workflow import deadlines
+from . import signatures
 from .registry import PAPERS, paper, paper_label
 
 if TYPE_CHECKING:
@@ -531,6 +532,8 @@ def _still_good(document: DossierDocument | None, source_hash: str) -> TypeGuard
         return False
     if not (document.is_uploaded or document.source_hash == source_hash):
         return False
+    if settings.SIGNING_ENABLED and document.signed_at is None and not document.is_uploaded:
+        return False  # made before papers were signed: signed anew
     # A stored row whose file went missing (restored backup, lost volume) is rendered again.
     return document.file.storage.exists(document.file.name)
 
@@ -546,6 +549,7 @@ def _store(
     actor: User | None = None,
     original_name: str = "",
     uploaded: bool = False,
+    signed_at: dt.datetime | None = None,
 ) -> DossierDocument:
     document = DossierDocument(
         dossier=dossier,
@@ -558,7 +562,12 @@ def _store(
         created_by=actor,
         original_name=original_name[:150],
         is_uploaded=uploaded,
+        signed_at=signed_at,
     )
+    if uploaded:
+        # Kept as it came; `file` is replaced by the stamped and signed copy before it is served.
+        document.original_sha256 = document.sha256
+        document.original_file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
     # A random stored name: nothing from the dossier or the uploader reaches the file system.
     document.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
     document.save()
@@ -575,7 +584,8 @@ def document_render(*, dossier_id: DossierId, kind: str) -> DossierDocument:
     if dossier is None:
         raise NotFound(_("Không tìm thấy hồ sơ."))
     if kind in PAPERS and PAPERS[kind].uploadable and (uploaded := _uploaded(dossier, kind)):
-        return uploaded  # an official's upload stands for the rendered paper
+        # an official's upload stands for the rendered paper, served stamped and signed
+        return signatures.upload_served(uploaded)
     data = document_data(dossier, kind)
     source_hash = _source_hash(data)
     current = _current(dossier, kind)
@@ -584,6 +594,7 @@ def document_render(*, dossier_id: DossierId, kind: str) -> DossierDocument:
     token = _document_token()
     # Rendered before the transaction: no row lock is held while WeasyPrint works.
     content = render_pdf(kind, data, token=token)
+    content, signed_at = signatures.paper_sign(dossier, content)
     with transaction.atomic():
         # idempotency: two renders of the same data (worker and a request) store one file.
         Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
@@ -597,6 +608,7 @@ def document_render(*, dossier_id: DossierId, kind: str) -> DossierDocument:
             token=token,
             source_hash=source_hash,
             issued_at=dt.datetime.fromisoformat(data["issued_at"]),
+            signed_at=signed_at,
         )
 
 
@@ -639,6 +651,7 @@ def result_file_attach(*, dossier: Dossier, actor: User, upload: UploadedFile | 
         raise InvalidInput(message, fields={"file": [message]})
     upload.seek(0)
     content = upload.read()
+    pades.pdf_readable(content)  # it is stamped and signed after the commit: refuse it now
     _store(
         dossier,
         K.RESULT,

@@ -4,6 +4,7 @@ page /xac-thuc/<token>/ (API.md §3). Access goes through the selectors like eve
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,26 +17,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from dvctt.errors import ApplicationError, NotFound
+from dvctt import ratelimit
+from dvctt.errors import ApplicationError, NotFound, SigningUnavailable
 
 from .. import selectors
 from ..filing import check_upload
 from ..models import Dossier, DossierId
-from . import documents, register
+from . import documents, register, signatures
 from .api import document_filename, document_response
 from .forms import RegisterPeriodForm
 from .registry import paper_label
 
 
-def _send(request: HttpRequest, dossier: Dossier, kind: str, *, for_citizen: bool) -> FileResponse:
-    document = documents.document_get(dossier=dossier, kind=kind, for_citizen=for_citizen)
+def _send(
+    request: HttpRequest, dossier: Dossier, kind: str, *, for_citizen: bool
+) -> HttpResponse | FileResponse:
+    try:
+        document = documents.document_get(dossier=dossier, kind=kind, for_citizen=for_citizen)
+    except SigningUnavailable as exc:
+        # Never an unsigned paper: say why and when to come back.
+        context = {"message": exc.message, "dossier": dossier}
+        return render(request, "dossiers/paper_unavailable.html", context, status=503)
     return document_response(document, filename=document_filename(dossier, kind))
 
 
 @login_required
 def my_document(
     request: AuthenticatedHttpRequest, dossier_id: DossierId, kind: str
-) -> FileResponse:
+) -> HttpResponse | FileResponse:
     """Send a paper of the citizen's own dossier (receipt, requests, result…) as PDF."""
     dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
     return _send(request, dossier, kind, for_citizen=True)
@@ -44,7 +53,7 @@ def my_document(
 @login_required
 def official_document(
     request: AuthenticatedHttpRequest, dossier_id: DossierId, kind: str
-) -> FileResponse:
+) -> HttpResponse | FileResponse:
     """Send a paper of a dossier of the official's agency as PDF (to print or hand over)."""
     if not request.user.is_official:
         raise PermissionDenied
@@ -52,8 +61,27 @@ def official_document(
     return _send(request, dossier, kind, for_citizen=False)
 
 
+# The code printed under the QR code is the token of its verification address.
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@require_safe
+def verify_lookup(request: HttpRequest) -> HttpResponse:
+    """/xac-thuc/: type the code printed under the QR (or paste the address) to open its page."""
+    typed = (request.GET.get("ma") or "").strip()
+    if not typed:
+        return render(request, "dossiers/verify_lookup.html", {})
+    # A pasted address works too: the code is what follows /xac-thuc/.
+    code = typed.split("/xac-thuc/", 1)[-1].strip("/ ").split("/")[0].split("?")[0]
+    if not TOKEN_RE.match(code):
+        context = {"typed": typed[:200], "error": _("Mã xác thực không đúng định dạng.")}
+        return render(request, "dossiers/verify_lookup.html", context, status=400)
+    return redirect("dossiers:verify", token=code)
+
+
 def verify(request: HttpRequest, token: str) -> HttpResponse:
-    """Show who issued a paper, what and when, with its SHA-256; check an uploaded copy."""
+    """Show who issued a paper, what and when, with its SHA-256; check an uploaded copy: its
+    digest and its signature (signer agency, signing time, intact or modified)."""
     try:
         document = documents.document_verify(token=token)
     except NotFound as exc:
@@ -63,14 +91,18 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
+            ratelimit.check(request, "verify")
             if upload is None:
                 raise ApplicationError(_("Vui lòng chọn tệp PDF cần đối chiếu."))
             checked = check_upload(upload, max_mb=settings.DOSSIER_UPLOAD_MAX_MB)
+            if checked.content_type != "application/pdf":
+                raise ApplicationError(_("Chỉ đối chiếu được tệp PDF."))
         except ApplicationError as exc:
-            context["error"], status = exc.message, 400
+            context["error"], status = exc.message, exc.status_code
         else:
-            context["checked_sha256"] = checked.sha256
-            context["matches"] = checked.sha256 == document.sha256
+            assert upload is not None
+            upload.seek(0)
+            context["check"] = signatures.document_check(document, upload.read())
     return render(request, "dossiers/verify.html", context, status=status)
 
 

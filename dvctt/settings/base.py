@@ -409,6 +409,8 @@ RATE_LIMITS = {
     "feedback": env("RATE_LIMIT_FEEDBACK", default="10/h"),
     "feedback_account": env("RATE_LIMIT_FEEDBACK_ACCOUNT", default="10/h"),
     "feedback_lookup": env("RATE_LIMIT_FEEDBACK_LOOKUP", default="30/m"),
+    # Checking an uploaded copy on /xac-thuc/<token>/ (public; parsing a PDF costs CPU).
+    "verify": env("RATE_LIMIT_VERIFY", default="30/h"),
 }
 # The feedback form refuses a submission sent sooner than this after the form was shown (a
 # person takes longer to write one; a script does not) or later than the age below.
@@ -503,3 +505,15 @@ DOSSIER_MAX_OPEN_DRAFTS = env.int("DOSSIER_MAX_OPEN_DRAFTS", default=20)
 # worker has not made yet is rendered in the request that asks for it.
 DOCUMENTS_RENDER_AHEAD = env.bool("DOCUMENTS_RENDER_AHEAD", default=True)
 PDF_QUEUE = env("PDF_QUEUE", default="pdf")
+# Every paper and result is signed by its agency (PAdES; dvctt/signing.py, dvctt/pades.py).
+# SIGNING_KEYS: {"<agency code>": {"pkcs12": "/path/a.p12", "passphrase_env": "ENV_NAME"}}
+# (or "passphrase" inline); SIGNING_TRUST_ROOTS: PEM files of the CAs a checked file must chain
+# to. SIGNING_DEV_PKI: a development CA in SIGNING_DIR (git-ignored) issues a certificate to any
+# agency without a configured key and is the trust root (never in production).
+SIGNING_ENABLED = env.bool("SIGNING_ENABLED", default=True)
+SIGNING_DIR = Path(env("SIGNING_DIR", default=str(BASE_DIR / "var" / "signing")))
+SIGNING_DEV_PKI = env.bool("SIGNING_DEV_PKI", default=True)
+SIGNING_KEYS = env.json("SIGNING_KEYS", default={})
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+# An RFC 3161 timestamp authority; empty: the signature carries the signer's own clock.
+SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")

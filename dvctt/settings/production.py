@@ -2,9 +2,14 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from dvctt.signing import check_production_keys
+
 from .base import *  # noqa: F403
 from .base import (
     POSTAL_SHARED_SECRET,
+    SIGNING_ENABLED,
+    SIGNING_KEYS,
+    SIGNING_TRUST_ROOTS,
     VNEID_CLIENT_SECRET,
     VNEID_ISSUER,
     VNPAY_HASH_SECRET,
@@ -48,6 +53,11 @@ if VNEID_ISSUER and (
         "(at least 16 characters) in production."
     )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Every paper is signed by its agency's own key: no development CA, and keys that open.
+SIGNING_DEV_PKI = env.bool("SIGNING_DEV_PKI", default=False)
+check_production_keys(
+    enabled=SIGNING_ENABLED, dev_pki=SIGNING_DEV_PKI, keys=SIGNING_KEYS, roots=SIGNING_TRUST_ROOTS
+)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

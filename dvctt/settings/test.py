@@ -32,3 +32,6 @@ WHITENOISE_AUTOREFRESH = True
 DOCUMENTS_RENDER_AHEAD = False
 # The postal stand-in reports delivery only when a test asks it to.
 POSTAL_STANDIN_REPORT_SECONDS = 0
+# Papers are signed in tests too: a throwaway development CA (tests/conftest.py makes one per
+# session in a tmp dir and points SIGNING_DIR there; worker processes get it by environment).
+SIGNING_DIR = env.path("SIGNING_DIR", default="/tmp/dvctt-test-signing")  # noqa: S108

@@ -7,10 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.constants import StaffRoleName
 from dossiers.filing import services
+from dvctt import pdf
 from tests.factories import make_official
 from tests.procedures.factories import ProcedureFactory
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# A real (blank) one-page PDF: an uploaded result is stamped and signed.
+PDF = pdf.blank_pdf()
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
 

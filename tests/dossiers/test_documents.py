@@ -260,7 +260,7 @@ def test_issued_result_file_is_stored_and_reaches_the_citizen_once_returned(
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "result_issued"
     stored = DossierDocument.objects.get(dossier=dossier, kind="result")
-    assert stored.is_uploaded and stored.sha256 == hashlib.sha256(result).hexdigest()
+    assert stored.is_uploaded and stored.original_sha256 == hashlib.sha256(result).hexdigest()
     assert stored.original_name == "ket-qua.pdf"
     # Issued but not returned: the officials have it, the citizen not yet.
     assert api_for(clerk).get(f"/api/v1/dossiers/{dossier.pk}/documents/result/").status_code == 200
@@ -273,7 +273,12 @@ def test_issued_result_file_is_stored_and_reaches_the_citizen_once_returned(
     page = client.get(f"/ho-so-cua-toi/{dossier.pk}/").content.decode()
     assert f"/ho-so-cua-toi/{dossier.pk}/giay-to/result/" in page
     r = client.get(f"/ho-so-cua-toi/{dossier.pk}/giay-to/result/")
-    assert r.status_code == 200 and b"".join(r.streaming_content) == result
+    served = b"".join(r.streaming_content)
+    # Served stamped and signed (an incremental update of the upload, which is kept as it came).
+    assert r.status_code == 200 and served != result and served.startswith(result)
+    stored.refresh_from_db()
+    assert stored.original_file.read() == result and stored.signed_at is not None
+    assert stored.sha256 == hashlib.sha256(served).hexdigest()
     # The uploaded result verifies by its token too.
     assert stored.sha256 in client.get(f"/xac-thuc/{stored.token}/").content.decode()
 
@@ -301,10 +306,10 @@ def test_verification_page_checks_an_uploaded_copy(client, citizen, procedure, r
     genuine = stored.file.read()
 
     r = client.post(f"/xac-thuc/{stored.token}/", {"file": upload("ban-nhan.pdf", genuine)})
-    assert r.status_code == 200 and "Khớp:" in r.content.decode()
+    assert r.status_code == 200 and "Hợp lệ:" in r.content.decode()
     forged = genuine.replace(dossier.code.encode(), b"X" * len(dossier.code), 1) + b"\n"
     r = client.post(f"/xac-thuc/{stored.token}/", {"file": upload("gia.pdf", forged)})
-    assert r.status_code == 200 and "Không khớp:" in r.content.decode()
+    assert r.status_code == 200 and "Đã bị sửa đổi:" in r.content.decode()
     r = client.post(f"/xac-thuc/{stored.token}/", {})
     assert r.status_code == 400
     assert client.get("/xac-thuc/khong-co-ma-nay/").status_code == 404

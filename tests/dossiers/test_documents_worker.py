@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 
 from dossiers.models import Dossier, DossierDocument
 from dossiers.papers import documents
+from dvctt import pades
 from tests.dossiers.conftest import make_submitted
 from tests.dossiers.papers import (
     apologize,
@@ -33,6 +34,7 @@ def pdf_worker(settings):
         loglevel="WARNING",
         stop_timeout=30,
         MEDIA_ROOT=str(django_settings.MEDIA_ROOT),
+        SIGNING_DIR=str(django_settings.SIGNING_DIR),
     ) as queue:
         settings.DOCUMENTS_RENDER_AHEAD = True
         settings.PDF_QUEUE = queue
@@ -98,5 +100,8 @@ def test_worker_renders_every_kind_once_after_the_commit(
             [url] = pdf_qr_texts(content)
             page = client.get(url.removeprefix(django_settings.PUBLIC_BASE_URL))
             assert page.status_code == 200 and stored.sha256 in page.content.decode(), kind
+            # Signed by the agency in the worker, with the key the test's development CA issued.
+            assert stored.signed_at is not None, kind
+            assert pades.pdf_check(content).state == pades.VALID, kind
     result = pdf_text(documents._current(done, "result").file.read())
     assert "TRÍCH LỤC" in result

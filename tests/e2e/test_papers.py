@@ -140,6 +140,24 @@ def test_desk_prints_control_slip_citizen_downloads_receipt_and_result(
         expect(anonymous.locator("[data-sha256]")).to_have_text(stored.sha256)
         axe_check(anonymous)
         _shoot(anonymous, "verify")
+        # Checking the downloaded file: the digest and the agency's signature, no script needed.
+        anonymous.get_by_label("Chọn tệp PDF cần đối chiếu").set_input_files(
+            files=[{"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": content}]
+        )
+        anonymous.get_by_role("button", name="Đối chiếu", exact=True).click()
+        expect(anonymous.locator("[data-verify-state]")).to_have_attribute(
+            "data-verify-state", "match"
+        )
+        expect(anonymous.get_by_text("Hợp lệ, nội dung nguyên vẹn")).to_be_visible()
+        axe_check(anonymous)
+        _shoot(anonymous, "verify-checked")
+        # The code printed under the QR, typed at /xac-thuc/, opens the same page.
+        anonymous.goto("/xac-thuc/")
+        axe_check(anonymous)
+        _shoot(anonymous, "verify-lookup")
+        anonymous.get_by_label("Mã xác thực hoặc địa chỉ kiểm tra").fill(stored.token)
+        anonymous.get_by_role("button", name="Xác thực", exact=True).click()
+        expect(anonymous.locator("[data-sha256]")).to_have_text(stored.sha256)
         anonymous.context.close()
     finally:
         citizen.close()

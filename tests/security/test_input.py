@@ -195,9 +195,12 @@ BIG = 3 * 1024 * 1024  # above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): the body is
 def _big_pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.dossiers.conftest import PDF
+    from dvctt import pdf
 
-    return SimpleUploadedFile("ket-qua.pdf", PDF + b"%" * BIG, content_type="application/pdf")
+    # A real PDF (a result is stamped and signed): the bulk is its header comment.
+    return SimpleUploadedFile(
+        "ket-qua.pdf", pdf.blank_pdf("%" * BIG), content_type="application/pdf"
+    )
 
 
 def _approved(clerk, procedure):
