@@ -1,5 +1,9 @@
 """API of service quality (docs/api.md: ratings, feedback, indicators)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .api import IndicatorsApi
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("indicators/", IndicatorsApi.as_view(), name="api-indicators"),
+]

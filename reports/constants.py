@@ -1,7 +1,12 @@
 """Choices of the quality loop: rating levels and feedback (PAKN) statuses."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class RatingScore(models.IntegerChoices):
@@ -26,7 +31,7 @@ class FeedbackStatus(models.TextChoices):
 # The per-dossier criteria of TT 01/2018/TT-VPCP Điều 13, each scored 2, 1 or 0 points. The
 # codes are published by `GET indicators/` as `rating_criteria` and are the keys of
 # Rating.criteria.
-RATING_CRITERIA: dict[str, str] = {
+RATING_CRITERIA: "dict[str, StrOrPromise]" = {
     "processing_time": _("Thời gian giải quyết so với quy định"),
     "contacts_needed": _("Số lần phải liên hệ để hoàn thiện hồ sơ"),
     "agencies_contacted": _("Số cơ quan, đơn vị phải liên hệ"),

@@ -2,5 +2,6 @@
 
 from .feedback import Feedback
 from .ratings import Rating
+from .statistics import DailyStatistic, DossierStatistic
 
-__all__ = ["Feedback", "Rating"]
+__all__ = ["DailyStatistic", "DossierStatistic", "Feedback", "Rating"]

@@ -1,0 +1,266 @@
+"""Reads of service quality: what a dossier counts for, the sources of the task's counters, and
+the sums of the statistics table the indicators are computed from.
+
+`reports` reads everything and nothing imports it (DESIGN.md §1); the querysets of other apps'
+rows are built here, read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from accounts.constants import IdentitySource
+from accounts.models import Agency
+from dossiers.constants import DocumentKind, DossierStatus
+from dossiers.models import Attachment, Dossier, DossierDocument
+from integrations.constants import OutboxStatus
+from integrations.models import HubOutboxEvent
+from payments.constants import PaymentMethod, PaymentStatus
+from payments.models import Payment
+from procedures.models import Procedure
+
+from .constants import FeedbackStatus
+from .models import DailyStatistic, Feedback, Rating
+
+FINISHED_STATUSES = (DossierStatus.RESULT_ISSUED, DossierStatus.RETURNED)
+FEEDBACK_SETTLED = (FeedbackStatus.REFUSED, FeedbackStatus.ANSWERED, FeedbackStatus.PUBLISHED)
+
+# The columns of DossierStatistic, in the order the fact queryset selects them.
+FACT_FIELDS = (
+    "dossier_id",
+    "agency_id",
+    "procedure_id",
+    "online",
+    "received_day",
+    "completed_day",
+    "finished",
+    "on_time",
+    "apology",
+    "withdrawn",
+    "digitised",
+    "reused",
+    "vneid",
+    "fee_bearing",
+    "paid_online",
+)
+
+
+def local_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def local_day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=local_zone())
+
+
+def _flag(condition: Any) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False))
+
+
+def dossier_facts() -> QuerySet[Dossier]:
+    """What each dossier counts for (one row per dossier, named as DossierStatistic's fields).
+
+    The live listener reads it for one dossier, the rebuild for a range: one definition, so the
+    two cannot disagree.
+    """
+    zone = local_zone()
+    current = Attachment.objects.filter(dossier=OuterRef("pk"), is_current=True)
+    paid_online = Payment.objects.filter(
+        dossier=OuterRef("pk"),
+        method=PaymentMethod.ONLINE,
+        status__in=(PaymentStatus.PAID, PaymentStatus.REFUNDED),
+    )
+    finished = Q(status__in=FINISHED_STATUSES)
+    annotations: dict[str, Any] = {
+        "s_dossier_id": F("id"),
+        "s_agency_id": F("agency_id"),
+        "s_procedure_id": F("procedure_id"),
+        "s_online": _flag(Q(channel="online")),
+        "s_received_day": TruncDate("received_at", tzinfo=zone),
+        "s_completed_day": Case(When(finished, then=TruncDate("completed_at", tzinfo=zone))),
+        "s_finished": _flag(finished),
+        "s_on_time": _flag(finished & Q(on_time=True)),
+        "s_apology": _flag(Q(apology_count__gt=0)),
+        "s_withdrawn": _flag(Q(status=DossierStatus.WITHDRAWN)),
+        # Digitised: every component the dossier holds is a file (none handed in on paper).
+        "s_digitised": _flag(Exists(current) & ~Exists(current.filter(digitised=False))),
+        "s_reused": _flag(Exists(current.filter(reused=True))),
+        "s_vneid": _flag(Q(applicant__identity_verified_via=IdentitySource.SSO)),
+        "s_fee_bearing": _flag(Q(fee_amount__gt=0)),
+        "s_paid_online": _flag(Q(fee_amount__gt=0) & Exists(paid_online)),
+    }
+    facts: QuerySet[Dossier] = (
+        Dossier.objects.exclude(status=DossierStatus.DRAFT)
+        .filter(received_at__isnull=False)
+        .order_by()
+        .annotate(**annotations)
+        .values(*annotations)
+    )
+    return facts
+
+
+def dossier_fact(dossier_id: Any) -> dict[str, Any] | None:
+    """What one dossier counts for now, or None when it counts for nothing (not received)."""
+    row: dict[str, Any] | None = dossier_facts().filter(pk=dossier_id).first()  # type: ignore[assignment]
+    if row is None:
+        return None
+    return {name: row[f"s_{name}"] for name in FACT_FIELDS}
+
+
+def dossiers_between(facts: QuerySet[Dossier], start: dt.date, end: dt.date) -> QuerySet[Dossier]:
+    """The dossiers received or finished on the days start..end (local time)."""
+    low, high = local_day_start(start), local_day_start(end + dt.timedelta(days=1))
+    return facts.filter(
+        Q(received_at__gte=low, received_at__lt=high)
+        | Q(completed_at__gte=low, completed_at__lt=high)
+    )
+
+
+# --- the task's counters: what is not a dossier event ----------------------------------------
+
+
+def _by_day(queryset: QuerySet[Any], stamp: str, **counts: Any) -> Iterable[dict[str, Any]]:
+    zone = local_zone()
+    rows: Iterable[dict[str, Any]] = (
+        queryset.order_by()
+        .annotate(s_day=TruncDate(stamp, tzinfo=zone))
+        .values("agency_id", "s_day", s_procedure=Coalesce("procedure_id", Value(0)))
+        .annotate(**counts)
+    )
+    return rows
+
+
+def external_counts(start: dt.date, end: dt.date) -> dict[tuple[int, int, dt.date], dict[str, int]]:
+    """Counters not kept by dossier events — hub sync, ratings, feedback — for days start..end,
+    keyed by (agency, procedure, day)."""
+    low, high = local_day_start(start), local_day_start(end + dt.timedelta(days=1))
+    now = timezone.now()
+    out: dict[tuple[int, int, dt.date], dict[str, int]] = {}
+
+    def add(rows: Iterable[dict[str, Any]], names: Iterable[str]) -> None:
+        for row in rows:
+            key = (row["agency_id"], row["s_procedure"], row["s_day"])
+            counters = out.setdefault(key, {})
+            for name in names:
+                counters[name] = counters.get(name, 0) + (row[name] or 0)
+
+    # Synced: the national portal holds the dossier's latest status (every event delivered).
+    outbox = HubOutboxEvent.objects.filter(dossier_code=OuterRef("code"))
+    synced = Dossier.objects.filter(
+        received_at__gte=low, received_at__lt=high, code__isnull=False
+    ).filter(
+        Exists(outbox.filter(status=OutboxStatus.DELIVERED))
+        & ~Exists(outbox.exclude(status=OutboxStatus.DELIVERED))
+    )
+    add(_by_day(synced, "received_at", synced=Count("pk")), ["synced"])
+    e_result = DossierDocument.objects.filter(dossier=OuterRef("pk"), kind=DocumentKind.RESULT)
+    finished = Dossier.objects.filter(
+        status__in=FINISHED_STATUSES, completed_at__gte=low, completed_at__lt=high
+    ).filter(Exists(e_result))
+    add(_by_day(finished, "completed_at", finished_e_result=Count("pk")), ["finished_e_result"])
+    ratings = Rating.objects.filter(created_at__gte=low, created_at__lt=high)
+    add(
+        _by_day(
+            ratings,
+            "created_at",
+            rated=Count("pk"),
+            rated_satisfied=Count("pk", filter=Q(score__gte=4)),
+            rated_dissatisfied=Count("pk", filter=Q(score__lte=2)),
+        ),
+        ["rated", "rated_satisfied", "rated_dissatisfied"],
+    )
+    settled = Q(status__in=FEEDBACK_SETTLED)
+    in_time = settled & (Q(answered_at__isnull=True) | Q(answered_at__lte=F("due_at")))
+    feedback = Feedback.objects.filter(received_at__gte=low, received_at__lt=high)
+    add(
+        _by_day(
+            feedback,
+            "received_at",
+            feedback_received=Count("pk"),
+            feedback_complaints=Count("pk", filter=~Q(dossier_code="")),
+            feedback_due=Count("pk", filter=settled | Q(due_at__lt=now)),
+            feedback_on_time=Count("pk", filter=in_time),
+            feedback_answered=Count(
+                "pk", filter=Q(status__in=(FeedbackStatus.ANSWERED, FeedbackStatus.PUBLISHED))
+            ),
+            feedback_published=Count("pk", filter=Q(status=FeedbackStatus.PUBLISHED)),
+        ),
+        [
+            "feedback_received",
+            "feedback_complaints",
+            "feedback_due",
+            "feedback_on_time",
+            "feedback_answered",
+            "feedback_published",
+        ],
+    )
+    return out
+
+
+# --- the sums the indicators read --------------------------------------------------------------
+
+
+def statistics_rows(
+    *, start: dt.date, end: dt.date, agency_id: int | None = None, procedure_id: int | None = None
+) -> QuerySet[DailyStatistic]:
+    rows = DailyStatistic.objects.filter(day__gte=start, day__lte=end)
+    if agency_id is not None:
+        rows = rows.filter(agency_id=agency_id)
+    if procedure_id is not None:
+        rows = rows.filter(procedure_id=procedure_id)
+    return rows
+
+
+def statistics_sums(rows: QuerySet[DailyStatistic], counters: Iterable[str]) -> dict[str, int]:
+    """One query: the sum of each counter over the rows (0 when there are none)."""
+    sums = rows.aggregate(
+        **{name: Coalesce(Sum(name), Value(0), output_field=IntegerField()) for name in counters}
+    )
+    return {name: int(value) for name, value in sums.items()}
+
+
+def statistics_by(
+    rows: QuerySet[DailyStatistic], counters: Iterable[str], *, by: str
+) -> list[dict[str, Any]]:
+    """Sums per agency (`by="agency"`) or per month (`by="month"`), one query."""
+    from django.db.models.functions import TruncMonth
+
+    names = list(counters)
+    sums = {name: Sum(name) for name in names}
+    if by == "month":
+        grouped = rows.order_by().annotate(key=TruncMonth("day")).values("key")
+    else:
+        grouped = rows.order_by().annotate(key=F("agency_id")).values("key")
+    return list(grouped.annotate(**sums).order_by("key"))
+
+
+def agencies_named(ids: Iterable[int]) -> dict[int, str]:
+    return dict(Agency.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def agency_get(agency_id: int) -> Agency | None:
+    return Agency.objects.filter(pk=agency_id).first()
+
+
+def procedure_get(procedure_id: int) -> Procedure | None:
+    return Procedure.objects.filter(pk=procedure_id).first()

@@ -1,0 +1,264 @@
+"""Keeping the statistics table current (reports/models/statistics.py).
+
+- The dossier log's listener (`dossier_event_counted`, registered in ReportsConfig.ready) runs
+  inside the action's transaction: it recomputes what the dossier counts for, takes the old
+  contribution out of the day rows and puts the new one in, with increments. Run twice for one
+  event it changes nothing the second time (the contribution is already the new one).
+- `statistics_refresh` (the Celery task `reports.tasks.statistics_refresh`) sets the counters
+  that are no dossier event — hub sync, ratings, feedback — for the recent days.
+- `statistics_rebuild` (`manage.py rebuild_statistics`) recomputes everything from the dossiers
+  and their log; a test proves it equals what the listener kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import selectors
+from .models import DailyStatistic, DossierStatistic
+
+
+@dataclass(frozen=True)
+class DossierCounter:
+    """A column of the day rows a dossier adds 1 to, on its day of reception or of result,
+    when each of `flags` (a DossierStatistic field; "!x" for not x) holds."""
+
+    column: str
+    day: str  # "received_day" or "completed_day"
+    flags: tuple[str, ...] = ()
+
+    def counts(self, fact: Mapping[str, Any]) -> bool:
+        return all(
+            not fact[flag[1:]] if flag.startswith("!") else bool(fact[flag]) for flag in self.flags
+        )
+
+    def sql(self) -> str:
+        parts = [f"NOT {flag[1:]}" if flag.startswith("!") else flag for flag in self.flags]
+        return f"CASE WHEN {' AND '.join(parts) or '1=1'} THEN 1 ELSE 0 END"
+
+
+DOSSIER_COUNTERS = (
+    DossierCounter("received", "received_day"),
+    DossierCounter("received_online", "received_day", ("online",)),
+    DossierCounter("withdrawn", "received_day", ("withdrawn",)),
+    DossierCounter("digitised", "received_day", ("digitised",)),
+    DossierCounter("reused", "received_day", ("reused",)),
+    DossierCounter("vneid", "received_day", ("vneid",)),
+    DossierCounter("fee_bearing", "received_day", ("fee_bearing",)),
+    DossierCounter("paid_online", "received_day", ("paid_online",)),
+    DossierCounter("finished", "completed_day", ("finished",)),
+    DossierCounter("finished_on_time", "completed_day", ("finished", "on_time")),
+    DossierCounter("finished_late_apology", "completed_day", ("finished", "!on_time", "apology")),
+)
+# The result paper is rendered after the commit (dossiers/papers), so whether a finished dossier
+# has its electronic result is the task's to count, as are sync, ratings and feedback.
+EXTERNAL_COUNTERS = (
+    "finished_e_result",
+    "synced",
+    "rated",
+    "rated_satisfied",
+    "rated_dissatisfied",
+    "feedback_received",
+    "feedback_complaints",
+    "feedback_due",
+    "feedback_on_time",
+    "feedback_answered",
+    "feedback_published",
+)
+ALL_COUNTERS = tuple(c.column for c in DOSSIER_COUNTERS) + EXTERNAL_COUNTERS
+# How far back the task recomputes the counters that are no dossier event: a rating comes
+# after the return, an answer to feedback within 15 working days, a sync within minutes.
+REFRESH_DAYS = 62
+
+Key = tuple[int, int, dt.date]
+
+
+def _contribution(fact: Mapping[str, Any] | None) -> dict[Key, dict[str, int]]:
+    out: dict[Key, dict[str, int]] = {}
+    if not fact:
+        return out
+    for counter in DOSSIER_COUNTERS:
+        day = fact[counter.day]
+        if day is None or not counter.counts(fact):
+            continue
+        key = (fact["agency_id"], fact["procedure_id"], day)
+        out.setdefault(key, {})[counter.column] = 1
+    return out
+
+
+def _increment(deltas: Mapping[Key, Mapping[str, int]]) -> None:
+    """Add the deltas to the day rows (insert the row when missing): one statement per row."""
+    table = DailyStatistic._meta.db_table
+    columns = ALL_COUNTERS
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    sql = (
+        # Names are this module's constants; values go as parameters.
+        f"INSERT INTO {table} (agency_id, procedure_id, day, {', '.join(columns)}) "  # noqa: S608
+        f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT (agency_id, procedure_id, day) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        for (agency_id, procedure_id, day), delta in deltas.items():
+            if any(delta.values()):
+                values = [delta.get(c, 0) for c in columns]
+                cursor.execute(sql, [agency_id, procedure_id, day, *values])
+
+
+def dossier_statistics_update(dossier_id: Any) -> None:
+    """Bring the day rows in line with what the dossier counts for now (idempotent)."""
+    old_row = (
+        DossierStatistic.objects.select_for_update()
+        .filter(pk=dossier_id)
+        .values(*selectors.FACT_FIELDS)
+        .first()
+    )
+    new = selectors.dossier_fact(dossier_id)
+    if old_row == new:
+        return
+    deltas: dict[Key, dict[str, int]] = {}
+    for sign, fact in ((-1, old_row), (1, new)):
+        for key, counters in _contribution(fact).items():
+            row = deltas.setdefault(key, {})
+            for column, value in counters.items():
+                row[column] = row.get(column, 0) + sign * value
+    _increment(deltas)
+    if new is None:
+        DossierStatistic.objects.filter(pk=dossier_id).delete()
+    else:
+        fields = {k: v for k, v in new.items() if k != "dossier_id"}
+        DossierStatistic.objects.update_or_create(dossier_id=dossier_id, defaults=fields)
+
+
+def dossier_event_counted(dossier: Any, event: Any) -> None:
+    """The dossier log's listener (dossiers/events.py): runs inside the action's transaction."""
+    dossier_statistics_update(dossier.pk)
+
+
+# --- the counters that are no dossier event --------------------------------------------------
+
+
+def _set_external(start: dt.date, end: dt.date) -> None:
+    counts = selectors.external_counts(start, end)
+    DailyStatistic.objects.filter(day__gte=start, day__lte=end).update(
+        **dict.fromkeys(EXTERNAL_COUNTERS, 0)
+    )
+    rows = [
+        DailyStatistic(agency_id=agency, procedure_id=procedure, day=day, **values)
+        for (agency, procedure, day), values in counts.items()
+    ]
+    DailyStatistic.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["agency_id", "procedure_id", "day"],
+        update_fields=list(EXTERNAL_COUNTERS),
+    )
+
+
+@transaction.atomic
+def statistics_refresh(*, days: int = REFRESH_DAYS, today: dt.date | None = None) -> None:
+    """Recompute hub sync, ratings and feedback counters of the last `days` days."""
+    today = today or timezone.localdate()
+    _set_external(today - dt.timedelta(days=days), today)
+
+
+# --- the rebuild -----------------------------------------------------------------------------
+
+
+def _fact_insert(start: dt.date | None, end: dt.date | None) -> None:
+    facts = selectors.dossier_facts()
+    if start is not None and end is not None:
+        facts = selectors.dossiers_between(facts, start, end)
+    select_sql, params = facts.query.sql_with_params()
+    table = DossierStatistic._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(selectors.FACT_FIELDS)}) {select_sql}", params
+        )
+
+
+def _daily_insert(start: dt.date, end: dt.date) -> None:
+    table = DailyStatistic._meta.db_table
+    facts = DossierStatistic._meta.db_table
+    columns = [c.column for c in DOSSIER_COUNTERS]
+    branches = []
+    for day in ("received_day", "completed_day"):
+        cells = [c.sql() if c.day == day else "0" for c in DOSSIER_COUNTERS]
+        branches.append(
+            f"SELECT agency_id, procedure_id, {day} AS day, "  # noqa: S608
+            + ", ".join(f"{cell} AS {column}" for cell, column in zip(cells, columns, strict=True))
+            + f" FROM {facts} WHERE {day} >= %s AND {day} <= %s"
+        )
+    sums = ", ".join(f"SUM({c})" for c in columns)
+    externals = ", ".join(["0"] * len(EXTERNAL_COUNTERS))
+    sql = (
+        f"INSERT INTO {table} (agency_id, procedure_id, day, {', '.join(columns)}, "  # noqa: S608
+        f"{', '.join(EXTERNAL_COUNTERS)}) "
+        f"SELECT agency_id, procedure_id, day, {sums}, {externals} "
+        f"FROM ({' UNION ALL '.join(branches)}) AS parts GROUP BY agency_id, procedure_id, day"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start, end, start, end])
+
+
+@transaction.atomic
+def statistics_rebuild(*, start: dt.date | None = None, end: dt.date | None = None) -> None:
+    """Recompute the statistics of the days start..end (all of them when not given) from the
+    dossiers, their log, payments, hub sync, ratings and feedback.
+
+    Days whose dossiers were deleted (data retention) must be left out: their rows are the only
+    record left.
+    """
+    if (start is None) != (end is None):
+        raise ValueError("start and end go together")
+    if start is None or end is None:
+        DossierStatistic.objects.all().delete()
+        DailyStatistic.objects.all().delete()
+        _fact_insert(None, None)
+        first = (
+            DossierStatistic.objects.filter(received_day__isnull=False)
+            .order_by("received_day")
+            .values_list("received_day", flat=True)
+            .first()
+        )
+        start = first or timezone.localdate()
+        end = timezone.localdate() + dt.timedelta(days=1)
+        start = min(start, _first_external_day() or start)
+    else:
+        DossierStatistic.objects.filter(
+            Q(received_day__gte=start, received_day__lte=end)
+            | Q(completed_day__gte=start, completed_day__lte=end)
+        ).delete()
+        DailyStatistic.objects.filter(day__gte=start, day__lte=end).delete()
+        _fact_insert(start, end)
+    _daily_insert(start, end)
+    _set_external(start, end)
+
+
+def _first_external_day() -> dt.date | None:
+    from .models import Feedback, Rating
+
+    stamps: list[dt.datetime] = []
+    for queryset, field in ((Rating.objects, "created_at"), (Feedback.objects, "received_at")):
+        first = queryset.order_by(field).values_list(field, flat=True).first()
+        if first is not None:
+            stamps.append(first)
+    return timezone.localdate(min(stamps)) if stamps else None
+
+
+def daily_rows(rows: Iterable[DailyStatistic]) -> dict[Key, dict[str, int]]:
+    """The rows as {(agency, procedure, day): {counter: value}} without all-zero rows (tests
+    compare the live table with the rebuilt one by it)."""
+    out: dict[Key, dict[str, int]] = {}
+    for row in rows:
+        values = {c: getattr(row, c) for c in ALL_COUNTERS}
+        if any(values.values()):
+            out[(row.agency_id, row.procedure_id, row.day)] = values
+    return out
