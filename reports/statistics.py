@@ -222,15 +222,7 @@ def statistics_rebuild(*, start: dt.date | None = None, end: dt.date | None = No
         DossierStatistic.objects.all().delete()
         DailyStatistic.objects.all().delete()
         _fact_insert(None, None)
-        first = (
-            DossierStatistic.objects.filter(received_day__isnull=False)
-            .order_by("received_day")
-            .values_list("received_day", flat=True)
-            .first()
-        )
-        start = first or timezone.localdate()
-        end = timezone.localdate() + dt.timedelta(days=1)
-        start = min(start, _first_external_day() or start)
+        start, end = _days_held()
     else:
         DossierStatistic.objects.filter(
             Q(received_day__gte=start, received_day__lte=end)
@@ -242,15 +234,22 @@ def statistics_rebuild(*, start: dt.date | None = None, end: dt.date | None = No
     _set_external(start, end)
 
 
-def _first_external_day() -> dt.date | None:
+def _days_held() -> tuple[dt.date, dt.date]:
+    """The first and last day anything counts on (facts, ratings, feedback), today included."""
+    from django.db.models import Max, Min
+
     from .models import Feedback, Rating
 
-    stamps: list[dt.datetime] = []
-    for queryset, field in ((Rating.objects, "created_at"), (Feedback.objects, "received_at")):
-        first = queryset.order_by(field).values_list(field, flat=True).first()
-        if first is not None:
-            stamps.append(first)
-    return timezone.localdate(min(stamps)) if stamps else None
+    today = timezone.localdate()
+    days = [today]
+    facts = DossierStatistic.objects.aggregate(
+        a=Min("received_day"), b=Max("received_day"), c=Max("completed_day")
+    )
+    days += [day for day in facts.values() if day is not None]
+    for model, field in ((Rating, "created_at"), (Feedback, "received_at")):
+        stamps = model.objects.aggregate(a=Min(field), b=Max(field))
+        days += [timezone.localdate(stamp) for stamp in stamps.values() if stamp is not None]
+    return min(days), max(days)
 
 
 def daily_rows(rows: Iterable[DailyStatistic]) -> dict[Key, dict[str, int]]:

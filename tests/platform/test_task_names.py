@@ -15,6 +15,7 @@ STABLE_NAMES = {
     "dossiers.reminders.officials_daily_digest",
     "dossiers.reminders.leaders_weekly_summary",
     "dossiers.reminders.citizens_reminders",
+    "reports.tasks.statistics_refresh",
 }
 
 
