@@ -40,7 +40,7 @@ from payments.models import Payment
 from procedures.models import Procedure
 
 from .constants import FeedbackStatus
-from .models import DailyStatistic, Feedback, Rating
+from .models import DailyStatistic, Feedback, MonthlyStatistic, Rating
 
 FINISHED_STATUSES = (DossierStatus.RESULT_ISSUED, DossierStatus.RETURNED)
 FEEDBACK_SETTLED = (FeedbackStatus.REFUSED, FeedbackStatus.ANSWERED, FeedbackStatus.PUBLISHED)
@@ -231,12 +231,54 @@ def statistics_rows(
     return rows
 
 
-def statistics_sums(rows: QuerySet[DailyStatistic], counters: Iterable[str]) -> dict[str, int]:
-    """One query: the sum of each counter over the rows (0 when there are none)."""
+def _sums(rows: QuerySet[Any], counters: Iterable[str]) -> dict[str, int]:
     sums = rows.aggregate(
         **{name: Coalesce(Sum(name), Value(0), output_field=IntegerField()) for name in counters}
     )
     return {name: int(value) for name, value in sums.items()}
+
+
+def _whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The first days of the first and last month lying wholly within start..end, if any."""
+    first = (
+        start if start.day == 1 else (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    )
+    after_end = end + dt.timedelta(days=1)
+    last = (after_end.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return (first, last) if first <= last else None
+
+
+def statistics_sums(
+    *,
+    start: dt.date,
+    end: dt.date,
+    counters: Iterable[str],
+    agency_id: int | None = None,
+    procedure_id: int | None = None,
+) -> dict[str, int]:
+    """The sum of each counter over the period: its whole months from the month rows, the days
+    before and after them from the day rows (two queries at most, 0 when there is nothing)."""
+    names = list(counters)
+    scope: dict[str, int] = {}
+    if agency_id is not None:
+        scope["agency_id"] = agency_id
+    if procedure_id is not None:
+        scope["procedure_id"] = procedure_id
+    months = _whole_months(start, end)
+    if months is None:
+        return _sums(DailyStatistic.objects.filter(day__gte=start, day__lte=end, **scope), names)
+    first, last = months
+    after_last = (last + dt.timedelta(days=32)).replace(day=1)
+    totals = _sums(
+        MonthlyStatistic.objects.filter(month__gte=first, month__lte=last, **scope), names
+    )
+    if start < first or end >= after_last:
+        edges = DailyStatistic.objects.filter(
+            Q(day__gte=start, day__lt=first) | Q(day__gte=after_last, day__lte=end), **scope
+        )
+        for name, value in _sums(edges, names).items():
+            totals[name] += value
+    return totals
 
 
 def statistics_by(

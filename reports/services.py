@@ -136,14 +136,14 @@ def indicators_from_sums(sums: Mapping[str, int]) -> dict[str, Any]:
 
 
 def indicators_compute(query: IndicatorQuery) -> dict[str, Any]:
-    """The body of `GET indicators/` (docs/api.md §7): one query on the statistics table."""
-    rows = selectors.statistics_rows(
+    """The body of `GET indicators/` (docs/api.md §7): two queries on the statistics tables."""
+    sums = selectors.statistics_sums(
         start=query.start,
         end=query.end,
+        counters=ALL_COUNTERS,
         agency_id=query.agency.pk if query.agency else None,
         procedure_id=query.procedure.pk if query.procedure else None,
     )
-    sums = selectors.statistics_sums(rows, ALL_COUNTERS)
     body: dict[str, Any] = {
         "scope": query.scope,
         "from": query.start.isoformat(),

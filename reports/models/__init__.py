@@ -2,6 +2,6 @@
 
 from .feedback import Feedback
 from .ratings import Rating
-from .statistics import DailyStatistic, DossierStatistic
+from .statistics import DailyStatistic, DossierStatistic, MonthlyStatistic
 
-__all__ = ["DailyStatistic", "DossierStatistic", "Feedback", "Rating"]
+__all__ = ["DailyStatistic", "DossierStatistic", "Feedback", "MonthlyStatistic", "Rating"]

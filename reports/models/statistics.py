@@ -1,9 +1,9 @@
 """The statistics table the indicators read (Quyết định 766/QĐ-TTg), and what keeps it current.
 
 `DailyStatistic` holds one row per agency × procedure × day with the counters of
-`reports/indicators.py`; a year of a province is a few thousand rows, so the indicators answer
-fast at a million dossiers. Its agency and procedure are plain numbers, not foreign keys: the
-rows outlive the retention of dossiers and changes to the catalogue.
+`reports/indicators.py`, `MonthlyStatistic` the same summed by month, so a year of a province
+is read from a few thousand rows, fast at a million dossiers. Agency and procedure are plain
+numbers, not foreign keys: the rows outlive the retention of dossiers and catalogue changes.
 
 `DossierStatistic` is what one dossier adds to those rows (its days and its flags), kept so that
 the listener of the dossier log can take the old contribution out and put the new one in —
@@ -48,12 +48,11 @@ class DossierStatistic(models.Model):
         return str(self.dossier_id)
 
 
-class DailyStatistic(models.Model):
-    """Counters of one agency, one procedure (0: none, e.g. feedback about an agency), one day."""
+class Counters(models.Model):
+    """The counters of reports/indicators.py, shared by the day and the month rows."""
 
     agency_id = models.BigIntegerField(_("cơ quan"))
     procedure_id = models.BigIntegerField(_("thủ tục"))
-    day = models.DateField(_("ngày"))
     # Kept by the dossier log's listener (counted on the day of reception) ...
     received = models.IntegerField(default=0)
     received_online = models.IntegerField(default=0)
@@ -82,6 +81,15 @@ class DailyStatistic(models.Model):
     feedback_published = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyStatistic(Counters):
+    """Counters of one agency, one procedure (0: none, e.g. feedback about an agency), one day."""
+
+    day = models.DateField(_("ngày"))
+
+    class Meta:
         verbose_name = _("thống kê theo ngày")
         verbose_name_plural = _("thống kê theo ngày")
         constraints = [
@@ -93,3 +101,24 @@ class DailyStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.procedure_id}/{self.day}"
+
+
+class MonthlyStatistic(Counters):
+    """The day rows summed by month (`month` is its first day): a year is twelve rows per agency
+    and procedure, whatever the number of days with activity; a period's whole months are read
+    here and only its first and last partial months from the day rows."""
+
+    month = models.DateField(_("tháng"))
+
+    class Meta:
+        verbose_name = _("thống kê theo tháng")
+        verbose_name_plural = _("thống kê theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency_id", "procedure_id", "month"], name="monthly_statistic_key"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "agency_id"], name="monthly_statistic_month")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.procedure_id}/{self.month:%Y-%m}"

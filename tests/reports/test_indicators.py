@@ -17,7 +17,7 @@ from integrations.models import HubOutboxEvent
 from payments.constants import GatewayName, PaymentMethod, PaymentStatus
 from payments.models import Payment
 from reports.constants import FeedbackStatus
-from reports.models import DailyStatistic, DossierStatistic, Feedback, Rating
+from reports.models import DailyStatistic, DossierStatistic, Feedback, MonthlyStatistic, Rating
 from reports.services import IndicatorQuery, indicators_compute
 from reports.statistics import (
     ALL_COUNTERS,
@@ -57,8 +57,10 @@ def sums() -> dict[str, int]:
 
 def assert_rebuilt_equals_live() -> None:
     live = daily_rows(DailyStatistic.objects.all())
+    live_months = daily_rows(MonthlyStatistic.objects.all())
     statistics_rebuild()
     assert daily_rows(DailyStatistic.objects.all()) == live
+    assert daily_rows(MonthlyStatistic.objects.all()) == live_months
 
 
 def issued(agency, officials, clock, *, issue_at, procedure=None, before=None):
@@ -342,3 +344,4 @@ def test_rebuild_of_a_range_keeps_the_other_days(clock, agency, officials):
     assert daily_rows(DailyStatistic.objects.all()) == live
     statistics_rebuild(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30))
     assert daily_rows(DailyStatistic.objects.all()) == {}
+    assert daily_rows(MonthlyStatistic.objects.all()) == {}

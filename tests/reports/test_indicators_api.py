@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -11,6 +12,7 @@ from rest_framework.test import APIClient
 
 from reports.constants import RATING_CRITERIA
 from reports.models import DailyStatistic
+from reports.statistics import months_refresh
 from tests.factories import AgencyFactory
 from tests.procedures.factories import ProcedureFactory
 
@@ -42,6 +44,7 @@ def table(agency):
     DailyStatistic.objects.create(
         agency_id=agency.pk, procedure_id=procedure.pk, day="2025-12-31", received=100
     )
+    months_refresh(dt.date(2025, 12, 1), dt.date(2026, 12, 31))
     return agency, procedure
 
 
@@ -147,6 +150,13 @@ def test_csv_and_xlsx_export_the_same_rows(table):
     assert [v[5] for v in values[1:] if v[5]] == list(codes(body))
 
 
-def test_one_query_on_the_table(table, django_assert_max_num_queries):
-    with django_assert_max_num_queries(1):
-        APIClient().get(URL, {"from": "2026-01-01", "to": "2026-12-31"})
+def test_whole_months_are_read_from_the_month_rows(table, django_assert_num_queries):
+    with django_assert_num_queries(1):  # 2026: twelve whole months
+        body = APIClient().get(URL, {"from": "2026-01-01", "to": "2026-12-31"}).json()
+    assert codes(body)["4.1"]["denominator"] == 20
+    with django_assert_num_queries(2):  # the month rows, and the days 31/12 and 1–2/3
+        body = APIClient().get(URL, {"from": "2025-12-31", "to": "2026-03-02"}).json()
+    assert codes(body)["4.1"]["denominator"] == 110
+    with django_assert_num_queries(1):  # within one month: the day rows only
+        body = APIClient().get(URL, {"from": "2026-03-03", "to": "2026-03-20"}).json()
+    assert codes(body)["4.1"]["denominator"] == 10

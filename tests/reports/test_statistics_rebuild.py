@@ -19,8 +19,9 @@ from dossiers.models import Dossier
 from dossiers.workflow import services as workflow_services
 from dvctt.errors import Forbidden, InvalidInput, NotFound
 from dvctt.workdays import VN_TZ
-from reports.models import DailyStatistic, DossierStatistic
-from reports.statistics import daily_rows, statistics_rebuild
+from reports.models import DailyStatistic, DossierStatistic, MonthlyStatistic
+from reports.selectors import statistics_sums
+from reports.statistics import daily_rows, months_refresh, statistics_rebuild
 from tests.dossiers.conftest import make_submitted
 from tests.dossiers.test_workflow import BODIES, STEPS, _resolve, _walk_world
 from tests.properties import examples
@@ -60,9 +61,11 @@ def test_a_random_history_rebuilds_to_the_live_table(
                 if counter:
                     Dossier.objects.filter(pk=dossier.pk).update(channel="counter")
         live = daily_rows(DailyStatistic.objects.all())
+        live_months = daily_rows(MonthlyStatistic.objects.all())
         facts = set(DossierStatistic.objects.values_list(*_fact_fields()))
         statistics_rebuild()
         assert daily_rows(DailyStatistic.objects.all()) == live
+        assert daily_rows(MonthlyStatistic.objects.all()) == live_months
         assert set(DossierStatistic.objects.values_list(*_fact_fields())) == facts
 
 
@@ -86,3 +89,28 @@ def test_the_command_rebuilds_a_range_and_refuses_bad_dates():
         call_command("rebuild_statistics", "--from", "2026-03-01", "--to", "2026-02-01")
     call_command("rebuild_statistics", stdout=StringIO())
     assert not DailyStatistic.objects.exists()
+
+
+@pytest.mark.django_db
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    days=st.lists(st.integers(0, 500), min_size=1, max_size=30),
+    period=st.tuples(st.integers(-10, 520), st.integers(0, 400)),
+)
+def test_period_sums_from_months_and_edge_days_equal_the_day_sums(days, period):
+    DailyStatistic.objects.all().delete()
+    origin = dt.date(2025, 1, 1)
+    for n, offset in enumerate(sorted(set(days))):
+        DailyStatistic.objects.create(
+            agency_id=1, procedure_id=1, day=origin + dt.timedelta(days=offset), received=n + 1
+        )
+    months_refresh(origin, origin + dt.timedelta(days=500))
+    start = origin + dt.timedelta(days=period[0])
+    end = start + dt.timedelta(days=period[1])
+    expected = sum(
+        DailyStatistic.objects.filter(day__gte=start, day__lte=end).values_list(
+            "received", flat=True
+        )
+    )
+    got = statistics_sums(start=start, end=end, counters=["received"], agency_id=1)
+    assert got == {"received": expected}
