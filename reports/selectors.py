@@ -37,7 +37,6 @@ from integrations.constants import OutboxStatus
 from integrations.models import HubOutboxEvent
 from payments.constants import PaymentMethod, PaymentStatus
 from payments.models import Payment
-from procedures.models import Procedure
 
 from .constants import FeedbackStatus
 from .models import DailyStatistic, Feedback, MonthlyStatistic, Rating
@@ -220,17 +219,6 @@ def external_counts(start: dt.date, end: dt.date) -> dict[tuple[int, int, dt.dat
 # --- the sums the indicators read --------------------------------------------------------------
 
 
-def statistics_rows(
-    *, start: dt.date, end: dt.date, agency_id: int | None = None, procedure_id: int | None = None
-) -> QuerySet[DailyStatistic]:
-    rows = DailyStatistic.objects.filter(day__gte=start, day__lte=end)
-    if agency_id is not None:
-        rows = rows.filter(agency_id=agency_id)
-    if procedure_id is not None:
-        rows = rows.filter(procedure_id=procedure_id)
-    return rows
-
-
 def _sums(rows: QuerySet[Any], counters: Iterable[str]) -> dict[str, int]:
     sums = rows.aggregate(
         **{name: Coalesce(Sum(name), Value(0), output_field=IntegerField()) for name in counters}
@@ -281,28 +269,50 @@ def statistics_sums(
     return totals
 
 
-def statistics_by(
-    rows: QuerySet[DailyStatistic], counters: Iterable[str], *, by: str
-) -> list[dict[str, Any]]:
-    """Sums per agency (`by="agency"`) or per month (`by="month"`), one query."""
-    from django.db.models.functions import TruncMonth
-
-    names = list(counters)
-    sums = {name: Sum(name) for name in names}
-    if by == "month":
-        grouped = rows.order_by().annotate(key=TruncMonth("day")).values("key")
-    else:
-        grouped = rows.order_by().annotate(key=F("agency_id")).values("key")
-    return list(grouped.annotate(**sums).order_by("key"))
-
-
 def agencies_named(ids: Iterable[int]) -> dict[int, str]:
     return dict(Agency.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
 
 
-def agency_get(agency_id: int) -> Agency | None:
-    return Agency.objects.filter(pk=agency_id).first()
+def monthly_sums_by(
+    *, start: dt.date, end: dt.date, counters: Iterable[str], by: str
+) -> list[dict[str, Any]]:
+    """Sums of the month rows of the months start..end per agency (`by="agency"`) or per month
+    (`by="month"`), one query; the public page reads whole months only."""
+    key = "agency_id" if by == "agency" else "month"
+    rows = (
+        MonthlyStatistic.objects.filter(month__gte=start.replace(day=1), month__lte=end)
+        .order_by()
+        .values(key)
+        .annotate(**{name: Sum(name) for name in counters})
+        .order_by(key)
+    )
+    return [{"key": row.pop(key), **row} for row in rows]
 
 
-def procedure_get(procedure_id: int) -> Procedure | None:
-    return Procedure.objects.filter(pk=procedure_id).first()
+# --- the dossiers behind a number (the officials' dashboard) ---------------------------------
+
+DRILL_DOWNS = ("tre-han", "chua-danh-gia", "khong-hai-long")
+
+
+def dossiers_behind(
+    *, user: Any, agency_id: int, kind: str, start: dt.date, end: dt.date
+) -> QuerySet[Dossier]:
+    """The dossiers behind a figure of the dashboard, through the officials' access gate
+    (dossiers.selectors.dossiers_for_official): the late ones finished in the period, the
+    finished ones nobody rated, the ones rated "dissatisfied" or worse."""
+    from dossiers.selectors import dossiers_for_official
+
+    low, high = local_day_start(start), local_day_start(end + dt.timedelta(days=1))
+    finished = Q(status__in=FINISHED_STATUSES, completed_at__gte=low, completed_at__lt=high)
+    qs = dossiers_for_official(user=user).filter(agency_id=agency_id)
+    if kind == "tre-han":
+        qs = qs.filter(finished, on_time=False)
+    elif kind == "chua-danh-gia":
+        qs = qs.filter(finished, rating__isnull=True)
+    elif kind == "khong-hai-long":
+        qs = qs.filter(finished, rating__score__lte=2)
+    else:
+        return qs.none()
+    return qs.select_related("procedure", "agency", "current_handler").order_by(
+        "-completed_at", "id"
+    )
