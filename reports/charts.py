@@ -70,7 +70,7 @@ def bar_chart(
     for index, (label, values) in enumerate(rows):
         y0 = top + index * group_height
         category = Category(
-            label=label if len(label) <= 30 else label[:29] + "…",
+            label=label if len(label) <= 28 else label[:27] + "…",
             label_y=y0 + len(series) * BAR_HEIGHT / 2 + 4,
         )
         for n, value in enumerate(values):

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import agencies_for_official
@@ -29,6 +30,8 @@ from .services import IndicatorQuery, indicator_query_parse, indicators_compute
 CACHE_CURRENT_SECONDS = 300
 CACHE_PAST_SECONDS = 24 * 3600
 RATES = ("2.1", "4.1", "5.2")
+# Short names of the three rates (legend and column headers), in the order of RATES.
+RATE_NAMES = (_lazy("Đúng hạn"), _lazy("Trực tuyến"), _lazy("Hài lòng"))
 RATE_COUNTERS = (
     "received",
     "received_online",
@@ -53,7 +56,8 @@ def _rate_rows(rows: list[dict[str, Any]], label: Any) -> list[dict[str, Any]]:
             "label": label(row["key"]),
             "received": int(row["received"] or 0),
             "rates": [
-                (code, _rate(code, row), charts.percent_text(_rate(code, row))) for code in RATES
+                (code, _rate(code, row), charts.percent_text(_rate(code, row)), str(name))
+                for code, name in zip(RATES, RATE_NAMES, strict=True)
             ],
         }
         for row in rows
@@ -70,7 +74,7 @@ def _public_figures(year: int) -> dict[str, Any]:
     )
     by_month = selectors.monthly_sums_by(start=start, end=end, counters=RATE_COUNTERS, by="month")
     months = _rate_rows(by_month, lambda key: f"{key:%m/%Y}")
-    series = [str(INDICATORS[code].name) for code in RATES]
+    series = [str(name) for name in RATE_NAMES]
     return {
         "body": body,
         "agencies": agencies,
@@ -80,13 +84,13 @@ def _public_figures(year: int) -> dict[str, Any]:
             "chart-agency",
             _("Tỷ lệ theo cơ quan, năm %(year)s") % {"year": year},
             series,
-            [(row["label"], [rate for _c, rate, _t in row["rates"]]) for row in agencies],
+            [(row["label"], [rate for _c, rate, _t, _n in row["rates"]]) for row in agencies],
         ),
         "month_chart": charts.bar_chart(
             "chart-month",
             _("Tỷ lệ theo tháng, năm %(year)s") % {"year": year},
             series,
-            [(row["label"], [rate for _c, rate, _t in row["rates"]]) for row in months],
+            [(row["label"], [rate for _c, rate, _t, _n in row["rates"]]) for row in months],
         ),
         "group_chart": charts.bar_chart(
             "chart-groups",
@@ -125,7 +129,6 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": list(range(this_year, this_year - 5, -1)),
             "year_error": error,
-            "percent": charts.percent_text,
         },
     )
 
@@ -226,6 +229,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "page": page,
             "querystring": query_without_page(request),
             "now": timezone.now(),
-            "percent": charts.percent_text,
         },
     )
