@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -219,21 +219,22 @@ def external_counts(start: dt.date, end: dt.date) -> dict[tuple[int, int, dt.dat
 # --- the sums the indicators read --------------------------------------------------------------
 
 
-def _sums(rows: QuerySet[Any], counters: Iterable[str]) -> dict[str, int]:
-    sums = rows.aggregate(
-        **{name: Coalesce(Sum(name), Value(0), output_field=IntegerField()) for name in counters}
-    )
-    return {name: int(value) for name, value in sums.items()}
-
-
 def _whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
     """The first days of the first and last month lying wholly within start..end, if any."""
-    first = (
-        start if start.day == 1 else (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    )
+    if start.day == 1:
+        first = start
+    else:
+        first = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     after_end = end + dt.timedelta(days=1)
     last = (after_end.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     return (first, last) if first <= last else None
+
+
+COUNTER_NAMES = frozenset(
+    f.name
+    for f in DailyStatistic._meta.concrete_fields
+    if f.name not in ("id", "agency_id", "procedure_id", "day")
+)
 
 
 def statistics_sums(
@@ -244,29 +245,48 @@ def statistics_sums(
     agency_id: int | None = None,
     procedure_id: int | None = None,
 ) -> dict[str, int]:
-    """The sum of each counter over the period: its whole months from the month rows, the days
-    before and after them from the day rows (two queries at most, 0 when there is nothing)."""
+    """The sum of each counter over the period, in one query: its whole months from the month
+    rows, the days before and after them from the day rows (0 when there is nothing).
+
+    Plain SQL: the ORM spends longer building two dozen Sum() expressions than the database
+    spends summing a year of a province.
+    """
     names = list(counters)
-    scope: dict[str, int] = {}
+    if not names or not set(names) <= COUNTER_NAMES:
+        raise ValueError(f"unknown counters: {set(names) - COUNTER_NAMES}")
+    scope_sql = ""
+    scope: list[Any] = []
     if agency_id is not None:
-        scope["agency_id"] = agency_id
+        scope_sql += " AND agency_id = %s"
+        scope.append(agency_id)
     if procedure_id is not None:
-        scope["procedure_id"] = procedure_id
+        scope_sql += " AND procedure_id = %s"
+        scope.append(procedure_id)
+    columns = ", ".join(names)
+    daily = DailyStatistic._meta.db_table
+    monthly = MonthlyStatistic._meta.db_table
     months = _whole_months(start, end)
     if months is None:
-        return _sums(DailyStatistic.objects.filter(day__gte=start, day__lte=end, **scope), names)
-    first, last = months
-    after_last = (last + dt.timedelta(days=32)).replace(day=1)
-    totals = _sums(
-        MonthlyStatistic.objects.filter(month__gte=first, month__lte=last, **scope), names
-    )
-    if start < first or end >= after_last:
-        edges = DailyStatistic.objects.filter(
-            Q(day__gte=start, day__lt=first) | Q(day__gte=after_last, day__lte=end), **scope
-        )
-        for name, value in _sums(edges, names).items():
-            totals[name] += value
-    return totals
+        where = f"day >= %s AND day <= %s{scope_sql}"
+        parts = [f"SELECT {columns} FROM {daily} WHERE {where}"]  # noqa: S608
+        params: list[Any] = [start, end, *scope]
+    else:
+        first, last = months
+        after_last = (last + dt.timedelta(days=32)).replace(day=1)
+        parts = [
+            f"SELECT {columns} FROM {monthly} WHERE month >= %s AND month <= %s"  # noqa: S608
+            + scope_sql,
+            f"SELECT {columns} FROM {daily} WHERE ((day >= %s AND day < %s) "  # noqa: S608
+            + f"OR (day >= %s AND day <= %s)){scope_sql}",
+        ]
+        params = [first, last, *scope, start, first, after_last, end, *scope]
+    sums = ", ".join(f"COALESCE(SUM({name}), 0)" for name in names)
+    # Names are model fields checked above; values go as parameters.
+    sql = f"SELECT {sums} FROM ({' UNION ALL '.join(parts)}) AS parts"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {name: int(value) for name, value in zip(names, row, strict=True)}
 
 
 def agencies_named(ids: Iterable[int]) -> dict[int, str]:

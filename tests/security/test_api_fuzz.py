@@ -42,6 +42,7 @@ SEMANTIC_400 = [
     "dossiers_attachments_create",
     "dossiers_payments_create",  # a desk amount must equal what is owed
     "register",
+    "indicators_retrieve",  # an unknown agency or procedure code, dates in the wrong order
 ]
 config = SchemathesisConfig.from_dict(
     {
