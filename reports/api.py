@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dvctt.errors import InvalidInput
+from dvctt.exports import XLSX_CONTENT_TYPE
 
 from .services import indicator_query_parse, indicators_compute, indicators_report
 
@@ -47,11 +48,15 @@ class IndicatorsApi(APIView):
             OpenApiParameter("to", OpenApiTypes.DATE),
             OpenApiParameter("format", str, enum=list(EXPORT_FORMATS)),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+        },
     )
     def get(self, request: Request) -> Response | HttpResponse:
         export = str(request.query_params.get("format") or "").strip()
-        if export and export not in EXPORT_FORMATS:
+        if "format" in request.query_params and export not in EXPORT_FORMATS:
             message = _("Định dạng xuất phải là csv hoặc xlsx.")
             raise InvalidInput(message, fields={"format": [message]})
         body = indicators_compute(indicator_query_parse(request.query_params))

@@ -42,9 +42,9 @@ def _invalid(field: str, message: str) -> InvalidInput:
 
 
 def _date(params: Mapping[str, Any], name: str, default: dt.date) -> dt.date:
-    raw = str(params.get(name) or "").strip()
-    if not raw:
+    if name not in params:
         return default
+    raw = str(params.get(name) or "").strip()
     try:
         return dt.date.fromisoformat(raw) if len(raw) == 10 else _bad_date(name)
     except ValueError:
@@ -62,7 +62,10 @@ def indicator_query_parse(
 
     `agency` given by the caller (the officials' dashboard) fixes the agency.
     """
-    scope = str(params.get("scope") or ("agency" if agency else "province")).strip()
+    if "scope" in params:
+        scope = str(params.get("scope") or "").strip()
+    else:
+        scope = "agency" if agency else "province"
     if scope not in SCOPES:
         raise _invalid("scope", _("Phạm vi phải là province, agency hoặc procedure."))
     today = timezone.localdate()

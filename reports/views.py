@@ -187,7 +187,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     error = ""
     try:
         query = indicator_query_parse(
-            {k: request.GET.get(k, "") for k in ("from", "to")}, agency=agency
+            {k: request.GET[k] for k in ("from", "to") if request.GET.get(k)}, agency=agency
         )
     except ApplicationError as exc:
         error = exc.message

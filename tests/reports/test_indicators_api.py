@@ -123,6 +123,9 @@ def test_default_period_is_this_year(table, settings):
         ({"from": "2026-05-01", "to": "2026-04-01"}, "from"),
         ({"from": "2000-01-01", "to": "2026-01-01"}, "to"),
         ({"format": "pdf"}, "format"),
+        ({"format": ""}, "format"),
+        ({"scope": ""}, "scope"),
+        ({"to": ""}, "to"),
     ],
 )
 def test_bad_parameters_are_400_naming_the_field(params, field):
