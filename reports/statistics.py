@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
@@ -79,6 +80,17 @@ ALL_COUNTERS = tuple(c.column for c in DOSSIER_COUNTERS) + EXTERNAL_COUNTERS
 REFRESH_DAYS = 62
 
 Key = tuple[int, int, dt.date]
+# Pages that cache figures put this number in their keys; a rebuild moves it on, so no page
+# shows figures the rebuild replaced (the live changes are covered by the pages' short TTL).
+CACHE_VERSION_KEY = "reports:statistics-version"
+
+
+def cache_version() -> int:
+    return int(cache.get(CACHE_VERSION_KEY) or 0)
+
+
+def _cache_version_bump() -> None:
+    cache.set(CACHE_VERSION_KEY, cache_version() + 1, None)
 
 
 def _contribution(fact: Mapping[str, Any] | None) -> dict[Key, dict[str, int]]:
@@ -266,6 +278,7 @@ def statistics_rebuild(*, start: dt.date | None = None, end: dt.date | None = No
     if start is None or end is None:
         DossierStatistic.objects.all().delete()
         DailyStatistic.objects.all().delete()
+        MonthlyStatistic.objects.all().delete()
         _fact_insert(None, None)
         start, end = _days_held()
     else:
@@ -278,6 +291,7 @@ def statistics_rebuild(*, start: dt.date | None = None, end: dt.date | None = No
     _daily_insert(start, end)
     _set_external(start, end)
     months_refresh(start, end)
+    transaction.on_commit(_cache_version_bump)
 
 
 def _days_held() -> tuple[dt.date, dt.date]:

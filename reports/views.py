@@ -24,6 +24,7 @@ from dvctt.pagination import CappedPaginator, query_without_page
 from . import charts, selectors
 from .indicators import INDICATORS
 from .services import IndicatorQuery, indicator_query_parse, indicators_compute
+from .statistics import cache_version
 
 # The public page's figures per year are cached: the current year's for five minutes (the
 # table moves with every action), a past year's for a day.
@@ -116,7 +117,7 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
     """/thong-ke/: the province's score, groups and rates by agency and month (aggregates only)."""
     year, error = _year(request)
     this_year = timezone.localdate().year
-    key = f"reports:thong-ke:{year}:{translation.get_language()}"
+    key = f"reports:thong-ke:{cache_version()}:{year}:{translation.get_language()}"
     figures = cache.get(key)
     if figures is None:
         figures = _public_figures(year)

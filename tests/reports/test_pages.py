@@ -16,7 +16,7 @@ from accounts.constants import StaffRoleName
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
 from reports.models import DailyStatistic, Rating
-from reports.statistics import months_refresh
+from reports.statistics import months_refresh, statistics_rebuild
 from tests.dossiers.factories import dossier_in
 from tests.factories import AgencyFactory, make_official
 from tests.procedures.factories import ProcedureFactory
@@ -46,7 +46,7 @@ def year_table(agency):
 
 
 def test_public_page_shows_score_groups_and_rates_with_charts_and_tables(
-    client, year_table, agency, django_assert_num_queries
+    client, year_table, agency, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     year, other = year_table
     cache.clear()
@@ -61,9 +61,14 @@ def test_public_page_shows_score_groups_and_rates_with_charts_and_tables(
     assert "70,0 %" in html and "10,0 %" in html  # online rate of each agency, written out
     assert f"01/{year}" in html and f"02/{year}" in html
     assert "<script" not in html.split("</main>")[0].split('<main id="main"')[1]
-    # Warm: served from the cache.
-    with django_assert_num_queries(7):
+    # Warm: served from the cache ...
+    with django_assert_num_queries(0):
         assert client.get("/thong-ke/").status_code == 200
+    # ... until a rebuild replaces the figures (no dossier here: the rows go).
+    with django_capture_on_commit_callbacks(execute=True):
+        statistics_rebuild()
+    html = client.get("/thong-ke/").content.decode()
+    assert agency.name not in html and "Chưa có số liệu trong năm này." in html
 
 
 def test_public_page_other_year_and_a_bad_one(client, year_table):
@@ -151,3 +156,18 @@ def test_an_official_sees_only_their_own_agency(client, agency, late_and_unrated
     html = client.get("/can-bo/chi-so/", {"agency": agency.code, "xem": "tre-han"}).content.decode()
     assert agency.name not in html
     assert elsewhere.code not in html  # another agency's dossier, even through the gate
+
+
+def test_the_refresh_task_recomputes_the_recent_days_only(agency, year_table):
+    from reports.tasks import statistics_refresh
+
+    today = timezone.localdate()
+    DailyStatistic.objects.create(agency_id=agency.pk, procedure_id=0, day=today, rated=3)
+    statistics_refresh.apply().get()
+    # No rating exists: today's count goes back to 0; January's rows are older than the
+    # window and stay as they were (they outlive the retention of what they count).
+    assert DailyStatistic.objects.get(day=today).rated == 0
+    assert sorted(DailyStatistic.objects.exclude(day=today).values_list("rated", flat=True)) == [
+        2,
+        2,
+    ]
