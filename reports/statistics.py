@@ -131,7 +131,8 @@ def _increment(deltas: Mapping[Key, Mapping[str, int]]) -> None:
             (MonthlyStatistic, "month", months),
         ):
             sql = _upsert_sql(model, key)
-            for (agency_id, procedure_id, when), delta in rows.items():
+            # In key order: two actions touching the same rows lock them in the same order.
+            for (agency_id, procedure_id, when), delta in sorted(rows.items()):
                 if any(delta.values()):
                     values = [delta.get(c, 0) for c in ALL_COUNTERS]
                     cursor.execute(sql, [agency_id, procedure_id, when, *values])
@@ -163,6 +164,7 @@ def months_refresh(start: dt.date, end: dt.date) -> None:
     )
 
 
+@transaction.atomic  # a savepoint inside the action's transaction
 def dossier_statistics_update(dossier_id: Any) -> None:
     """Bring the day rows in line with what the dossier counts for now (idempotent)."""
     old_row = (

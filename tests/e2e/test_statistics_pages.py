@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from dossiers.models import Dossier
 from reports.models import Rating
-from reports.statistics import statistics_refresh
+from reports.statistics import statistics_rebuild
 from tests.dossiers.papers import run, to_appraised
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_papers import _file_marital_status_confirmation
@@ -52,7 +52,7 @@ def test_statistics_page_and_dashboard_drill_down(page, demo_data, login, axe_ch
     Rating.objects.create(
         dossier=on_time, agency=on_time.agency, procedure=on_time.procedure, score=5
     )
-    statistics_refresh()
+    statistics_rebuild()  # the late mark was set by hand, not by an action: recount
 
     page.goto("/thong-ke/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Thống kê chất lượng phục vụ")
@@ -65,8 +65,10 @@ def test_statistics_page_and_dashboard_drill_down(page, demo_data, login, axe_ch
     login(page, "lanhdao@demo.vn")
     page.goto("/can-bo/chi-so/")
     expect(page.get_by_role("heading", level=2, name=on_time.agency.name)).to_be_visible()
+    on_time_row = page.get_by_role("row", name="2.1")
+    expect(on_time_row).to_contain_text("50,0 %")  # one of two finished on time
     _fits(page, axe_check, "chi-so")
-    page.get_by_role("link", name="Hồ sơ trễ hạn").click()
+    on_time_row.get_by_role("link", name="xem hồ sơ trễ hạn").click()
     rows = page.locator(".dossier-table tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(late.code)

@@ -120,6 +120,8 @@ def test_dashboard_drills_down_to_the_dossiers_behind_a_number(
     html = response.content.decode()
     assert response.status_code == 200 and agency.name in html and "2.1" in html
     assert "xem=tre-han" in html and "xem=chua-danh-gia" in html
+    # From the number itself: the on-time row links to the late dossiers.
+    assert f"?agency={agency.code}&amp;from=" in html and "xem hồ sơ trễ hạn" in html
     # Pinned: the list's rows come with their procedure and handler joined (no query per row).
     with django_assert_num_queries(7):
         html = client.get("/can-bo/chi-so/", {"xem": "tre-han"}).content.decode()
