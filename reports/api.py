@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -54,7 +54,7 @@ class IndicatorsApi(APIView):
             (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
         },
     )
-    def get(self, request: Request) -> Response | HttpResponse:
+    def get(self, request: Request) -> HttpResponseBase:
         export = str(request.query_params.get("format") or "").strip()
         if "format" in request.query_params and export not in EXPORT_FORMATS:
             message = _("Định dạng xuất phải là csv hoặc xlsx.")

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -147,7 +148,7 @@ EXPORT_COLUMNS = (
 )
 
 
-def _export(rows: Any, kind: str, query: IndicatorQuery, fmt: str) -> HttpResponse:
+def _export(rows: Any, kind: str, query: IndicatorQuery, fmt: str) -> HttpResponseBase:
     zone = selectors.local_zone()
 
     def local(value: dt.datetime | None) -> dt.datetime | None:
@@ -175,7 +176,7 @@ def _export(rows: Any, kind: str, query: IndicatorQuery, fmt: str) -> HttpRespon
 
 @login_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HttpRequest) -> HttpResponseBase:
     """/can-bo/chi-so/: the indicators of the official's agency, with the dossiers behind them."""
     user: Any = request.user
     if not user.is_official:
