@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # The suite runs on every core (at most 4 processes; each gets its own test database).
 # TEST_WORKERS= (empty) runs it in one process.
 TEST_WORKERS ?= -n auto --maxprocesses=4
-# make bench BENCH=<group> runs one group (search, queue, pdf, hub, payments); empty runs them
+# make bench BENCH=<group> runs one group (search, queue, pdf, hub, payments, indicators); empty runs them
 # all, one after another, in one process (each group in a database of its own).
 BENCH ?=
 

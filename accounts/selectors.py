@@ -65,3 +65,8 @@ def staff_roles_filter(
     if active:
         qs = qs.filter(user__is_active=True)
     return qs
+
+
+def agencies_for_official(*, user: User) -> QuerySet[Agency]:
+    """Return the agencies where the user holds any role."""
+    return Agency.objects.filter(staff_roles__user=user).distinct()

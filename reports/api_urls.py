@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from . import api
+from .indicators_api import IndicatorsApi
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
@@ -17,4 +18,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         api.FeedbackActionApi.as_view(),
         name="api-feedback-action",
     ),
+    path("indicators/", IndicatorsApi.as_view(), name="api-indicators"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import indicator_views, views
 
 app_name = "reports"
 
@@ -23,4 +23,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.official_feedback_action,
         name="official_feedback_action",
     ),
+    path("thong-ke/", indicator_views.public_statistics, name="statistics"),
+    path("can-bo/chi-so/", indicator_views.dashboard, name="dashboard"),
 ]

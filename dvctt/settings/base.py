@@ -298,6 +298,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "payments.tasks.payments_daily_report",
         "schedule": crontab(hour=1, minute=30),
     },
+    # The indicators' counters that are no dossier event: hub sync, ratings, feedback.
+    "statistics-refresh": {"task": "reports.tasks.statistics_refresh", "schedule": 600.0},
 }
 # /healthz: a worker whose last heartbeat is older than this is reported down.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=180)

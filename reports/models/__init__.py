@@ -2,5 +2,13 @@
 
 from .feedback import Feedback, FeedbackEvent
 from .ratings import Rating
+from .statistics import DailyStatistic, DossierStatistic, MonthlyStatistic
 
-__all__ = ["Feedback", "FeedbackEvent", "Rating"]
+__all__ = [
+    "DailyStatistic",
+    "DossierStatistic",
+    "Feedback",
+    "FeedbackEvent",
+    "MonthlyStatistic",
+    "Rating",
+]

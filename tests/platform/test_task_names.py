@@ -16,6 +16,7 @@ STABLE_NAMES = {
     "dossiers.reminders.leaders_weekly_summary",
     "dossiers.reminders.citizens_reminders",
     "reports.tasks.feedback_reminders",
+    "reports.tasks.statistics_refresh",
 }
 
 
