@@ -304,12 +304,13 @@ GROUPS = {"search": main}
 
 def run(groups: list[str]) -> int:
     """Run the named benchmark groups (all of them when none is named)."""
-    from bench import hub, payments, pdf, queue
+    from bench import hub, load, payments, pdf, queue
 
     GROUPS["queue"] = queue.main
     GROUPS["pdf"] = lambda: pdf.main(_emit)
     GROUPS["hub"] = hub.main
     GROUPS["payments"] = payments.main
+    GROUPS["load"] = load.main
     unknown = [g for g in groups if g not in GROUPS]
     if unknown:
         sys.exit(f"unknown bench group(s): {', '.join(unknown)}; known: {', '.join(GROUPS)}")

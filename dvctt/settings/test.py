@@ -24,6 +24,10 @@ ACCOUNT_RATE_LIMITS = False
 # The factories' users have no verified address; tests of sign-up set "mandatory" themselves.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 
+# Tests look at freshly rendered pages; tests/procedures/test_public_page_cache.py turns the
+# anonymous page cache on.
+PUBLIC_PAGE_CACHE = False
+
 # Serve static files straight from the finders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
