@@ -105,6 +105,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 10, "timeout": 10}
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A streaming read replica for statistics and exports (dvctt/db_router.py): reads of the use
+# sites that tolerate lag go there; every write and every other read stays on the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "ENGINE": DATABASES["default"]["ENGINE"],
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # Tests read the replica through the primary's test database.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["dvctt.db_router.PrimaryReplicaRouter"]
 IS_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
 # The queue indexes carry INCLUDE columns for index-only counts on PostgreSQL; SQLite builds
 # the same indexes without them, which is all the embedded default needs.
@@ -285,6 +297,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Sessions in Redis (through the cache) with the database behind it: any web process serves
+# any visitor, and a Redis restart signs no one out.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Outside systems: an unset URL means the built-in local stand-in (API.md §1).
 NATIONAL_HUB_URL = env("NATIONAL_HUB_URL", default="")

@@ -14,7 +14,10 @@ if not env("EMAIL_URL", default=""):
 # drills start their worker processes with CELERY_TASK_ALWAYS_EAGER=false).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The object store when a test's child process is given one (tests/platform/test_scale_out.py).
+    "default": STORAGES["default"]  # noqa: F405
+    if STORAGE_S3_BUCKET  # noqa: F405
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/dvctt-test-media")  # noqa: S108
