@@ -109,3 +109,19 @@ def test_pages_are_rendered_afresh_when_the_cache_is_off(client, procedure, sett
     client.cookies.clear()
     response = client.get("/")
     assert not response.has_header("ETag")
+
+
+def test_another_process_change_is_seen_within_the_memo_time(client, procedure, monkeypatch):
+    from django.core.cache import cache
+
+    from dvctt import page_cache
+
+    path = f"/thu-tuc/{procedure.code}/"
+    client.get(path)
+    # another web process bumps the version in the shared cache; this one's memo expires
+    cache.set(page_cache.VERSION_KEY, "changed-elsewhere", None)
+    FeeItem.objects.filter(procedure=procedure).update(online_amount=54_321)  # no signal
+    monkeypatch.setattr(page_cache, "VERSION_MEMO_SECONDS", 0.0)
+    client.cookies.clear()
+    text = client.get(path).text
+    assert "54.321" in text or "54,321" in text
