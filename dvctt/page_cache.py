@@ -22,6 +22,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -77,10 +78,21 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
+@functools.cache
+def _release() -> str:
+    """Name this deployment's static files: a new release never serves pages naming old ones."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    try:
+        return hashlib.sha256(manifest.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""
+
+
 def _page_key(request: HttpRequest) -> str:
     prefs = portal(request)  # the display preferences the layout shows (validated)
     parts = [
         catalogue_version(),
+        _release(),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         prefs["text_size"],
         prefs["contrast"],
