@@ -202,7 +202,7 @@ def test_the_settings_build_the_s3_storage_from_the_environment(tmp_path):
     out = manage(env, "shell", "-c", "from django.conf import settings as s; "
                  "import json,sys; sys.stdout.write(json.dumps(s.STORAGES))")  # fmt: skip
     assert out.returncode == 0, out.stderr
-    storages_setting = json.loads(out.stdout)
+    storages_setting = json.loads(out.stdout.strip().splitlines()[-1])
     assert storages_setting["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
     assert storages_setting["default"]["OPTIONS"]["bucket_name"] == "ho-so"
     assert storages_setting["default"]["OPTIONS"]["default_acl"] is None  # never public
@@ -323,3 +323,16 @@ def test_a_file_uploaded_through_one_web_process_is_served_by_another(tmp_path, 
     assert served.content == PDF
     # the file lives in the shared object store, not on either process's disk
     assert not any((tmp_path / "media").rglob("*"))
+
+
+def test_sessions_live_in_redis_when_there_is_one(tmp_path):
+    from tests.production import manage, production_env
+
+    code = "from django.conf import settings as s; import sys; sys.stdout.write(s.SESSION_ENGINE)"
+    env = production_env(tmp_path)
+    without = manage(env, "shell", "-c", code)
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+    with_redis = manage(env, "shell", "-c", code)
+    assert without.stdout.endswith("django.contrib.sessions.backends.db"), without.stderr
+    # through the cache (Redis) with the database behind it: any web process, any restart
+    assert with_redis.stdout.endswith("backends.cached_db"), with_redis.stderr
