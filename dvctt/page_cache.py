@@ -135,7 +135,7 @@ def public_page(view: View) -> View:
                     response.content = template
         response["ETag"] = etag
         patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "HX-Request"))
         return response
 
     return wrapped
