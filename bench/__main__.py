@@ -304,13 +304,14 @@ GROUPS = {"search": main}
 
 def run(groups: list[str]) -> int:
     """Run the named benchmark groups (all of them when none is named)."""
-    from bench import hub, indicators, payments, pdf, queue
+    from bench import hub, indicators, load, payments, pdf, queue
 
     GROUPS["queue"] = queue.main
     GROUPS["pdf"] = lambda: pdf.main(_emit)
     GROUPS["hub"] = hub.main
     GROUPS["payments"] = payments.main
     GROUPS["indicators"] = indicators.main
+    GROUPS["load"] = load.main
     unknown = [g for g in groups if g not in GROUPS]
     if unknown:
         sys.exit(f"unknown bench group(s): {', '.join(unknown)}; known: {', '.join(GROUPS)}")

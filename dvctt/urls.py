@@ -1,5 +1,6 @@
 """URL map of the portal (API.md §3–4)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -50,6 +51,11 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("integrations.urls")),
 ]
+
+# The load bench's yardstick (BENCH public_page_ratio): the cheapest JSON view Django serves
+# through the full middleware stack. Off unless BENCH_PING_ENABLED is set.
+if settings.BENCH_PING_ENABLED:
+    urlpatterns.insert(0, path("_bench/ping", views.bench_ping, name="bench-ping"))
 
 handler400 = "dvctt.views.error_400"
 handler403 = "dvctt.views.error_403"

@@ -41,6 +41,11 @@ def _broker_state() -> str:
 
 @never_cache
 @require_GET
+def bench_ping(request: HttpRequest) -> JsonResponse:
+    """A bare JSON answer: no database, no template (only routed when BENCH_PING_ENABLED)."""
+    return JsonResponse({"ok": True})
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     """Report each dependency: 503 when the database is down, "degraded" (200) for the rest."""
     try:

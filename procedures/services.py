@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
+from dvctt.page_cache import catalogue_changed
 
 from . import lexicon
 from .catalogue_file import DEFAULT_CASE_NAME, clean_row
@@ -250,6 +251,8 @@ def procedures_import(*, data: Any, actor: User | None = None) -> ImportResult:
         version = procedure_publish(procedure=procedure, actor=actor)
         if version.pk != before:
             result.published += 1
+    # bulk writes (fees, steps, cases) send no signals: retire the cached pages once, here
+    transaction.on_commit(catalogue_changed)
     return result
 
 
@@ -327,4 +330,5 @@ def search_words_refresh(*, actor: User | None = None) -> int:
     before = SearchWord.objects.count()
     texts = Procedure.objects.values_list("search_text", flat=True).iterator(chunk_size=5000)
     lexicon.words_store(texts)
+    transaction.on_commit(catalogue_changed)  # the suggestions of empty searches may change
     return SearchWord.objects.count() - before

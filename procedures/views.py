@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from dvctt.page_cache import public_page
 from dvctt.pagination import query_without_page
 
 from .constants import OnlineMode
@@ -27,6 +28,7 @@ from .selectors import (
 PAGE_SIZE = 20
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     """Show the home page: the search box, popular procedures and the fields."""
     return render(
@@ -36,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Show the search results with filters, a count and pagination."""
     form = CatalogueSearchForm(request.GET or None)
@@ -61,6 +64,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "procedures/catalogue.html", context)
 
 
+@public_page
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """Show one procedure: documents per case, fees, time, where, legal basis, how to file."""
     procedure = procedure_get_public(code=code)

@@ -21,6 +21,7 @@ from accounts.constants import StaffRoleName
 from accounts.models import User
 from accounts.selectors import agency_ids_for_official
 from dvctt import exports, workdays
+from dvctt.db_router import replica_alias
 from dvctt.errors import Forbidden
 
 from ..constants import DossierAction, DossierStatus
@@ -122,7 +123,9 @@ def register_queryset(
     start, end = _period(date_from, date_to)
     events = DossierEvent.objects.filter(dossier=OuterRef("pk"))
     return (
-        Dossier.objects.filter(agency_id__in=agency_ids)
+        # An export of past days: the read replica's second of lag does not matter here.
+        Dossier.objects.using(replica_alias())
+        .filter(agency_id__in=agency_ids)
         .exclude(status=DossierStatus.DRAFT)
         # A dossier refused at the desk was never received: it is registered on its filing day.
         .annotate(registered_at=Coalesce("received_at", "submitted_at"))

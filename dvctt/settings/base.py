@@ -109,6 +109,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 10, "timeout": 10}
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A streaming read replica for statistics and exports (dvctt/db_router.py): reads of the use
+# sites that tolerate lag go there; every write and every other read stays on the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "ENGINE": DATABASES["default"]["ENGINE"],
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # Tests read the replica through the primary's test database.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["dvctt.db_router.PrimaryReplicaRouter"]
 IS_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
 # The queue indexes carry INCLUDE columns for index-only counts on PostgreSQL; SQLite builds
 # the same indexes without them, which is all the embedded default needs.
@@ -200,7 +212,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Front-end packages come from npm (package.json) and are served from node_modules, so
 # nothing is hand-copied into static/ and nothing is fetched from a CDN.
 _htmx_dist = BASE_DIR / "node_modules" / "htmx.org" / "dist"
@@ -212,6 +224,25 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploads and papers in an S3-compatible object store (django-storages) instead of MEDIA_ROOT:
+# every web and worker process then sees the same files, on any machine. The files are never
+# public: downloads stream through the portal's access checks (no public ACL, no public URL).
+STORAGE_S3_BUCKET = env("STORAGE_S3_BUCKET", default="")
+if STORAGE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": env("STORAGE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("STORAGE_S3_REGION", default="") or None,
+            "access_key": env("STORAGE_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env("STORAGE_S3_SECRET_KEY", default="") or None,
+            "location": env("STORAGE_S3_PREFIX", default=""),
+            "default_acl": None,
+            "file_overwrite": False,
+            "addressing_style": "path",
+        },
+    }
 MEDIA_URL = "/media-private/"  # never served directly: attachments go through access checks
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -320,6 +351,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Sessions in Redis (through the cache) with the database behind it: any web process serves
+# any visitor, and a Redis restart signs no one out.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Outside systems: an unset URL means the built-in local stand-in (API.md §1).
 NATIONAL_HUB_URL = env("NATIONAL_HUB_URL", default="")
@@ -480,6 +516,11 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Anonymous visitors get the catalogue pages from the cache (dvctt/page_cache.py).
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+# /_bench/ping, the bare JSON view the load bench compares public pages with (bench/load.py).
+BENCH_PING_ENABLED = env.bool("BENCH_PING_ENABLED", default=False)
 
 PORTAL_NAME = env("PORTAL_NAME", default="Cổng Dịch vụ công trực tuyến tỉnh Demo")
 

@@ -14,7 +14,10 @@ if not env("EMAIL_URL", default=""):
 # drills start their worker processes with CELERY_TASK_ALWAYS_EAGER=false).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The object store when a test's child process is given one (tests/platform/test_scale_out.py).
+    "default": STORAGES["default"]  # noqa: F405
+    if STORAGE_S3_BUCKET  # noqa: F405
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/dvctt-test-media")  # noqa: S108
@@ -23,6 +26,10 @@ REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 ACCOUNT_RATE_LIMITS = False
 # The factories' users have no verified address; tests of sign-up set "mandatory" themselves.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+
+# Tests look at freshly rendered pages; tests/procedures/test_public_page_cache.py turns the
+# anonymous page cache on.
+PUBLIC_PAGE_CACHE = False
 
 # Serve static files straight from the finders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True

@@ -31,25 +31,62 @@ API_MD_VARIABLES = {
 }
 
 
-def test_compose_has_the_five_services_sharing_one_django_anchor():
+WORKER_POOLS = {"worker": "default", "worker-sync": "sync", "worker-notify": "notify",
+                "worker-pdf": "pdf"}  # fmt: skip
+DJANGO_SERVICES = ["migrate", "web", *WORKER_POOLS, "beat"]
+
+
+def test_compose_runs_every_django_service_from_one_anchor_behind_a_proxy():
     text = (ROOT / "docker-compose.yml").read_text()
     compose = yaml.safe_load(text)
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
-    # The three Django services reuse the x-django anchor: same image, env and volumes.
-    assert text.count("<<: *django") == 3
-    django_services = [services[name] for name in ("web", "worker", "beat")]
+    assert set(services) == {"postgres", "redis", "proxy", *DJANGO_SERVICES}
+    # The Django services reuse the x-django anchor: same image, env and volumes.
+    assert text.count("<<: *django") == len(DJANGO_SERVICES)
+    django_services = [services[name] for name in DJANGO_SERVICES]
     assert all(s["image"] == compose["x-django"]["image"] for s in django_services)
     assert all(s["environment"]["REDIS_URL"].startswith("redis://redis") for s in django_services)
     assert "gunicorn" in services["web"]["command"]
-    assert services["worker"]["command"][:4] == ["celery", "-A", "dvctt", "worker"]
+    assert "gthread" in services["web"]["command"]
+    assert services["migrate"]["command"][-2:] == ["migrate", "--noinput"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "dvctt", "beat"]
     for name, service in services.items():
-        assert "healthcheck" in service, f"{name} has no healthcheck"
+        if name != "migrate":  # a one-shot job
+            assert "healthcheck" in service, f"{name} has no healthcheck"
     for dependency in ("postgres", "redis"):
         assert services["web"]["depends_on"][dependency]["condition"] == "service_healthy"
     assert {"postgres-data", "redis-data", "media"} <= set(compose["volumes"])
     assert (ROOT / "Dockerfile").read_text().count("FROM python:3.11") == 1
+
+
+def test_web_replicas_scale_behind_the_proxy():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    # Only the proxy publishes a port: `--scale web=3` starts three replicas without a clash.
+    assert "ports" not in services["web"]
+    assert "container_name" not in services["web"]
+    assert services["proxy"]["ports"]
+    mount = services["proxy"]["volumes"][0].split(":")[0]
+    conf = (ROOT / mount).read_text()
+    assert "proxy_pass $web" in conf and "resolver 127.0.0.11" in conf
+    # migrations run once, before any replica starts
+    assert "migrate" not in " ".join(services["web"]["command"])
+    assert services["web"]["depends_on"]["migrate"]["condition"] == (
+        "service_completed_successfully"
+    )
+
+
+def test_each_queue_has_a_worker_pool_of_its_own():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    served = {}
+    for name, queue in WORKER_POOLS.items():
+        command = compose["services"][name]["command"]
+        assert command[:4] == ["celery", "-A", "dvctt", "worker"]
+        served[command[command.index("-Q") + 1]] = name
+        assert queue in served
+    assert routed | {settings.CELERY_TASK_DEFAULT_QUEUE} == set(served)
+    assert set(settings.CELERY_TASK_QUEUES) == set(served)
 
 
 def test_env_example_lists_every_variable_of_the_contract():
