@@ -132,12 +132,13 @@ class FeedbackListCreateApi(APIView):
         dossier_code = serializers.CharField(required=False, allow_blank=True, max_length=40)
 
     class FeedbackFilter(serializers.Serializer):
-        published = serializers.BooleanField(required=False, default=True)
+        # Empty (`?published=`) reads as not given: the published answers.
+        published = serializers.BooleanField(required=False, allow_null=True, default=True)
         q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("published", str, enum=boolean_spellings(nullable=False)),
+            OpenApiParameter("published", str, enum=boolean_spellings(nullable=True)),
             OpenApiParameter("q", {"type": "string", "maxLength": 100}),
         ],
         responses={200: FeedbackPublicSerializer(many=True), **api_errors(403)},
@@ -146,7 +147,7 @@ class FeedbackListCreateApi(APIView):
     def get(self, request):
         filters = self.FeedbackFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        if filters.validated_data["published"]:
+        if filters.validated_data["published"] is not False:
             qs = selectors.feedback_published(q=filters.validated_data.get("q", ""))
         else:
             # Unpublished feedback is the addressed agency's work: its officials' queue.
