@@ -18,13 +18,16 @@ pyHanko is imported inside the functions, like WeasyPrint (dvctt/pdf.py).
 
 from __future__ import annotations
 
+import asyncio
 import binascii
 import datetime as dt
 import io
 import logging
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -34,6 +37,8 @@ from django.utils.translation import gettext as _
 from dvctt import pdf, workdays
 from dvctt.errors import InvalidInput, SigningUnavailable
 from dvctt.signing import signer_for, trust_roots
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -250,12 +255,24 @@ def pdf_sign(
         new_field_spec=SigFieldSpec(field_name, on_page=page_ix, box=box),  # type: ignore[arg-type]
     )
     try:
-        return bytes(signer.sign_pdf(writer).getvalue())
+        return bytes(_outside_event_loop(lambda: signer.sign_pdf(writer)).getvalue())
     except TimestampRequestError as exc:
         log.warning("the timestamp authority did not answer: %s", exc)
         raise SigningUnavailable(
             _("Chưa lấy được dấu thời gian cho chữ ký số. Vui lòng thử lại sau.")
         ) from exc
+
+
+def _outside_event_loop(call: Callable[[], T]) -> T:
+    """Run one of pyHanko's synchronous calls, which start their own event loop
+    (asyncio.run): in a thread of its own when this thread already runs a loop (an ASGI
+    server, a browser-driving test), where asyncio.run would refuse."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 def _ensure_contents(writer: Any, page_ix: int) -> None:
@@ -320,7 +337,7 @@ def pdf_check(content: bytes) -> SignatureCheck:
     signature = (ours or signatures)[-1]
     try:
         context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
-        status = validate_pdf_signature(signature, context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(signature, context))
     except Exception:
         # A damaged signature dictionary or CMS blob: the file was changed after signing.
         log.info("a signature could not be validated", exc_info=True)

@@ -1,4 +1,4 @@
-"""The indicators of a scope and a period (docs/api.md §7), and their export.
+"""The indicators of a scope and a period (docs/api.md §9), and their export.
 
 Nothing here writes: the figures are sums of the statistics table (reports/selectors.py)
 put through the definitions of reports/indicators.py.
@@ -59,7 +59,7 @@ def _bad_date(name: str) -> dt.date:
 def indicator_query_parse(
     params: Mapping[str, Any], *, agency: Agency | None = None
 ) -> IndicatorQuery:
-    """Read `scope, agency, procedure, from, to` (docs/api.md §7); default this year.
+    """Read `scope, agency, procedure, from, to` (docs/api.md §9); default this year.
 
     `agency` given by the caller (the officials' dashboard) fixes the agency.
     """
@@ -140,7 +140,7 @@ def indicators_from_sums(sums: Mapping[str, int]) -> dict[str, Any]:
 
 
 def indicators_compute(query: IndicatorQuery) -> dict[str, Any]:
-    """The body of `GET indicators/` (docs/api.md §7): two queries on the statistics tables."""
+    """The body of `GET indicators/` (docs/api.md §9): two queries on the statistics tables."""
     sums = selectors.statistics_sums(
         start=query.start,
         end=query.end,

@@ -4,7 +4,7 @@
 One place for every definition: its code, name, group, formula (numerator ÷ denominator over the
 counters of the statistics table, reports/models/statistics.py) and points. 766 scores six
 groups (công khai minh bạch 18, tiến độ 20, dịch vụ trực tuyến 12, thanh toán trực tuyến 10,
-mức độ hài lòng 18, số hoá 22); the portal's contract (docs/api.md §7) publishes five — online
+mức độ hài lòng 18, số hoá 22); the portal's contract (docs/api.md §9) publishes five — online
 service and online payment are one group of 12 + 10 = 22 — so the total stays 100.
 
 Points: value × max_points (linear; 766's tables grade by bands of the same ratio), 0 when

@@ -1,4 +1,4 @@
-"""API of service quality: the indicators (docs/api.md §7)."""
+"""API of service quality: the indicators (docs/api.md §9)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 
 class _IgnoreFormat(BaseContentNegotiation):
-    # `format=csv|xlsx` is the export of docs/api.md §7, not DRF's renderer override.
+    # `format=csv|xlsx` is the export of docs/api.md §9, not DRF's renderer override.
     def select_parser(self, request: Any, parsers: Any) -> Any:
         return parsers[0] if parsers else None
 

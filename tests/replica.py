@@ -95,9 +95,14 @@ def streaming_replica() -> Iterator[tuple[str, str]]:
             str(PG_BIN / "initdb"), "-D", str(primary_dir), "-U", "postgres", "-A", "trust",
             "--no-sync", "-E", "UTF8", "--locale", "C.UTF-8",
         )  # fmt: skip
-        primary_port, replica_port = free_port(), free_port()
+        primary_port = free_port()
         procs.append(_start(primary_dir, primary_port, base, log))
         _wait_ready(primary_port, procs[0], log)
+        # Asked only once the primary holds its port: two free_port() calls in a row may
+        # answer the same number, and the "replica" would then be the primary itself.
+        replica_port = free_port()
+        while replica_port == primary_port:
+            replica_port = free_port()
         _as_postgres(
             str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary_port),
             "-U", "postgres", "-D", str(replica_dir), "-R", "-X", "stream", "--no-sync",

@@ -4,7 +4,7 @@ The store is not a table of its own: it is a view of what the portal already kee
 results of the citizen's returned dossiers (the current `DossierDocument` of kind `result`) and
 the current files of their filed (non-draft) dossiers — so nothing has to be copied or kept in
 step. Each item has a stable id, `result-<DossierDocument uuid>` or `attachment-<Attachment
-uuid>` (docs/api.md §8). A list is one UNION of the two, newest first, with the page's rows
+uuid>` (docs/api.md §10). A list is one UNION of the two, newest first, with the page's rows
 loaded afterwards by primary key: a page costs the same queries whatever the store holds.
 
 Only the owner reaches an item here; anyone else's id is NotFound, like one that does not

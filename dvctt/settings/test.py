@@ -42,3 +42,7 @@ POSTAL_STANDIN_REPORT_SECONDS = 0
 # Papers are signed in tests too: a throwaway development CA (tests/conftest.py makes one per
 # session in a tmp dir and points SIGNING_DIR there; worker processes get it by environment).
 SIGNING_DIR = env.path("SIGNING_DIR", default="/tmp/dvctt-test-signing")  # noqa: S108
+
+# Sessions as production keeps them (read from the cache, the database behind it), with or
+# without Redis, so the pinned query counts of pages are the same on every machine.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -148,8 +148,9 @@ def test_store_page_and_api_pin_queries(citizen, procedure, django_assert_num_qu
     _returned_with_result(citizen, procedure)
     client = _client_for(citizen)
     client.get("/tai-khoan/kho-du-lieu/")
-    # session, user, the count, the page's UNION, then its attachments and its results by id.
-    with django_assert_num_queries(6):
+    # user, the count, the page's UNION, then its attachments and its results by id (the
+    # session comes from the cache).
+    with django_assert_num_queries(5):
         r = client.get("/tai-khoan/kho-du-lieu/")
     assert r.content.decode().count('class="card component"') == 3
     api = _api(citizen)
@@ -158,7 +159,7 @@ def test_store_page_and_api_pin_queries(citizen, procedure, django_assert_num_qu
     for _ in range(25):
         make_submitted(citizen, procedure)
     _returned_with_result(citizen, procedure)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         r = client.get("/tai-khoan/kho-du-lieu/")
     html = r.content.decode()
     assert html.count('class="card component"') == 20 and "Trang 1/2" in html
@@ -175,16 +176,16 @@ def test_download_and_choose_page_pin_queries(citizen, procedure, django_assert_
     choose = f"/ho-so/{draft.pk}/tep/kho-du-lieu/?component={_component(draft)['id']}"
     client.get(choose)
     for item in (f"attachment-{filed.attachments.get().pk}", f"result-{result.pk}"):
-        with django_assert_num_queries(3):  # session, user, the item
+        with django_assert_num_queries(2):  # user, the item (the session: cache)
             r = client.get(f"/tai-khoan/kho-du-lieu/{item}/tai-ve/")
         assert r.status_code == 200
-    # session, user, the dossier, the UNION (ranked in Python), the page's two kinds by id.
-    with django_assert_num_queries(6):
+    # user, the dossier, the UNION (ranked in Python), the page's two kinds by id.
+    with django_assert_num_queries(5):
         client.get(choose)
     for _ in range(22):
         make_submitted(citizen, procedure)
     # The 24 files that fit come first: page 1 holds no result, so its query is not made.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         html = client.get(choose).content.decode()
     assert html.count("Dùng giấy tờ này<") == 20 and "Trang 1/2" in html
 

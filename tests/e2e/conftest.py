@@ -152,7 +152,7 @@ def login():
         page.goto("/accounts/login/")
         page.get_by_label("Thư điện tử").fill(email)
         page.get_by_label("Mật khẩu").fill(password)
-        page.get_by_role("button", name="Đăng nhập").click()
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
         page.wait_for_load_state()
         assert "/accounts/login/" not in page.url, f"login failed for {email}"
 

@@ -152,7 +152,7 @@ def test_filing_works_without_javascript(browser, live_url, demo_data, tmp_path,
         assert "/accounts/login/?next=/ho-so/nop/1.004194/" in page.url
         page.get_by_label("Thư điện tử").fill("congdan@demo.vn")
         page.get_by_label("Mật khẩu").fill("DemoPass#2025")
-        page.get_by_role("button", name="Đăng nhập").click()
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
         expect(page.get_by_text("Bước 1/5")).to_be_visible()
         page.get_by_label("Trung tâm Phục vụ hành chính công tỉnh Demo").check()
         # The second case: the first one asks for nothing (once-only documents, issue 12).

@@ -122,7 +122,7 @@ def test_repeated_group_without_javascript(browser, live_url, demo_data):
         page.goto("/accounts/login/")
         page.get_by_label("Thư điện tử").fill("congdan@demo.vn")
         page.get_by_label("Mật khẩu").fill("DemoPass#2025")
-        page.get_by_role("button", name="Đăng nhập").click()
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
         _start_stay(page)
         page.get_by_role("button", name="Thêm").click()
         page.locator("[name=f__thanh_vien__0__ho_ten]").fill("Lê Văn Ba")

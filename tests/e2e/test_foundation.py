@@ -20,7 +20,7 @@ def test_home_and_login_as_demo_citizen_are_accessible(page, demo_data, login, a
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
 
-    page.get_by_role("link", name="Đăng nhập").click()
+    page.get_by_role("link", name="Đăng nhập", exact=True).click()
     axe_check(page)
     login(page, "congdan@demo.vn")
     assert page.get_by_text("Nguyễn Văn An").first.is_visible()
@@ -31,7 +31,7 @@ def test_wrong_password_shows_a_vietnamese_error(page, demo_data, axe_check):
     page.goto("/accounts/login/")
     page.get_by_label("Thư điện tử").fill("congdan@demo.vn")
     page.get_by_label("Mật khẩu").fill("sai-mat-khau")
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
     assert page.get_by_role("alert").inner_text().strip() != ""
     assert "không chính xác" in page.get_by_role("alert").inner_text()
     axe_check(page)

@@ -32,9 +32,16 @@ def _both_widths(page, axe_check, name: str) -> None:
 
 
 def test_citizen_files_for_a_relative_with_the_result_by_post(
-    page, demo_data, login, axe_check, live_url
+    page, demo_data, login, axe_check, live_url, settings
 ):
-    login(page, "congdan@demo.vn")
+    # The whole journey of the issue: signed in with VNeID (the stand-in, called back over
+    # HTTP at the portal's public address), filed for a relative, the result by post.
+    settings.PUBLIC_BASE_URL = live_url
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Đăng nhập bằng VNeID").click()
+    page.get_by_label("Nguyễn Văn An — 001090012345 (mức 2)").check()
+    page.get_by_role("button", name="Đồng ý đăng nhập").click()
+    expect(page.get_by_role("link", name="Tài khoản: Nguyễn Văn An")).to_be_visible()
     page.goto("/ho-so/nop/1.004194/")
     page.get_by_label("Trung tâm Phục vụ hành chính công tỉnh Demo").check()
     page.locator("input[name=case]").first.check()

@@ -238,7 +238,7 @@ def test_inbox_page_query_count_is_pinned(client, django_assert_num_queries):
     )
     client.force_login(user)
     client.get("/tai-khoan/hop-thu/")  # warm the session and the cached unread count
-    with django_assert_num_queries(4):  # session, user, count, page (the badge is cached)
+    with django_assert_num_queries(3):  # user, count, page (session and badge: cache)
         page = client.get("/tai-khoan/hop-thu/")
     html = page.content.decode()
     assert html.count("inbox-item unread") == 20 and "Trang 1/2" in html

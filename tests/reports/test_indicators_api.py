@@ -1,4 +1,4 @@
-"""`GET /api/v1/indicators/` (docs/api.md §7): the body, the scopes, the exports, the 400s."""
+"""`GET /api/v1/indicators/` (docs/api.md §9): the body, the scopes, the exports, the 400s."""
 
 from __future__ import annotations
 

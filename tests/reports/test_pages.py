@@ -123,7 +123,7 @@ def test_dashboard_drills_down_to_the_dossiers_behind_a_number(
     # From the number itself: the on-time row links to the late dossiers.
     assert f"?agency={agency.code}&amp;from=" in html and "xem hồ sơ trễ hạn" in html
     # Pinned: the list's rows come with their procedure and handler joined (no query per row).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         html = client.get("/can-bo/chi-so/", {"xem": "tre-han"}).content.decode()
     assert late.code in html and rated.code not in html and elsewhere.code not in html
     html = client.get("/can-bo/chi-so/", {"xem": "chua-danh-gia"}).content.decode()
