@@ -1,4 +1,4 @@
-"""Token login for API clients (API.md §4).
+"""Token login for API clients (docs/api.md §4).
 
 POST /api/v1/auth/token/ {"email","password","otp"?} → {"token","expires_at"};
 DELETE /api/v1/auth/token/ revokes the token used; GET /api/v1/auth/tokens/ lists the owner's

@@ -24,6 +24,6 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Mã truy cập không hợp lệ.")) from exc
 
     def _cleanup_token(self, auth_token) -> bool:
-        # GET never writes (DESIGN.md §3.9): an expired token is refused here and its row is
+        # GET never writes (docs/design.md rule 9): an expired token is refused here and its row is
         # removed when its owner next logs in (accounts.tokens.token_issue).
         return auth_token.expiry is not None and auth_token.expiry < timezone.now()

@@ -26,7 +26,7 @@ class StaffRoleName(models.TextChoices):
 
 
 class IdentitySource(models.TextChoices):
-    """How an account's identity was verified (DESIGN.md §3.12); a typed number is none."""
+    """How an account's identity was verified (docs/design.md rule 12); a typed number is none."""
 
     REGISTRY = "registry", _("Khớp Cơ sở dữ liệu quốc gia về dân cư")
     DESK = "desk", _("Cán bộ một cửa đã kiểm tra thẻ căn cước")

@@ -1,4 +1,4 @@
-"""Demo agencies, units and accounts of API.md §2 (idempotent)."""
+"""Demo agencies, units and accounts of docs/api.md §2 (idempotent)."""
 
 from __future__ import annotations
 

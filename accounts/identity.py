@@ -1,4 +1,4 @@
-"""Verified identity (DESIGN.md §3.12): a typed id number unlocks nothing until verified.
+"""Verified identity (docs/design.md rule 12): a typed id number unlocks nothing until verified.
 
 An account is verified by the citizen registry matching id number, full name and date of
 birth (this module), by an official at the desk who saw the card (counter filing), or by the
@@ -55,7 +55,7 @@ def user_verify_identity_by_registry(
         validate_id_number(id_number)
     except ValidationError as exc:
         raise InvalidInput(fields={"id_number": [str(m) for m in exc.messages]}) from exc
-    # Ask the registry first, outside any transaction (DESIGN.md §3.10).
+    # Ask the registry first, outside any transaction (docs/design.md rule 10).
     try:
         record = get_citizen_registry().lookup(id_number)
     except RegistryUnavailable as exc:

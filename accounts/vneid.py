@@ -97,8 +97,7 @@ MSG_OTHER_NUMBER = _(
 )
 MSG_TOO_MANY = _("Nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau.")
 MSG_OFFICIAL_PASSWORD = _(
-    "Cán bộ phải đăng nhập bằng tài khoản định danh điện tử VNeID. Hãy chọn "
-    "“Đăng nhập bằng VNeID”."
+    "Cán bộ phải đăng nhập bằng tài khoản định danh điện tử VNeID. Hãy chọn “Đăng nhập bằng VNeID”."
 )
 
 

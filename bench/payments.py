@@ -21,7 +21,7 @@ from bench.common import _emit, _percentile, bench_database
 
 CONCURRENCY = 20
 ROUNDS = int(os.environ.get("BENCH_IPN_ROUNDS", "8"))
-GOAL_P95_MS = 1000.0  # API.md §5: answer within a second
+GOAL_P95_MS = 1000.0  # docs/api.md §7: answer within a second
 
 
 def _deliver_all(params_list: list[dict]) -> tuple[list[float], list[str]]:

@@ -1,4 +1,4 @@
-"""REST API v1 for dossiers (API.md §4): validate → service/selector → serialize.
+"""REST API v1 for dossiers (docs/api.md §4): validate → service/selector → serialize.
 
 Here: the serializers every dossier endpoint answers with, the list and draft creation, a
 dossier's detail and its e-form, and public tracking. Attachments and submitting are in
@@ -105,7 +105,7 @@ class DossierDetailSerializer(DossierListItemSerializer):
     rating = serializers.SerializerMethodField()
 
     def get_rating(self, obj) -> dict | None:
-        # The owner's rating (API.md §7), reached by the reverse one-to-one `Dossier.rating`
+        # The owner's rating (docs/api.md §9), reached by the reverse one-to-one `Dossier.rating`
         # that `reports` declares: dossiers never imports reports.
         rating = getattr(obj, "rating", None)
         if rating is None:

@@ -66,7 +66,7 @@ FILING_PARTY_FIELDS = (
     "postal_address",
 )
 
-# Status codes of the national portal (DOMAIN.md "Statuses and their national codes"); kept
+# Status codes of the national portal (docs/domain.md "Statuses and their national codes"); kept
 # as data because newer texts (Thông tư 03/2025/TT-VPCP) may renumber them. Drafts are never
 # synced.
 NATIONAL_STATUS: dict[str, int | None] = {
@@ -203,7 +203,7 @@ class ActorRole(models.TextChoices):
     SYSTEM = "system", _("Hệ thống")
 
 
-# Uploads (DESIGN.md §3.8): what we accept, by content, not by name.
+# Uploads (docs/design.md rule 8): what we accept, by content, not by name.
 ALLOWED_CONTENT_TYPES = {
     "application/pdf": ".pdf",
     "image/jpeg": ".jpg",
@@ -213,7 +213,7 @@ DEFAULT_MAX_UPLOAD_MB = 10
 
 
 class DocumentKind(models.TextChoices):
-    """Papers of a dossier (Thông tư 01/2018/TT-VPCP, Mẫu 01–05) and its result (API.md §4)."""
+    """Papers of a dossier (Thông tư 01/2018/TT-VPCP, Mẫu 01–05) and its result (docs/api.md §4)."""
 
     RECEIPT = "receipt", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)")
     SUPPLEMENT_REQUEST = "supplement-request", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)")

@@ -1,4 +1,4 @@
-"""Errors of the dossier workflow, with stable codes (API.md §4)."""
+"""Errors of the dossier workflow, with stable codes (docs/api.md §4)."""
 
 from __future__ import annotations
 

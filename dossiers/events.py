@@ -1,7 +1,7 @@
 """Listeners of the dossier log: other apps (the statistics of `reports`) register a function
 here and it runs for every DossierEvent inside the transaction that writes the event, so a
-figure kept from the log commits with the action or not at all (DESIGN.md §1: the app that
-must be told registers a callback; dossiers imports nothing of it).
+figure kept from the log commits with the action or not at all (docs/design.md, apps and
+arrows: the app that must be told registers a callback; dossiers imports nothing of it).
 
 A listener takes plain arguments, must not call outside systems (it runs inside the
 transaction) and must be idempotent per event id.

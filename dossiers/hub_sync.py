@@ -1,4 +1,4 @@
-"""Hub status sync of dossiers: what each status change tells the national hub (API.md §6)."""
+"""Hub status sync of dossiers: what each status change tells the national hub (docs/api.md §8)."""
 
 from __future__ import annotations
 

@@ -525,7 +525,7 @@ class DossierDocument(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     token = models.CharField(max_length=64, unique=True, default=_document_token, editable=False)
     # Digest of the data the paper was rendered from (or of the uploaded file): the same data
-    # is never rendered twice (idempotency, DESIGN.md §3.5).
+    # is never rendered twice (idempotency, docs/design.md rule 5).
     source_hash = models.CharField(max_length=64)
     is_uploaded = models.BooleanField(_("tệp do cán bộ tải lên"), default=False)
     original_name = models.CharField(_("tên tệp"), max_length=150, blank=True)

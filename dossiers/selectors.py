@@ -1,4 +1,4 @@
-"""Every read of dossiers for views and APIs; the one gate for access (DESIGN.md §3.3).
+"""Every read of dossiers for views and APIs; the one gate for access (docs/design.md rule 3).
 
 A user who may not see a dossier gets NotFound, exactly like for one that does not exist.
 """
@@ -141,7 +141,7 @@ def dossiers_for_official(
     procedure: str | None = None,
     overdue: bool | None = None,
 ) -> QuerySet[Dossier]:
-    """Return the dossiers filed at the official's agencies (API.md §4), newest first.
+    """Return the dossiers filed at the official's agencies (docs/api.md §4), newest first.
 
     With the counter drafts the official started; no citizen's draft. (The ones another
     agency hands over for a step are in the "incoming" queue.) One range of the
@@ -173,7 +173,8 @@ def dossier_detail(*, dossier: Dossier) -> Dossier:
             "payments",
             Prefetch(
                 "attachments",
-                # A reused file shows its source's verification (API.md §8), in the same query.
+                # A reused file shows its source's verification (docs/api.md §10), in the same
+                # query.
                 queryset=Attachment.objects.filter(is_current=True)
                 .select_related("reused_from_document__dossier", "reused_from_attachment__dossier")
                 .order_by("uploaded_at"),

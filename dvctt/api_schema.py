@@ -1,6 +1,6 @@
 """OpenAPI annotations shared by the API views (drf-spectacular): the error answers.
 
-Every error of /api/ is `{"code","message","fields"}` (API.md §4, `dvctt.errors`). The schema
+Every error of /api/ is `{"code","message","fields"}` (docs/api.md §4, `dvctt.errors`). The schema
 documents it once, as the `Error` component, for every status a view can answer:
 
 - `AutoSchema` adds the ones that follow from the view itself: 400 everywhere (control
@@ -46,7 +46,7 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-# The body of every 4xx of the API (API.md §4); built inline because a serializer class cannot
+# The body of every 4xx of the API (docs/api.md §4); built inline because a serializer class cannot
 # declare a field named `fields`.
 ERROR = inline_serializer(
     "Error",

@@ -1,6 +1,6 @@
 """Enqueue Celery work after the commit, without ever turning a committed action into an error.
 
-Every `.delay`/`apply_async` after a write goes through `enqueue_on_commit` (DESIGN.md §3.1,
+Every `.delay`/`apply_async` after a write goes through `enqueue_on_commit` (docs/design.md rule 1,
 §3.11). The work itself is recorded in the database first (outbox rows, queued
 notifications), so a publish that fails because Redis is down is only logged: the beat
 sweepers find the rows and enqueue them again once the broker is back.

@@ -1,4 +1,5 @@
-"""A Redis cache that falls back to local memory when Redis does not answer (DESIGN.md §3.11).
+"""A Redis cache that falls back to local memory when Redis does not answer (docs/design.md
+rule 11).
 
 Rate limits (allauth, DRF throttles, the tracking page) and caches all go through Django's
 cache, so keeping the fallback at this layer means no caller has to know about it: when Redis

@@ -1,6 +1,6 @@
 """Errors as values: services raise ApplicationError subclasses; the edges render them.
 
-The API renders every 4xx as {"code", "message", "fields"} (API.md §4); the HTML edge shows
+The API renders every 4xx as {"code", "message", "fields"} (docs/api.md §4); the HTML edge shows
 the same Vietnamese message.
 """
 
@@ -105,7 +105,7 @@ def _flatten(detail: Any) -> list[str]:
 def error_body(
     code: str, message: StrOrPromise, fields: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
-    """Build the API error body of API.md §4."""
+    """Build the API error body of docs/api.md §4."""
     return {"code": code, "message": str(message), "fields": fields or {}}
 
 

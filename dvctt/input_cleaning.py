@@ -1,10 +1,10 @@
-"""Input is cleaned in one place (DESIGN.md §3.13): control characters never reach a service.
+"""Input is cleaned in one place (docs/design.md rule 13): control characters never reach a service.
 
 NUL cannot be stored in a PostgreSQL text or jsonb value, and the other C0 control characters
 (tab, line feed and carriage return aside) have no place in anything a person types. The
 middleware refuses them in the path, the query string and form bodies; the API's JSON parser
 refuses them anywhere in the document. Both answer 400 with a clear Vietnamese message —
-under /api/ in the contract's JSON shape (API.md §4).
+under /api/ in the contract's JSON shape (docs/api.md §4).
 
 Multipart bodies above the in-memory limit carry files: the middleware does not read them (an
 upload view first refuses a body too large by its declared length), but it gives the request

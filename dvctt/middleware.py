@@ -85,7 +85,7 @@ class ApplicationErrorPageMiddleware:
 
 
 class ApiErrorShapeMiddleware:
-    """Answer a 404 or 405 under /api/ as {"code","message","fields"} (API.md §4).
+    """Answer a 404 or 405 under /api/ as {"code","message","fields"} (docs/api.md §4).
 
     DRF views already do; this covers what reaches no DRF view: a URL no route matches
     (with DEBUG on Django renders its HTML "Page not found" instead of handler404) and a

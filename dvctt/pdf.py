@@ -1,7 +1,8 @@
 """PDF for the whole portal: HTML → PDF with WeasyPrint, QR codes, digests.
 
-WeasyPrint is imported inside the functions only (DESIGN.md §6): importing it loads Pango and
-fonts, which the web process should not pay for until a paper is actually rendered.
+WeasyPrint is imported inside the functions only (docs/design.md, comments and names):
+importing it loads Pango and fonts, which the web process should not pay for until a paper is
+actually rendered.
 
 Fonts ship with the project (npm packages of package.json, installed by `make install`):
 Noto Serif and Noto Sans (SIL Open Font Licence 1.1, LICENSE_FONT beside them) with DejaVu

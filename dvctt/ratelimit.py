@@ -2,7 +2,7 @@
 
 Every limit of the portal goes through `check` with a named rate from settings.RATE_LIMITS
 ("20/m", "5/15m", "30/h"). Addresses come from dvctt.client_ip only. A cache that does not
-answer never turns a request into an error: the limit is then not applied (DESIGN.md §3.11).
+answer never turns a request into an error: the limit is then not applied (docs/design.md rule 11).
 
 The window slides: "5/15m" means at most 5 accepted tries in any 15 minutes, not 5 per clock
 quarter-hour (a fixed window lets 5 pass at the end of one quarter and 5 more at the start of

@@ -1,4 +1,4 @@
-"""URL map of the portal (API.md §3–4)."""
+"""URL map of the portal (docs/api.md §3–4)."""
 
 from django.conf import settings
 from django.contrib import admin

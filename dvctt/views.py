@@ -98,7 +98,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 def _api_error(request: HttpRequest, code: str, message: str, status: int):
-    # Everything under /api/ answers in the contract's shape (API.md §4), 404s included.
+    # Everything under /api/ answers in the contract's shape (docs/api.md §4), 404s included.
     if request.path_info.startswith("/api/"):
         return JsonResponse(error_body(code, message), status=status)
     return None

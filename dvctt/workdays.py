@@ -1,6 +1,6 @@
 """Working-day deadlines: the one function every app uses to compute a due time.
 
-Rules (DOMAIN.md "Deadlines"; Nghị định 61/2018/NĐ-CP Điều 18): working days are Monday to
+Rules (docs/domain.md "Deadlines"; Nghị định 61/2018/NĐ-CP Điều 18): working days are Monday to
 Friday except Vietnamese public holidays (`holidays.Vietnam`, Tết and compensation days
 included); working hours come from settings.WORKING_HOURS (07:00–11:30 and 13:30–17:00 by
 default, 8 hours = 1 working day — `hours_per_day()` is the one place that number comes

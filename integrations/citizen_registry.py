@@ -1,9 +1,9 @@
 """Citizen registry adapter (Cơ sở dữ liệu quốc gia về dân cư): look a person up once-only.
 
 Nghị định 42/2022/NĐ-CP Điều 12 asks portals to fill known data from the national databases
-instead of making citizens retype it. Three parts (DESIGN.md §3.4): the interface, an HTTP
+instead of making citizens retype it. Three parts (docs/design.md rule 4): the interface, an HTTP
 client for CITIZEN_REGISTRY_URL with a timeout on every call, and a built-in stand-in that
-knows the demo people of API.md §2. An unset URL selects the stand-in.
+knows the demo people of docs/api.md §2. An unset URL selects the stand-in.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class HttpCitizenRegistry:
             raise RegistryUnavailable(f"bad answer: {exc}") from exc
 
 
-# The demo people of API.md §2, as the registry would know them.
+# The demo people of docs/api.md §2, as the registry would know them.
 DEMO_PEOPLE = {
     "001090012345": CitizenRecord(
         "001090012345",

@@ -1,4 +1,4 @@
-"""National hub adapter (API.md §6): the interface, the HTTP client and the built-in stand-in.
+"""National hub adapter (docs/api.md §8): the interface, the HTTP client and the built-in stand-in.
 
 An unset NATIONAL_HUB_URL selects the stand-in, which records what it receives in
 HubReceivedEvent (shown in the admin) and accepts repeats of an event id as the real hub does.

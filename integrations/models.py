@@ -12,7 +12,7 @@ from .constants import OutboxStatus, PostalStatus
 
 
 class HubOutboxEvent(models.Model):
-    """One status change of one dossier, to be delivered to the national hub (API.md §6)."""
+    """One status change of one dossier, to be delivered to the national hub (docs/api.md §8)."""
 
     event_id = models.UUIDField(_("mã sự kiện"), default=uuid.uuid4, unique=True, editable=False)
     # The dossier the event belongs to: events of one stream go out in `sequence` order.

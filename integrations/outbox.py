@@ -1,6 +1,6 @@
 """The hub outbox: record events with the status change, deliver them in order, at least once.
 
-Writers call `hub_event_record` inside the transaction that changes the status (DESIGN.md
+Writers call `hub_event_record` inside the transaction that changes the status (docs/design.md
 §3.1); the delivery task and the beat sweeper call `hub_drain`. Delivery never holds a
 transaction across the HTTP call (§3.10): a short transaction claims a batch (a lease on
 `next_attempt_at`), the calls happen outside it, another short one records the answers. A
@@ -94,7 +94,7 @@ def _record(events: list[HubOutboxEvent], results: list[DeliveryResult]) -> int:
             if result.ok:
                 continue
             attempts = event.attempts + 1
-            # API.md §6: 5xx, 429, timeouts retry with backoff for at least 24 h (the window
+            # docs/api.md §8: 5xx, 429, timeouts retry with backoff for at least 24 h (the window
             # is HUB_RETRY_HOURS); other 4xx go to the dead-letter list at once.
             dead = result.permanent or now - event.retry_window_start > window
             HubOutboxEvent.objects.filter(pk=event.pk).update(

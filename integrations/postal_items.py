@@ -3,8 +3,8 @@ the postal service's reports.
 
 `postal_item_record` runs in the caller's transaction (the one that returns the result) and
 only writes a row; the outside call happens in the task `postal_hand_over`, outside any
-transaction (DESIGN.md §3.10): a short transaction claims due rows with a lease, the calls run,
-another short one records the numbers. A lost task is found again by the beat sweeper.
+transaction (docs/design.md rule 10): a short transaction claims due rows with a lease, the
+calls run, another short one records the numbers. A lost task is found again by the beat sweeper.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Delivery channels as plug-ins: one class each, in a registry (DESIGN.md §3.4).
+"""Delivery channels as plug-ins: one class each, in a registry (docs/design.md rule 4).
 
 A channel says who it can reach (`address`), whether a person may turn it on (`unavailable`),
 how the preferences page names it (`label`, `help_text`) and sends (`send`). The preferences

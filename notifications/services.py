@@ -1,6 +1,6 @@
 """Writes of notifications. Callers pass plain data (ids, texts), never domain objects.
 
-A notification row is the outbox of its message (DESIGN.md §3.1): it is written in the
+A notification row is the outbox of its message (docs/design.md rule 1): it is written in the
 caller's transaction as `queued`, a delivery task is enqueued after the commit, and the beat
 sweeper re-enqueues whatever is still queued and due (Redis down, a crashed worker, a backoff).
 """

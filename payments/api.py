@@ -1,4 +1,5 @@
-"""REST API of payments (API.md §4): start paying a fee online, or record one paid at the desk."""
+"""REST API of payments (docs/api.md §4): start paying a fee online, or record one paid at the
+desk."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ class DossierPaymentStartApi(APIView):
     )
     def post(self, request, dossier_id):
         data = request.data if hasattr(request.data, "get") else {}
-        if "method" in data:  # the desk variant (API.md §4)
+        if "method" in data:  # the desk variant (docs/api.md §4)
             payment = services.payment_record_at_desk(
                 actor=request.user,
                 dossier_id=dossier_id,

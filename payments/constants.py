@@ -38,11 +38,11 @@ class PaymentMethod(models.TextChoices):
     TRANSFER = "transfer", _("Chuyển khoản")
 
 
-# What reception may record at the desk (API.md §4).
+# What reception may record at the desk (docs/api.md §4).
 DESK_METHODS = (PaymentMethod.CASH, PaymentMethod.TRANSFER)
 
 
-# Outcomes of a gateway callback, with the codes of API.md §5's IPN answer.
+# Outcomes of a gateway callback, with the codes of docs/api.md §7's IPN answer.
 class IpnCode(models.TextChoices):
     CONFIRMED = "00", "Confirm Success"
     NOT_FOUND = "01", "Order not found"

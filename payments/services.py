@@ -3,7 +3,7 @@
 Money is never counted twice: a confirmation locks the payment row, accepts only a payment
 still open, refuses a gateway transaction number already used, and settles the dossier's fee
 (its status change, DossierEvent and outbox rows) in the same transaction. Calls to the
-gateway (querydr, refund) are made outside any transaction (DESIGN.md §3.10).
+gateway (querydr, refund) are made outside any transaction (docs/design.md rule 10).
 """
 
 from __future__ import annotations
@@ -65,12 +65,12 @@ class PaymentNotDue(Conflict):
 
 
 def _txn_ref(now: dt.datetime) -> str:
-    # The transaction reference: unique per attempt, letters and digits only (API.md §5).
+    # The transaction reference: unique per attempt, letters and digits only (docs/api.md §7).
     return timezone.localtime(now, workdays.VN_TZ).strftime("%y%m%d") + secrets.token_hex(6).upper()
 
 
 def _order_info(dossier: Dossier) -> str:
-    # Gateways ask for plain ASCII without diacritics or special characters (API.md §5).
+    # Gateways ask for plain ASCII without diacritics or special characters (docs/api.md §7).
     return f"Thanh toan phi le phi ho so {dossier.code}"
 
 

@@ -13,7 +13,7 @@ urlpatterns = [
     ),
     path("payments/sandbox/", views.sandbox_page, name="sandbox"),
     path("payments/sandbox/api/", views.sandbox_api, name="sandbox_api"),
-    # A gateway's callbacks, by its callback slug; API.md §5's /payments/vnpay/return/ and
+    # A gateway's callbacks, by its callback slug; docs/api.md §7's /payments/vnpay/return/ and
     # /payments/vnpay/ipn/ are these with "vnpay" (names "return" and "ipn" kept for them).
     path("payments/<slug:gateway>/return/", views.payment_return, name="gateway_return"),
     path("payments/<slug:gateway>/ipn/", views.payment_ipn, name="gateway_ipn"),

@@ -185,7 +185,7 @@ def payment_desk(request: AuthenticatedHttpRequest, dossier_id) -> HttpResponse:
 @require_GET
 @never_cache
 def payment_ipn(request: HttpRequest, gateway: str) -> JsonResponse:
-    """Answer a gateway's IPN in its own terms (VNPay's: {"RspCode","Message"}, API.md §5)."""
+    """Answer a gateway's IPN in its own terms (VNPay's: {"RspCode","Message"}, docs/api.md §7)."""
     plugin = _callback_gateway(gateway)
     code, message = services.payment_confirm_from_ipn(gateway=plugin, params=request.GET.dict())
     return JsonResponse(plugin.ipn_answer(str(code), str(message)))

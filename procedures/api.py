@@ -1,4 +1,4 @@
-"""REST API v1 of the catalogue (API.md §4): search and detail."""
+"""REST API v1 of the catalogue (docs/api.md §4): search and detail."""
 
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ class CatalogueStepSerializer(serializers.Serializer):
     role = serializers.CharField()
     unit_code = serializers.CharField()
     duration_hours = serializers.IntegerField()
-    # API.md §4 names: unit, agency (a code, or null for the filing agency), hours.
+    # docs/api.md §4 names: unit, agency (a code, or null for the filing agency), hours.
     unit = serializers.CharField(source="unit_code")
     agency = serializers.CharField(allow_null=True, default=None)
     hours = serializers.IntegerField(source="duration_hours")

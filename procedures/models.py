@@ -301,7 +301,7 @@ class ProcessStep(models.Model):
 class ProcedureVersion(models.Model):
     """A frozen copy of a published procedure; dossiers keep the version they were filed under.
 
-    `snapshot` has the shape of the API detail (API.md §4 procedures/{code}/).
+    `snapshot` has the shape of the API detail (docs/api.md §4 procedures/{code}/).
     """
 
     procedure = models.ForeignKey(

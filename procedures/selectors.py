@@ -373,7 +373,7 @@ def _component_dict(component: Component) -> dict[str, Any]:
 
 
 def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
-    """Return the API detail representation (API.md §4) of the procedure as it is now."""
+    """Return the API detail representation (docs/api.md §4) of the procedure as it is now."""
     procedure = (
         Procedure.objects.select_related("field")
         .prefetch_related("cases", "components", "fees", "steps__agency", "agencies")
@@ -437,7 +437,7 @@ def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
                 "role": step.role,
                 "unit_code": step.unit_code,
                 "duration_hours": step.duration_hours,
-                # API.md §4 steps[]: an agency code, or null for the filing agency.
+                # docs/api.md §4 steps[]: an agency code, or null for the filing agency.
                 "agency": step.agency.code if step.agency is not None else None,
             }
             for step in sorted(procedure.steps.all(), key=lambda s: (s.position, s.id))
@@ -447,10 +447,10 @@ def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
 
 
 def procedure_public_snapshot(*, code: str) -> dict[str, Any]:
-    """Return the API detail (API.md §4) of the published procedure with `code`, or 404."""
+    """Return the API detail (docs/api.md §4) of the published procedure with `code`, or 404."""
     procedure = get_object_or_404(Procedure.objects.filter(is_published=True).only("pk"), code=code)
     snapshot = procedure_snapshot(procedure=procedure)
-    # API.md §4 steps[] names (`unit`, `agency`, `hours`) next to the stored ones.
+    # docs/api.md §4 steps[] names (`unit`, `agency`, `hours`) next to the stored ones.
     snapshot["steps"] = [
         {**step, "unit": step["unit_code"], "hours": step["duration_hours"]}
         for step in snapshot["steps"]

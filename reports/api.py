@@ -1,4 +1,4 @@
-"""REST API v1 of service quality (API.md §7): a dossier's rating and feedback (PAKN).
+"""REST API v1 of service quality (docs/api.md §9): a dossier's rating and feedback (PAKN).
 
 Thin edges: validate the body, call one service or selector, serialize.
 """

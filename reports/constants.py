@@ -49,7 +49,7 @@ LOW_RATING_MAX = RatingScore.DISSATISFIED
 
 
 class FeedbackAction(models.TextChoices):
-    """What an official of the addressed agency may do with a feedback (API.md §7)."""
+    """What an official of the addressed agency may do with a feedback (docs/api.md §9)."""
 
     ACCEPT = "accept", _("Tiếp nhận xử lý")
     REFUSE = "refuse", _("Từ chối xử lý")
@@ -62,7 +62,7 @@ class FeedbackAction(models.TextChoices):
 FEEDBACK_EVENT_SUBMIT = "submit"
 
 # Working days allowed for each step (Nghị định 20/2008/NĐ-CP on PAKN, as the portal's
-# quality rules set them — DOMAIN.md "Quality indicators"): refusing ≤ 2, asking for more
+# quality rules set them — docs/domain.md "Quality indicators"): refusing ≤ 2, asking for more
 # information ≤ 5 and answering ≤ 15, counted from receipt; publishing ≤ 2 from the answer.
 # Kept as data: a newer text changes these numbers, not the code.
 FEEDBACK_REFUSE_DAYS = 2

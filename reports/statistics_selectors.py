@@ -1,8 +1,8 @@
 """Reads of service quality: what a dossier counts for, the sources of the task's counters, and
 the sums of the statistics table the indicators are computed from.
 
-`reports` reads everything and nothing imports it (DESIGN.md §1); the querysets of other apps'
-rows are built here, read-only.
+`reports` reads everything and nothing imports it (docs/design.md, apps and arrows); the
+querysets of other apps' rows are built here, read-only.
 """
 
 from __future__ import annotations

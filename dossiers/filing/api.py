@@ -1,4 +1,4 @@
-"""REST API v1 of filing (API.md §4, §8): adding an attachment to a draft — uploaded, or
+"""REST API v1 of filing (docs/api.md §4, §8): adding an attachment to a draft — uploaded, or
 reused from the personal data store — submitting it, and the store itself (`my/documents/`)."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class DossierAttachmentApi(APIView):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
         ratelimit.check(request, "upload", account=str(request.user.pk))
         if request.content_type.startswith("application/json"):
-            # Once-only (API.md §8): the attachment refers to the stored file, no upload. (The
+            # Once-only (docs/api.md §10): the attachment refers to the stored file, no upload. (The
             # media type decides, so a multipart body is not read before its size is checked.)
             reuse = self.ReuseInput(data=request.data)
             reuse.is_valid(raise_exception=True)
@@ -86,7 +86,7 @@ class StoredDocumentSerializer(serializers.Serializer):
 
 
 class MyDocumentsApi(APIView):
-    """The citizen's personal data store (API.md §8), newest first."""
+    """The citizen's personal data store (docs/api.md §10), newest first."""
 
     permission_classes = [IsAuthenticated]
     pagination_class = PageNumberPagination

@@ -141,7 +141,7 @@ def supplement_missing(*, dossier) -> dict[str, list[str]]:
 def opens_everything(dossier) -> bool:
     """Tell whether the request has a free-text item, which opens every document and the e-form.
 
-    API.md §4: a text item (not a component id) names a correction beyond one document, so the
+    docs/api.md §4: a text item (not a component id) names a correction beyond one document, so the
     citizen may replace any component's file and correct the e-form.
     """
     return any("text" in i for i in dossier.supplement_items or [])

@@ -188,7 +188,7 @@ class CounterLookupForm(forms.Form):
     applicant_phone = PhoneField(required=False)
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
-    # Desk verification (DESIGN.md §3.12): the dossier attaches to a citizen's account only
+    # Desk verification (docs/design.md rule 12): the dossier attaches to a citizen's account only
     # because an official saw the card; the official confirms it here.
     channel = forms.ChoiceField(
         label=_("Hồ sơ đến"),

@@ -2,7 +2,7 @@
 submitting, deleting a draft, and filing at the counter.
 
 Each service is one transaction: it changes the dossier, appends its DossierEvent and enqueues
-its notifications with transaction.on_commit (DESIGN.md §3.1). The row lock and the event are
+its notifications with transaction.on_commit (docs/design.md rule 1). The row lock and the event are
 the workflow's (dossiers/workflow/services.py), shared so every write logs the same way.
 """
 
@@ -163,7 +163,7 @@ def _without_prefilled(form_data: dict[str, Any], old: dict[str, str]) -> dict[s
 def registry_record_for(*, user: User) -> CitizenRecord | None:
     """Fetch the registry record that may complete a verified user's data (before any write).
 
-    A self-declared id number unlocks nothing (DESIGN.md §3.12): the population database is
+    A self-declared id number unlocks nothing (docs/design.md rule 12): the population database is
     asked only for an account whose identity was verified (registry, desk or SSO).
     """
     if not (user.identity_verified and user.id_number):
@@ -261,7 +261,7 @@ def dossier_file_at_counter(
     `channel` is "counter" for a citizen who came in person, "post" for a file that arrived by
     the postal service (NĐ 61/2018 Điều 16); both are received at the desk.
 
-    The registry is asked first, outside the transaction (DESIGN.md §3.10); then the walk-in
+    The registry is asked first, outside the transaction (docs/design.md rule 10); then the walk-in
     profile (if needed) and the draft are written together, so a refused draft leaves no user.
     """
     if not workflow.user_is_reception_anywhere(actor):
@@ -365,7 +365,7 @@ def dossier_create_draft(
     `submission_id` (a random id the form carries) makes a repeated submission of the same form
     return the draft it made the first time.
     """
-    # The registry is asked before the transaction opens (DESIGN.md §3.10).
+    # The registry is asked before the transaction opens (docs/design.md rule 10).
     record = registry_record_for(user=applicant or actor)
     with transaction.atomic():
         dossier = _create_draft(
@@ -728,7 +728,7 @@ def dossier_change_case(
 
 
 def _own_files(attachments: Any) -> list[str]:
-    # A reused attachment shares its source's stored file (once-only, API.md §8): deleting the
+    # A reused attachment shares its source's stored file (once-only, docs/api.md §10): deleting the
     # draft or its row must never delete the original, which another dossier still holds.
     return [
         name for name in attachments.filter(reused=False).values_list("file", flat=True) if name
@@ -856,7 +856,7 @@ def attachment_reuse(
 ) -> Attachment:
     """Attach an item of the actor's personal data store to a component, sharing its file.
 
-    Once-only (Đề án 06, NĐ 45/2020; API.md §8): no bytes are copied — the new row points at
+    Once-only (Đề án 06, NĐ 45/2020; docs/api.md §10): no bytes are copied — the new row points at
     the stored file of its source, is marked `reused`, and names the source (the attachment
     or the result), whose verification the officials see. Only the dossier's own applicant
     reaches their store: anyone else's item, or an id that is none, is NotFound.
@@ -955,7 +955,7 @@ def dossier_submit(
         )
     now = timezone.now()
     dossier.code = next_dossier_code(agency=dossier.agency, when=now)
-    # Decision (brief §4): submission always lands in "submitted" as API.md §4 says; a fee due
+    # Decision (brief §4): submission always lands in "submitted" as docs/api.md §4 says; a fee due
     # online is recorded in fee_amount/payment_due and paid through the payments app later.
     # A fee left to the provincial council has no amount yet: the official sets it with
     # request_payment; a zero-fee procedure owes nothing and skips payment.

@@ -1,4 +1,4 @@
-"""Reads of the citizen's personal data store (kho dữ liệu cá nhân, API.md §8).
+"""Reads of the citizen's personal data store (kho dữ liệu cá nhân, docs/api.md §10).
 
 The store is not a table of its own: it is a view of what the portal already keeps — the
 results of the citizen's returned dossiers (the current `DossierDocument` of kind `result`) and
@@ -86,7 +86,7 @@ def parse_stored_id(value: Any) -> tuple[str, uuid.UUID] | None:
 
 
 def document_is_signed(document: DossierDocument) -> bool:
-    """Tell whether a stored result carries the issuing agency's signature (API.md §8).
+    """Tell whether a stored result carries the issuing agency's signature (docs/api.md §10).
 
     The one place the store asks. The signing of papers records when the agency signed the
     served file (`DossierDocument.signed_at`); until that field exists nothing is signed.

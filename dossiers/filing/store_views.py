@@ -1,4 +1,4 @@
-"""HTML pages of the personal data store (API.md §8): the citizen's store at
+"""HTML pages of the personal data store (docs/api.md §10): the citizen's store at
 /tai-khoan/kho-du-lieu/, downloading an item, and choosing an item for a component of a draft
 ("Chọn từ kho dữ liệu") — a plain link and a POST form, so it works without JavaScript.
 

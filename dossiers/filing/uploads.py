@@ -1,4 +1,4 @@
-"""Hostile-upload checks (DESIGN.md §3.8): size, type by content, safe names.
+"""Hostile-upload checks (docs/design.md rule 8): size, type by content, safe names.
 
 Accepted: PDF, JPEG, PNG, recognised by their first bytes, never by the file name. Everything
 else — SVG, HTML, executables, archives, empty files — is refused with a Vietnamese message.

@@ -137,7 +137,8 @@ def wizard_step(
         return redirect(_after_submit_url(dossier, request.user))
     if step not in (2, 3, 4, 5):
         raise Http404
-    # GET never writes (DESIGN.md §3.9): the step reached is recorded by the POST that moves on.
+    # GET never writes (docs/design.md rule 9): the step reached is recorded by the POST that
+    # moves on.
     handler = {2: _step_applicant, 3: _step_form, 4: _step_attachments, 5: _step_review}[step]
     return handler(request, dossier)
 
@@ -434,7 +435,7 @@ def attachment_download(
         user=request.user, dossier_id=dossier_id, attachment_id=attachment_id
     )
     # ?xem=1 shows a PDF or an image in the browser (inline preview); types were checked by
-    # content at upload (DESIGN.md §3.8) and nosniff is on.
+    # content at upload (docs/design.md rule 8) and nosniff is on.
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=request.GET.get("xem") != "1",
@@ -480,7 +481,7 @@ def my_dossier_supplement(request: AuthenticatedHttpRequest, dossier_id: Dossier
 
 
 def _supplement_form_post(request, dossier):
-    # The correction of the e-form a text item opens (API.md §4), checked against the schema
+    # The correction of the e-form a text item opens (docs/api.md §4), checked against the schema
     # of the version the dossier was filed under; each saved change goes on the history.
     schema = dossier.snapshot.get("form_schema") or {}
     status, focus = 200, ""

@@ -1,4 +1,4 @@
-"""REST API of papers (API.md §4): `dossiers/{id}/documents/{kind}/` and `register/`."""
+"""REST API of papers (docs/api.md §4): `dossiers/{id}/documents/{kind}/` and `register/`."""
 
 from __future__ import annotations
 

@@ -200,7 +200,7 @@ def _filed_components(dossier: Dossier) -> list[dict[str, Any]]:
 
 def representative(dossier: Dossier) -> dict[str, str] | None:
     """Return the representative who filed on the applicant's behalf, if any."""
-    # DOMAIN.md "Desk realities": name, id number and the authorisation document are printed on
+    # docs/domain.md "Desk realities": name, id number and the authorisation document are printed on
     # Mẫu 01; a representative by law files none (docs/domain.md), the relation says why.
     if not dossier.is_represented or not dossier.representative_name:
         return None
@@ -633,7 +633,7 @@ def documents_schedule(dossier: Dossier) -> None:
         return
     from .tasks import documents_render  # the task module imports this one
 
-    # Redis down never turns a committed action into an error (DESIGN.md §3.11): the paper is
+    # Redis down never turns a committed action into an error (docs/design.md rule 11): the paper is
     # rendered in the request when someone asks for it.
     enqueue_on_commit(documents_render, args=(str(dossier.pk),), queue=settings.PDF_QUEUE)
 

@@ -33,7 +33,7 @@ CHUNK = 2000
 
 
 def register_columns() -> list[str]:
-    """Return the column titles of Mẫu 06 (DOMAIN.md §Forms)."""
+    """Return the column titles of Mẫu 06 (docs/domain.md, papers)."""
     return [
         _("STT"),
         _("Mã hồ sơ"),

@@ -1,5 +1,5 @@
 """HTML edge of papers: the citizen's and the official's PDF links and the public verification
-page /xac-thuc/<token>/ (API.md §3). Access goes through the selectors like every dossier page.
+page /xac-thuc/<token>/ (docs/api.md §3). Access goes through the selectors like every dossier page.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bodies of workflow actions (API.md §4): what a run of an action carries, and the rules on
+"""Bodies of workflow actions (docs/api.md §4): what a run of an action carries, and the rules on
 the inputs several actions share.
 
 `parse_action_body` reads the reason and the note every action takes and raises InvalidInput

@@ -1,4 +1,4 @@
-"""Every workflow action of API.md §4, one `ActionSpec` each: where it may start and lead, who
+"""Every workflow action of docs/api.md §4, one `ActionSpec` each: where it may start and lead, who
 may fire it, and what running it does — its inputs, their check, its effects, its body, the
 paper it issues and the applicant's message. Adding an action is one spec here (or
 `register_action` from a plug-in); dossier_run_action, the official's page, the API, the graph
@@ -59,12 +59,12 @@ def _submit_effects(dossier: Dossier, now: dt.datetime) -> None:
 
 
 def _withdraw_check(run: ActionRun) -> None:
-    # DOMAIN.md 9a: after reception the desk must see the withdrawal.
+    # docs/domain.md 9a: after reception the desk must see the withdrawal.
     run.body.data["after_reception"] = run.dossier.received_at is not None
 
 
 def _withdraw_after(run: ActionRun) -> None:
-    # DOMAIN.md 9a: a withdrawal after reception stops the dossier where it is; the one-stop
+    # docs/domain.md 9a: a withdrawal after reception stops the dossier where it is; the one-stop
     # desk of the agency is told in its inbox so nobody keeps working on it.
     if not run.dossier.received_at:
         return
@@ -210,7 +210,7 @@ def _approve_check(run: ActionRun) -> None:
     from . import process
 
     if run.dossier.appraisal_proposal == Proposal.REFUSE:
-        # DOMAIN.md "Desk realities" (Decisions): the leader decides; approving against the
+        # docs/domain.md "Desk realities" (Decisions): the leader decides; approving against the
         # specialist's proposal to refuse needs the leader's reason, recorded on the event.
         if not run.reason:
             raise InvalidInput(
@@ -318,7 +318,7 @@ BUILT_IN: list[ActionSpec] = [
         frozenset({R.OWNER, R.RECEPTION}),
         effects=_submit_effects,
     ),
-    # DOMAIN.md 9a: the citizen may withdraw until the result is issued; after reception
+    # docs/domain.md 9a: the citizen may withdraw until the result is issued; after reception
     # the desk sees it on the dossier's history and lists.
     ActionSpec(
         A.WITHDRAW,
@@ -474,7 +474,7 @@ BUILT_IN: list[ActionSpec] = [
     ),
     # NĐ 61/2018 Điều 19.8: processing stopped with reasons — the leader's decision (the
     # notice carries the leader's name); a specialist proposes it through
-    # `forward {proposal: "refuse"}` (DOMAIN.md "Desk realities": Decisions).
+    # `forward {proposal: "refuse"}` (docs/domain.md "Desk realities": Decisions).
     ActionSpec(
         A.STOP,
         (S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT),

@@ -1,4 +1,4 @@
-"""REST API v1 of the workflow (API.md §4): running one action on a dossier."""
+"""REST API v1 of the workflow (docs/api.md §4): running one action on a dossier."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A dossier's clock: its processing time, due dates, citizen waits and the on-time mark.
 
-DOMAIN.md "Deadlines": the due time is reception + the processing time (working days, or
+docs/domain.md "Deadlines": the due time is reception + the processing time (working days, or
 calendar days where the catalogue says so; the online channel may have its own time). Time
 spent waiting for the citizen (a supplement, a payment) is not the agency's: it is kept in
 working hours and moves the agency's deadline, so overdue lists and the on-time mark leave it

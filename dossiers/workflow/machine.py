@@ -251,7 +251,7 @@ def _loaded_model() -> type[Dossier] | None:
 # only do their step's part and hand the dossier on or back (NĐ 61/2018 Điều 19.5–19.7).
 GUEST = "guest"  # the actions they may fire say so (ActionSpec.guest)
 # Marks an official of the filing (lead) agency while another agency holds the dossier for its
-# step: they see it and wait — no action until it is handed back (DOMAIN.md "Desk realities").
+# step: they see it and wait — no action until it is handed back (docs/domain.md "Desk realities").
 WAITING = "waiting"
 
 

@@ -4,7 +4,7 @@ logging the fee, and the primitives every dossier write shares: the row lock (`_
 event (`_event`).
 
 Each service is one transaction: it changes the dossier, appends its DossierEvent and enqueues
-its notifications with transaction.on_commit (DESIGN.md §3.1).
+its notifications with transaction.on_commit (docs/design.md rule 1).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _event(
 
 def _lock(dossier_id: DossierId) -> Dossier:
     # Concurrent actions on one dossier: the row lock makes the second one wait and then see
-    # the new status, so only one of two conflicting actions wins (DESIGN.md §3.2).
+    # the new status, so only one of two conflicting actions wins (docs/design.md rule 2).
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure_version", "agency", "procedure")
@@ -206,7 +206,7 @@ def dossier_run_action(
     if not workflow.is_legal_now(dossier, action):
         raise InvalidTransition(workflow.refusal_reason(dossier, action))
     now = timezone.now()
-    # One body (API.md §4): the keyword inputs join what the API or form sent.
+    # One body (docs/api.md §4): the keyword inputs join what the API or form sent.
     inputs = dict(data or {})
     for key, value in (
         ("reason", reason),

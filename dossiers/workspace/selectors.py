@@ -58,7 +58,7 @@ def _queue_filter(queue: str, *, user: User, ids: list[int], now: datetime) -> Q
     # agency, never counted twice. A still finds it in "Tất cả" with its overdue mark.
     held = Q(handling_agency_id__in=ids)
     if queue == "due_soon":
-        # At most one working day left (DOMAIN.md "Deadlines"); only a running clock has one.
+        # At most one working day left (docs/domain.md "Deadlines"); only a running clock has one.
         soon = workdays.add_working_hours(now, workdays.hours_per_day())
         return held & Q(status__in=CLOCK_RUNNING_STATUSES, due_at__gte=now, due_at__lte=soon)
     if queue == "overdue":

@@ -357,7 +357,7 @@ CACHES = {
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Outside systems: an unset URL means the built-in local stand-in (API.md §1).
+# Outside systems: an unset URL means the built-in local stand-in (docs/api.md §1).
 NATIONAL_HUB_URL = env("NATIONAL_HUB_URL", default="")
 NATIONAL_HUB_TOKEN = env("NATIONAL_HUB_TOKEN", default="")
 VNPAY_TMN_CODE = env("VNPAY_TMN_CODE", default="DVCTTDEMO")
@@ -388,7 +388,7 @@ POSTAL_RESULT_CHARGE = env.int("POSTAL_RESULT_CHARGE", default=0)
 CITIZEN_REGISTRY_URL = env("CITIZEN_REGISTRY_URL", default="")
 CITIZEN_REGISTRY_TOKEN = env("CITIZEN_REGISTRY_TOKEN", default="")
 OUTSIDE_CALL_TIMEOUT_SECONDS = env.float("OUTSIDE_CALL_TIMEOUT_SECONDS", default=5.0)
-# Hub delivery (API.md §6): retry with exponential backoff (base, cap) for at least
+# Hub delivery (docs/api.md §8): retry with exponential backoff (base, cap) for at least
 # HUB_RETRY_HOURS before an event goes to the dead-letter list; HUB_BATCH_SIZE events per claim.
 HUB_RETRY_BASE_SECONDS = env.float("HUB_RETRY_BASE_SECONDS", default=30.0)
 HUB_RETRY_MAX_SECONDS = env.float("HUB_RETRY_MAX_SECONDS", default=3600.0)
@@ -418,7 +418,7 @@ REST_FRAMEWORK = {
     ],
 }
 # API tokens (django-rest-knox): stored as SHA-512 digests, expire after API_TOKEN_TTL_HOURS,
-# sent as "Authorization: Token <key>" (API.md §4).
+# sent as "Authorization: Token <key>" (docs/api.md §4).
 REST_KNOX = {
     "TOKEN_TTL": dt.timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=10)),
     "AUTH_HEADER_PREFIX": "Token",
@@ -470,7 +470,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Request and response shapes apart (required and read-only fields differ), request bodies
-    # as JSON (API.md §4; multipart only where a view names it, e.g. attachments), and the
+    # as JSON (docs/api.md §4; multipart only where a view names it, e.g. attachments), and the
     # error answers and input rules of dvctt/api_schema.py.
     "COMPONENT_SPLIT_REQUEST": True,
     "PARSER_WHITELIST": ["dvctt.input_cleaning.CleanJSONParser"],
@@ -525,7 +525,7 @@ BENCH_PING_ENABLED = env.bool("BENCH_PING_ENABLED", default=False)
 PORTAL_NAME = env("PORTAL_NAME", default="Cổng Dịch vụ công trực tuyến tỉnh Demo")
 
 # --- Dossiers (issue 4): working time, uploads, dossier limits ------------------------------
-# Working hours of the one-stop desk (DOMAIN.md "Deadlines"; one provincial system uses
+# Working hours of the one-stop desk (docs/domain.md "Deadlines"; one provincial system uses
 # 07:00–11:30 and 13:30–17:00, 8 hours = 1 working day). Dossiers received after the cut-off
 # count from the next working day (Nghị định 61/2018/NĐ-CP Điều 18).
 WORKING_HOURS = [

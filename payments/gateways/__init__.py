@@ -1,4 +1,4 @@
-"""Payment gateways as plug-ins: one class each, registered by name (DESIGN.md §3.4).
+"""Payment gateways as plug-ins: one class each, registered by name (docs/design.md rule 4).
 
 A gateway implements PaymentGateway (base.py) in its own module and is registered here with
 `register_gateway(name, factory)`. Settings choose the active one: PAYMENT_GATEWAY if set,

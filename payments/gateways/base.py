@@ -1,4 +1,5 @@
-"""What every payment gateway offers the portal (DESIGN.md §3.4): the PaymentGateway protocol.
+"""What every payment gateway offers the portal (docs/design.md rule 4): the PaymentGateway
+protocol.
 
 A gateway is one class: `start` builds the redirect that sends the payer to it, `read_callback`
 verifies and reads what it sends back (its IPN, server to server, and the payer's return),
@@ -18,7 +19,7 @@ from typing import Any, Protocol
 class GatewayResult:
     """The outcome of one payment as the gateway reports it (callback or query).
 
-    `response_code` and `transaction_status` hold API.md §5's codes: "00" and "00" is paid,
+    `response_code` and `transaction_status` hold docs/api.md §7's codes: "00" and "00" is paid,
     response "24" a cancel by the payer, status "" or "01" not finished yet; a gateway with
     other codes maps its own to these.
     """
@@ -38,7 +39,7 @@ class GatewayResult:
 
     @property
     def succeeded(self) -> bool:
-        # API.md §5: paid only when both the response code and the transaction status are 00.
+        # docs/api.md §7: paid only when both the response code and the transaction status are 00.
         return self.found and self.response_code == "00" and self.transaction_status == "00"
 
     @property
@@ -79,7 +80,7 @@ class PaymentGateway(Protocol):
     # Its name in the registry and in Payment.gateway.
     name: str
     # The <gateway> of its callback URLs, /payments/<gateway>/return/ and …/ipn/ (gateways
-    # speaking one protocol share them: the sandbox answers on VNPay's, API.md §5).
+    # speaking one protocol share them: the sandbox answers on VNPay's, docs/api.md §7).
     callback_slug: str
     # Where it sends payers: its origin is the one outside address forms may post to (CSP).
     payment_url: str

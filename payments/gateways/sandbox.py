@@ -1,6 +1,6 @@
 """The built-in sandbox gateway: VNPay's protocol, served by the portal itself.
 
-With VNPAY_PAYMENT_URL unset (API.md §5) the payer is sent to /payments/sandbox/, chooses to
+With VNPAY_PAYMENT_URL unset (docs/api.md §7) the payer is sent to /payments/sandbox/, chooses to
 pay, cancel or fail, and comes back to the return URL while a Celery task delivers the IPN
 server to server, retrying as VNPay does. Its merchant API (querydr, refund) answers the same
 signed JSON as VNPay's, in-process, from the sandbox's own ledger (SandboxTransaction).

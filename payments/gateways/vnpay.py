@@ -1,4 +1,4 @@
-"""The VNPay payment protocol, version 2.1.0 (API.md §5), and its HTTP client.
+"""The VNPay payment protocol, version 2.1.0 (docs/api.md §7), and its HTTP client.
 
 Signing: hex HMAC-SHA512 with the hash secret over the vnp_* parameters (the hash fields left
 out), sorted by name, URL-encoded (quote_plus) and joined as k=v&k=v. The merchant API
@@ -130,7 +130,7 @@ class VnpayGateway:
     """VNPay: the payment redirect, and the merchant API (querydr, refund) over HTTPS."""
 
     name = "vnpay"
-    callback_slug = "vnpay"  # API.md §5: /payments/vnpay/return/ and /payments/vnpay/ipn/
+    callback_slug = "vnpay"  # docs/api.md §7: /payments/vnpay/return/ and /payments/vnpay/ipn/
     pay_window = PAY_WINDOW
 
     def __init__(
@@ -160,7 +160,7 @@ class VnpayGateway:
         ip: str,
         created_at: dt.datetime,
     ) -> dict[str, str]:
-        """Return the signed parameters of the payment redirect (API.md §5)."""
+        """Return the signed parameters of the payment redirect (docs/api.md §7)."""
         params = {
             "vnp_Version": VERSION,
             "vnp_Command": "pay",
@@ -196,7 +196,7 @@ class VnpayGateway:
         return result_from_callback(params) if self.verify_callback(params) else None
 
     def ipn_answer(self, code: str, message: str) -> dict[str, str]:
-        """Answer VNPay's IPN: {"RspCode", "Message"} (API.md §5)."""
+        """Answer VNPay's IPN: {"RspCode", "Message"} (docs/api.md §7)."""
         return {"RspCode": code, "Message": message}
 
     # The merchant API ------------------------------------------------------------------------

@@ -130,7 +130,7 @@ def test_level_2_signs_in_as_the_verified_demo_citizen_with_pkce(idp):
     an = CitizenFactory(email="congdan@demo.vn", id_number=AN, verified=True)
     browser = Client()
     params = _start(browser)
-    # Authorization code with PKCE (S256) and a nonce, as API.md §9 asks.
+    # Authorization code with PKCE (S256) and a nonce, as docs/api.md §11 asks.
     assert params["response_type"] == "code"
     assert params["code_challenge_method"] == "S256" and params["code_challenge"]
     assert params["nonce"] and params["client_id"] == "dvctt-portal"

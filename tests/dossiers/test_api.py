@@ -1,4 +1,4 @@
-"""REST API v1 for dossiers exactly as API.md §4."""
+"""REST API v1 for dossiers exactly as docs/api.md §4."""
 
 from __future__ import annotations
 

@@ -406,7 +406,7 @@ def test_request_supplement_refuses_components_of_another_dossier(received, rece
 
 
 def test_a_text_item_opens_every_document_and_the_form(requested, citizen, clock):
-    # API.md §4: a text item (not a component id) opens every component and the e-form.
+    # docs/api.md §4: a text item (not a component id) opens every component and the e-form.
     other = requested.case_components()[1]
     filing_services.attachment_add(
         actor=citizen, dossier_id=requested.pk, component_id=other["id"], upload=upload()

@@ -1,4 +1,4 @@
-"""The personal data store (API.md §8): the citizen's returned results and filed documents,
+"""The personal data store (docs/api.md §10): the citizen's returned results and filed documents,
 their download, and reusing one in a new dossier without copying its bytes (once-only)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Decisions (DOMAIN.md "Desk realities"): the leader decides, and says why when departing.
+"""Decisions (docs/domain.md "Desk realities"): the leader decides, and says why when departing.
 
 Approving against the specialist's proposal to refuse needs the leader's reason (event, Mẫu 05);
 stopping is the leader's decision only and its notice carries the leader's name; Mẫu 04 is

@@ -1,7 +1,7 @@
 """Agency boundaries in inter-agency work (liên thông, NĐ 61/2018 Điều 19.5–19.7).
 
 While agency B holds the dossier for its step, only B acts on it; the filing (lead) agency A
-sees it and waits (DOMAIN.md "Desk realities"). B's "Sắp đến hạn" / "Quá hạn" count it, A's
+sees it and waits (docs/domain.md "Desk realities"). B's "Sắp đến hạn" / "Quá hạn" count it, A's
 do not. The forward form offers only the steps the rules allow, each with its own officials.
 """
 

@@ -221,7 +221,7 @@ def test_xlsx_dates_are_date_cells_shown_day_first_in_readable_columns(period_do
 def test_the_workspace_register_form_takes_day_first_dates_and_hands_iso_to_the_api(
     client, reception
 ):
-    # Issue 23.4: the form shows and takes dd/mm/yyyy; the API keeps YYYY-MM-DD (API.md).
+    # Issue 23.4: the form shows and takes dd/mm/yyyy; the API keeps YYYY-MM-DD (docs/api.md).
     client.force_login(reception)
     page = client.get("/can-bo/").content.decode()
     assert 'id="register-date_from"' in page and 'placeholder="dd/mm/yyyy"' in page

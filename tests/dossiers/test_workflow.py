@@ -237,7 +237,7 @@ def test_full_happy_path_and_supplement_restart(
     ]  # fmt: skip
 
 
-# What each action may be sent with (API.md §4): valid and invalid bodies, and exactly when
+# What each action may be sent with (docs/api.md §4): valid and invalid bodies, and exactly when
 # the service must refuse the body with InvalidInput (400) — only once the role and the status
 # allow the action (403 and 409 come first). Every other exception is a failure.
 

@@ -1,4 +1,4 @@
-"""Browser: once-only in practice (API.md §8). A citizen finds a past result in the personal
+"""Browser: once-only in practice (docs/api.md §10). A citizen finds a past result in the personal
 data store, reuses it in a new dossier (with JavaScript, and a second document without), files
 it; the desk official opens the dossier, sees "lấy từ kho dữ liệu" and follows the original's
 verification link. axe-clean at 1280 and 390 px; SCREENSHOTS_DIR saves the pages.

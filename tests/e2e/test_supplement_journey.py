@@ -74,7 +74,7 @@ def test_desk_requests_one_document_and_citizen_supplies_it(page, login, axe_che
 def test_text_only_request_answered_with_a_file_and_a_corrected_form(
     page, login, axe_check, tmp_path
 ):
-    # API.md §4: a text item opens every document and the e-form. The desk asks at reception
+    # docs/api.md §4: a text item opens every document and the e-form. The desk asks at reception
     # for a correction in words only; the citizen replaces a file and corrects the declaration
     # on the supplement page; the desk then receives the dossier.
     agency = AgencyFactory()

@@ -1,7 +1,7 @@
 """Fault drills (issue 10): real workers, a Redis of our own, a hub that fails, a dead SMTP.
 
 Each drill runs `celery worker -B` processes against the test database and a redis-server on a
-port of 6390–6399, and checks what API.md §6 promises: every event arrives, in order per
+port of 6390–6399, and checks what docs/api.md §8 promises: every event arrives, in order per
 dossier, repeats only of the same event id, and nothing committed is lost.
 """
 

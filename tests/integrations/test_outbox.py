@@ -1,4 +1,5 @@
-"""Hub outbox (API.md §6): order per dossier, Idempotency-Key, backoff, dead letters, leases."""
+"""Hub outbox (docs/api.md §8): order per dossier, Idempotency-Key, backoff, dead letters,
+leases."""
 
 from __future__ import annotations
 

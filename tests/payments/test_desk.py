@@ -1,4 +1,4 @@
-"""Fees paid at the desk (API.md §4, DOMAIN.md "Desk realities"; NĐ 61/2018 Điều 22).
+"""Fees paid at the desk (docs/api.md §4, docs/domain.md "Desk realities"; NĐ 61/2018 Điều 22).
 
 Reception records cash or a bank transfer on a dossier of its agency: the payment is paid at
 once, with its DossierEvent and its numbered e-receipt, and the result can then be returned.
@@ -227,7 +227,7 @@ def test_two_desks_at_once_record_the_fee_once(procedure, agency):
     assert list(Receipt.objects.values_list("number", flat=True)) == [1]
 
 
-# --- the API (API.md §4) and the official's page -------------------------------------------------
+# --- the API (docs/api.md §4) and the official's page ---------------------------------------
 
 
 def test_api_desk_variant(client, reception, procedure):

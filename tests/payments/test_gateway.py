@@ -26,7 +26,7 @@ PARAMS = {
     "vnp_IpAddr": "203.0.113.7",
     "vnp_CreateDate": "20261201103000",
 }
-# Written out by hand from API.md §5 (sorted, quote_plus-encoded, k=v&k=v) and signed with
+# Written out by hand from docs/api.md §7 (sorted, quote_plus-encoded, k=v&k=v) and signed with
 # `openssl dgst -sha512 -hmac KAT-SECRET-0123456789ABCDEF`, independently of our code.
 EXPECTED_DATA = (
     "vnp_Amount=4000000&vnp_Command=pay&vnp_CreateDate=20261201103000&vnp_CurrCode=VND"

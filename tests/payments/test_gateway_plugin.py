@@ -65,7 +65,7 @@ def test_callbacks_of_an_unknown_gateway_are_not_found(client):
 
 @pytest.mark.django_db
 def test_vnpay_urls_of_api_md_still_answer_for_the_active_vnpay_protocol(client):
-    # API.md §5: the VNPay URLs keep their paths and their answer, whatever else is registered.
+    # docs/api.md §7: the VNPay URLs keep their paths and their answer, whatever else is registered.
     assert gateways.get_gateway().callback_slug == "vnpay"
     answer = client.get("/payments/vnpay/ipn/", {"vnp_TxnRef": "x"}).json()
     assert answer == {"RspCode": "97", "Message": "Invalid signature"}

@@ -1,4 +1,4 @@
-"""IPN handling (API.md §5): signature first, order, amount, one confirmation only."""
+"""IPN handling (docs/api.md §7): signature first, order, amount, one confirmation only."""
 
 from __future__ import annotations
 

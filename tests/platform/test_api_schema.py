@@ -1,4 +1,4 @@
-"""The OpenAPI schema (/api/schema/) describes the API as it answers (API.md §4)."""
+"""The OpenAPI schema (/api/schema/) describes the API as it answers (docs/api.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The endpoints of API.md §3–4 that exist from the foundation on."""
+"""The endpoints of docs/api.md §3–4 that exist from the foundation on."""
 
 from __future__ import annotations
 

@@ -67,7 +67,8 @@ def test_detail_is_the_snapshot(client, agency):
     assert response.status_code == 200
     body = response.json()
     snapshot = procedure_snapshot(procedure=procedure)
-    # API.md §4 steps[] also carry `unit` and `hours` (the stored `unit_code`/`duration_hours`).
+    # docs/api.md §4: steps[] also carry `unit` and `hours` (the stored `unit_code` and
+    # `duration_hours`).
     for step in body["steps"]:
         assert step.pop("unit") == step["unit_code"] and step.pop("hours") == step["duration_hours"]
         assert step["agency"] is None

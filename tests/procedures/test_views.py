@@ -74,7 +74,7 @@ def test_detail_page_shows_documents_fees_time_and_filing(client, catalogue):
     assert "Nộp hồ sơ trực tuyến" in html
     # One small badge for citizens; no developer notes, no English field lists (issue 12).
     assert html.count("dữ liệu minh hoạ") == 1
-    for internal in ("DOMAIN.md", "online_mode", "form_schema", "demo_fields"):
+    for internal in ("docs/domain.md", "online_mode", "form_schema", "demo_fields"):
         assert internal not in html
     assert "Cơ quan tự khai thác — không cần nộp" in html
 

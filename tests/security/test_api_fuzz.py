@@ -5,7 +5,7 @@ number of generated requests (valid and invalid ones, derandomized), sent in-pro
 Django's WSGI application as a signed-in citizen with an API token (half the valid cases that
 name a dossier name the citizen's own draft), and every response goes
 through all of schemathesis' default checks: no 5xx, a documented status code, the documented
-content type, headers and body schema (errors: {"code","message","fields"}, API.md §4),
+content type, headers and body schema (errors: {"code","message","fields"}, docs/api.md §4),
 invalid input refused, valid input not refused for being invalid, 405 with Allow for an
 undocumented method. The closing lines print the cases run and the failures seen (none).
 """
@@ -32,7 +32,7 @@ from tests.factories import CitizenFactory
 EXAMPLES_PER_OPERATION = 30
 # A request the schema allows may still be refused with a 400 for what no schema can say: a
 # wrong password, a procedure code not in the catalogue, a workflow body missing what its
-# action needs (API.md §4), a file that is not the document it claims, a period that ends
+# action needs (docs/api.md §4), a file that is not the document it claims, a period that ends
 # before it starts. For those operations a 400 is an acceptable answer to valid data.
 SEMANTIC_400 = [
     "auth_token",
@@ -124,7 +124,7 @@ def draft(citizen, procedure):
 
 @pytest.fixture
 def stored_document(citizen, procedure):
-    # An item of the citizen's personal data store (API.md §8): half the valid JSON bodies of
+    # An item of the citizen's personal data store (docs/api.md §10): half the valid JSON bodies of
     # an attachment reuse it, so the reuse's success (201) is checked against the schema too.
     from tests.dossiers.conftest import make_submitted
 

@@ -163,7 +163,7 @@ def test_json_nesting_bombs_are_refused_not_crashing(citizen, procedure):
 )
 def test_unknown_api_paths_answer_the_json_error_even_in_debug(settings, citizen, path, debug):
     # `make run` serves with DEBUG on, where Django answers an unmatched URL with its own
-    # HTML page instead of handler404; the API contract (API.md §4) must hold there too.
+    # HTML page instead of handler404; the API contract (docs/api.md §4) must hold there too.
     settings.DEBUG = debug
     body = _contract(_api(citizen).get(path, HTTP_ACCEPT="text/html"), 404, "not_found")
     assert body["message"] == "Không tìm thấy." and body["fields"] == {}
