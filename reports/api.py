@@ -112,7 +112,9 @@ class FeedbackOfficialSerializer(FeedbackPublicSerializer):
         return services.feedback_available_actions(obj)
 
     def get_events(self, obj) -> list[dict]:
-        return FeedbackEventSerializer(selectors.feedback_events(feedback=obj), many=True).data
+        return list(
+            FeedbackEventSerializer(selectors.feedback_events(feedback=obj), many=True).data
+        )
 
 
 class FeedbackListCreateApi(APIView):

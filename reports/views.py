@@ -167,8 +167,8 @@ def feedback_send(request: HttpRequest) -> HttpResponse:
                 )
                 return _see_other(reverse("reports:feedback_follow") + f"?code={feedback.code}")
         # A refused form gets a fresh stamp, so a person may correct it and send again.
-        form.data = form.data.copy()
-        form.data["form_token"] = FeedbackForm().initial["form_token"]
+        form.data = form.data.copy()  # type: ignore[attr-defined]  # the POST QueryDict
+        form.data["form_token"] = FeedbackForm().initial["form_token"]  # type: ignore[index]
     return render(
         request,
         "reports/feedback_send.html",

@@ -7,10 +7,12 @@ Only the owner reaches an item: anyone else's id is 404 on every page (store.py)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,7 +51,8 @@ def my_store(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_citizen(request)
     q = _query(request)
     rows = store.stored_documents_for_citizen(user=request.user, q=q)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # StoreRows counts and slices like a queryset (the paginator needs nothing else).
+    page: Page[Any] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     return render(
         request,
         "dossiers/store.html",
@@ -102,7 +105,8 @@ def store_choose(request: AuthenticatedHttpRequest, dossier_id: DossierId) -> Ht
     rows, fitting = store.stored_documents_for_component(
         user=request.user, component=component, q=q
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # StoreRows counts and slices like a queryset (the paginator needs nothing else).
+    page: Page[Any] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     # The rank of each row on the page (fits first) marks the ones that fit.
     first = (page.number - 1) * PAGE_SIZE
     items = [{"doc": doc, "fits": first + i < fitting} for i, doc in enumerate(page.object_list)]

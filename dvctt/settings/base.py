@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -219,7 +220,7 @@ _htmx_dist = BASE_DIR / "node_modules" / "htmx.org" / "dist"
 STATICFILES_DIRS: list = [BASE_DIR / "static"]
 if _htmx_dist.is_dir():
     STATICFILES_DIRS.append(("vendor/htmx", _htmx_dist))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }

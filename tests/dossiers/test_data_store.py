@@ -64,7 +64,7 @@ def _component(dossier, index: int = 0) -> dict:
 
 
 def _stored_files() -> int:
-    root = default_storage.location
+    root = default_storage.location  # type: ignore[attr-defined]  # the file system storage
     return sum(len(files) for _dir, _dirs, files in os.walk(root))
 
 

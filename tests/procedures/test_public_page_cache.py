@@ -27,7 +27,9 @@ def procedure():
 
 
 def _token(response) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+    assert match is not None
+    return match.group(1)
 
 
 @pytest.mark.parametrize("page", PAGES)

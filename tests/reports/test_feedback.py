@@ -26,8 +26,8 @@ from tests.procedures.factories import ProcedureFactory
 pytestmark = pytest.mark.django_db
 
 
-def vn(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=VN_TZ)
+def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=VN_TZ)
 
 
 def submit(**kwargs) -> Feedback:
