@@ -70,7 +70,8 @@ def bar_chart(
     for index, (label, values) in enumerate(rows):
         y0 = top + index * group_height
         category = Category(
-            label=label if len(label) <= 28 else label[:27] + "…",
+            # 24 characters of 12 px text fit the label column; the full name is in the table.
+            label=label if len(label) <= 24 else label[:23] + "…",
             label_y=y0 + len(series) * BAR_HEIGHT / 2 + 4,
         )
         for n, value in enumerate(values):

@@ -173,3 +173,14 @@ def test_the_refresh_task_recomputes_the_recent_days_only(agency, year_table):
         2,
         2,
     ]
+
+
+def test_a_long_name_is_shortened_to_fit_the_chart_label_column():
+    from reports.charts import LABEL_WIDTH, bar_chart
+
+    name = "Trung tâm Phục vụ hành chính công tỉnh Demo"
+    chart = bar_chart("c", "t", ["Đúng hạn"], [(name, [0.5]), ("UBND xã Demo", [1.0])])
+    long_label, short_label = (category.label for category in chart.categories)
+    assert long_label == name[:23] + "…" and short_label == "UBND xã Demo"
+    # 12 px text averages under 7.5 px a character: 24 of them stay inside the column.
+    assert len(long_label) * 7.5 < LABEL_WIDTH
