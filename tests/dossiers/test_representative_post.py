@@ -40,6 +40,33 @@ def _draft(citizen, procedure) -> Dossier:
     return services.dossier_create_draft(actor=citizen, procedure_code=procedure.code)
 
 
+def _organisation_draft_ready(citizen, agency, *, tax_code: str, address: str = "Hà Nội"):
+    """A complete draft filed by `citizen` as the legal representative of a company."""
+    procedure = ProcedureFactory(agencies=[agency], applicant_types=["citizen", "organisation"])
+    dossier = _draft(citizen, procedure)
+    services.dossier_update_applicant(
+        actor=citizen,
+        dossier_id=dossier.pk,
+        data={
+            "applicant_kind": "organisation",
+            "applicant_name": "Công ty TNHH Thử Nghiệm",
+            "applicant_tax_code": tax_code,
+            "applicant_address": address,
+            "organisation_legal_rep": "Trần Giám Đốc",
+            "representative_name": citizen.full_name,
+            "representative_id_number": citizen.id_number,
+            "representative_relation": "legal_representative",
+        },
+    )
+    services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data={"ho_ten": "A"})
+    for component in dossier.case_components():
+        if component["required"]:
+            services.attachment_add(
+                actor=citizen, dossier_id=dossier.pk, component_id=component["id"], upload=upload()
+            )
+    return dossier
+
+
 # --- the wizard --------------------------------------------------------------------------------
 
 
@@ -282,28 +309,7 @@ def test_the_applicant_tracks_the_dossier_a_representative_filed(client, citizen
 
 def test_an_organisation_tracks_by_its_tax_code(client, citizen, agency):
     cache.clear()
-    procedure = ProcedureFactory(agencies=[agency], applicant_types=["citizen", "organisation"])
-    dossier = _draft(citizen, procedure)
-    services.dossier_update_applicant(
-        actor=citizen,
-        dossier_id=dossier.pk,
-        data={
-            "applicant_kind": "organisation",
-            "applicant_name": "Công ty TNHH Thử Nghiệm",
-            "applicant_tax_code": "0101234567-001",
-            "applicant_address": "Hà Nội",
-            "organisation_legal_rep": "Trần Giám Đốc",
-            "representative_name": citizen.full_name,
-            "representative_id_number": citizen.id_number,
-            "representative_relation": "legal_representative",
-        },
-    )
-    services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data={"ho_ten": "A"})
-    for component in dossier.case_components():
-        if component["required"]:
-            services.attachment_add(
-                actor=citizen, dossier_id=dossier.pk, component_id=component["id"], upload=upload()
-            )
+    dossier = _organisation_draft_ready(citizen, agency, tax_code="0101234567-001")
     dossier = services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
     assert client.get("/tra-cuu/", {"code": dossier.code, "id_last4": "7001"}).status_code == 200
 
@@ -576,28 +582,9 @@ def test_api_creates_a_draft_on_behalf_with_post(client, citizen, procedure):
 def test_receipt_of_an_organisation_prints_its_tax_code(citizen, agency, reception):
     from tests.dossiers.papers import pdf_text
 
-    procedure = ProcedureFactory(agencies=[agency], applicant_types=["citizen", "organisation"])
-    dossier = _draft(citizen, procedure)
-    services.dossier_update_applicant(
-        actor=citizen,
-        dossier_id=dossier.pk,
-        data={
-            "applicant_kind": "organisation",
-            "applicant_name": "Công ty TNHH Thử Nghiệm",
-            "applicant_tax_code": "0101234567",
-            "applicant_address": "Số 9 Tràng Tiền, Hà Nội",
-            "organisation_legal_rep": "Trần Giám Đốc",
-            "representative_name": citizen.full_name,
-            "representative_id_number": citizen.id_number,
-            "representative_relation": "legal_representative",
-        },
+    dossier = _organisation_draft_ready(
+        citizen, agency, tax_code="0101234567", address="Số 9 Tràng Tiền, Hà Nội"
     )
-    services.dossier_update_form(actor=citizen, dossier_id=dossier.pk, form_data={"ho_ten": "A"})
-    for component in dossier.case_components():
-        if component["required"]:
-            services.attachment_add(
-                actor=citizen, dossier_id=dossier.pk, component_id=component["id"], upload=upload()
-            )
     services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
     dossier = workflow_services.dossier_run_action(
         actor=reception, dossier_id=dossier.pk, action="receive"
