@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from dossiers.models import AppendOnlyModel
 from procedures.models import Procedure
 
 from ..constants import FEEDBACK_EVENT_SUBMIT, FeedbackAction, FeedbackStatus
@@ -78,7 +79,7 @@ class Feedback(models.Model):
         return self.code
 
 
-class FeedbackEvent(models.Model):
+class FeedbackEvent(AppendOnlyModel):
     """One step of a feedback's handling, appended and never changed (the officials' record)."""
 
     feedback = models.ForeignKey(

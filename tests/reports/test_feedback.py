@@ -116,6 +116,10 @@ def test_receipt_is_logged_with_a_readable_code(agency):
     assert feedback.code.startswith("PAKN-") and len(feedback.code) == 18
     event = FeedbackEvent.objects.get()
     assert (event.action, event.to_status) == ("submit", "received")
+    # The log is evidence: a written step cannot be changed afterwards.
+    event.note = "sửa lại"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
 
 
 # --- transitions --------------------------------------------------------------------------
