@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -156,13 +158,41 @@ def _seed(plan_path: Path) -> None:
     plan_path.write_text(json.dumps(plan), encoding="utf-8")
 
 
+def _signing_env(folder: Path) -> dict[str, str]:
+    """Production signs with each agency's own key: a throwaway CA and a key per agency."""
+    from dvctt import signing
+    from procedures.models import Agency
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ca = signing.make_ca("CA bench")
+    passphrase = secrets.token_urlsafe(12)
+    keys = {}
+    for code, name in Agency.objects.values_list("code", "name"):
+        key_file = folder / f"{len(keys)}.p12"
+        key_file.write_bytes(
+            signing.issue_pkcs12(
+                ca, agency_code=code, agency_name=name, passphrase=passphrase.encode()
+            )
+        )
+        keys[code] = {"pkcs12": str(key_file), "passphrase_env": "BENCH_SIGNING_PASSPHRASE"}
+    roots = folder / "ca.pem"
+    roots.write_bytes(signing.pem_certificate(ca[1]))
+    return {
+        "SIGNING_KEYS": json.dumps(keys),
+        "SIGNING_TRUST_ROOTS": str(roots),
+        "BENCH_SIGNING_PASSPHRASE": passphrase,
+    }
+
+
 def _server_env(database_url: str, media: Path, static: Path) -> dict[str, str]:
     env = dict(os.environ)
+    env.update(_signing_env(media.parent / "signing"))
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "dvctt.settings.production",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
             "VNPAY_HASH_SECRET": secrets.token_urlsafe(24),
+            "POSTAL_SHARED_SECRET": secrets.token_urlsafe(24),
             "VNPAY_PAYMENT_URL": "https://vnpay.invalid/paymentv2/vpcpay.html",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_DEBUG": "false",
@@ -282,21 +312,25 @@ def _row(row: dict) -> dict[str, float]:
     }
 
 
-def main() -> int:
-    work = Path(tempfile.mkdtemp(prefix="dvctt-load-"))
+@contextmanager
+def serving(work: Path) -> Iterator[tuple[str, Path, subprocess.Popen, subprocess.Popen]]:
+    """Seed a bench database, start gunicorn and a worker on it; yield (host, plan, web, worker).
+
+    `python -m bench.load --hold` keeps this up until interrupted, for profiling by hand.
+    """
     procs: list[subprocess.Popen] = []
     try:
         with bench_database("_load", test_environment=False):
             _, database_url, _ = _database_urls("_load")
             plan = work / "plan.json"
             _seed(plan)
-            from django.db import connections
-
-            connections.close_all()
             # Collected once per machine and refreshed each run (hashing and compressing every
             # file again from nothing takes minutes).
             static = Path(tempfile.gettempdir()) / "dvctt-bench-static"
             env = _server_env(database_url, work / "media", static)
+            from django.db import connections
+
+            connections.close_all()
             bin_dir = Path(sys.executable).parent
             subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
@@ -360,7 +394,22 @@ def main() -> int:
             warm += [f"/thu-tuc/{code}/" for code in plan_data["procedure_codes"]]
             for path in warm:
                 urllib.request.urlopen(f"{host}{path}", timeout=60).read()  # noqa: S310
+            yield host, plan, web, worker
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
+
+def main() -> int:
+    work = Path(tempfile.mkdtemp(prefix="dvctt-load-"))
+    try:
+        with serving(work) as (host, _plan, web, worker):
             uptime_before = Path("/proc/loadavg").read_text().split()[:3]
             pages: dict[str, dict[str, float]] = {}
             # Each page right after a ping phase of its own: the machine's load moves between
@@ -383,14 +432,6 @@ def main() -> int:
             intake = _locust(host, ["Intake"], INTAKE_SECONDS, USERS, work)
             uptime_after = Path("/proc/loadavg").read_text().split()[:3]
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
         shutil.rmtree(work, ignore_errors=True)
 
     _emit()
@@ -451,3 +492,23 @@ def main() -> int:
     ok = ratio >= RATIO_GOAL and intake_rps >= INTAKE_GOAL and intake_errors == 0
     _emit(f"BENCH load_goals_met {1 if ok else 0} bool")
     return 0
+
+
+def hold() -> None:
+    """Keep the bench's server up (for a profiler or locust by hand) until interrupted."""
+    work = Path(tempfile.mkdtemp(prefix="dvctt-load-"))
+    try:
+        with serving(work) as (host, plan, _web, _worker):
+            _emit(f"serving {host}; plan {plan}; logs {work / 'server.log'}; Ctrl-C stops")
+            sys.stdout.flush()
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--hold"]:
+        hold()

@@ -8,6 +8,7 @@ in dossiers/papers/api.py.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -19,6 +20,7 @@ from rest_framework.views import APIView
 from dvctt import ratelimit
 from dvctt.api_schema import api_errors, boolean_spellings
 from dvctt.errors import Forbidden, InvalidInput
+from dvctt.page_cache import catalogue_version
 
 from . import selectors, workflow
 from .constants import (
@@ -28,7 +30,9 @@ from .constants import (
     ResultDelivery,
 )
 from .filing import services as filing_services
+from .models import Dossier
 from .postal import postal_delivery
+from .tracking_cache import tracking_cached
 from .workflow import process
 from .workspace import QUEUES, dossiers_for_official_queue
 
@@ -388,8 +392,16 @@ class TrackingApi(APIView):
                 _("Vui lòng nhập mã hồ sơ và 4 số cuối số định danh cá nhân."),
                 fields={k: [str(m) for m in v] for k, v in data.errors.items()},
             )
-        dossier = selectors.dossier_track(**data.validated_data)
-        return Response(tracking_payload(dossier))
+
+        def found() -> tuple[Dossier, dict]:
+            dossier = selectors.dossier_track(**data.validated_data)
+            return dossier, tracking_payload(dossier)
+
+        # The procedure's name comes from the catalogue, the status label in the language.
+        parts = [catalogue_version(), getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)]
+        return Response(
+            tracking_cached(kind="api", parts=parts, build=found, **data.validated_data)
+        )
 
 
 def tracking_payload(dossier) -> dict:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from accounts.http import AuthenticatedHttpRequest
 from dvctt import ratelimit
 from dvctt.errors import ApplicationError, NotFound, error_back, error_text
+from dvctt.page_cache import anonymous_get, display_parts, page_from_template, page_template
 from dvctt.pagination import query_without_page
 
 from . import selectors, workflow
@@ -31,10 +32,11 @@ from .forms import (
     TrackingForm,
     WithdrawForm,
 )
-from .models import DossierId
+from .models import Dossier, DossierId
 from .papers import document_links
 from .postal import postal_delivery
 from .status_texts import citizen_guide
+from .tracking_cache import tracking_cached
 from .workflow import services as workflow_services
 
 PAGE_SIZE = 20
@@ -154,27 +156,42 @@ def _error_message(request: HttpRequest, exc: ApplicationError) -> None:
 def tracking(request: HttpRequest) -> HttpResponse:
     """Look a dossier up by its code and the last 4 digits of the applicant's id number."""
     form = TrackingForm(request.GET or None)
-    dossier, not_found, status = None, False, 200
-    if request.GET:
-        # Guessing id_last4 for a known code takes up to 10,000 tries: the page and the API
-        # share one counter per client address (dvctt.client_ip), so either is impractical.
-        try:
-            ratelimit.check(request, "tracking")
-        except ratelimit.RateLimited:
-            return render(
-                request,
-                "dossiers/tracking.html",
-                {"form": TrackingForm(), "limited": True},
-                status=429,
-            )
-        if form.is_valid():
-            try:
-                dossier = selectors.dossier_track(**form.cleaned_data)
-            except NotFound:
-                not_found, status = True, 404
-        else:
-            status = 400
-    public_events = selectors.dossier_public_events(dossier=dossier) if dossier else []
+    if not request.GET:
+        return _tracking_page(request, form)
+    # Guessing id_last4 for a known code takes up to 10,000 tries: the page and the API
+    # share one counter per client address (dvctt.client_ip), so either is impractical.
+    try:
+        ratelimit.check(request, "tracking")
+    except ratelimit.RateLimited:
+        return _tracking_page(request, TrackingForm(), limited=True, status=429)
+    if not form.is_valid():
+        return _tracking_page(request, form, status=400)
+
+    def found() -> tuple[Dossier, tuple[str, bytes]]:
+        dossier = selectors.dossier_track(**form.cleaned_data)
+        return dossier, page_template(_tracking_page(request, form, dossier=dossier))
+
+    try:
+        if not anonymous_get(request):  # a signed-in visitor's page shows their account
+            dossier = selectors.dossier_track(**form.cleaned_data)
+            return _tracking_page(request, form, dossier=dossier)
+        cached = tracking_cached(
+            kind="page", parts=display_parts(request), build=found, **form.cleaned_data
+        )
+    except NotFound:
+        return _tracking_page(request, form, not_found=True, status=404)
+    return page_from_template(request, cached)
+
+
+def _tracking_page(
+    request: HttpRequest,
+    form: TrackingForm,
+    *,
+    dossier: Dossier | None = None,
+    not_found: bool = False,
+    limited: bool = False,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "dossiers/tracking.html",
@@ -182,7 +199,8 @@ def tracking(request: HttpRequest) -> HttpResponse:
             "form": form,
             "dossier": dossier,
             "not_found": not_found,
-            "public_events": public_events,
+            "limited": limited,
+            "public_events": selectors.dossier_public_events(dossier=dossier) if dossier else [],
             "postal": postal_delivery(dossier) if dossier else None,
         },
         status=status,

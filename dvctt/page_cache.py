@@ -68,7 +68,8 @@ def catalogue_changed() -> None:
     _memo[VERSION_KEY] = (time.monotonic(), version)
 
 
-def _cacheable(request: HttpRequest) -> bool:
+def anonymous_get(request: HttpRequest) -> bool:
+    """Whether a cached page may answer this request (the same for every such visitor)."""
     # No session cookie: no account, no messages kept in the session; no messages cookie.
     return (
         settings.PUBLIC_PAGE_CACHE
@@ -88,18 +89,40 @@ def _release() -> str:
         return ""
 
 
-def _page_key(request: HttpRequest) -> str:
+def display_parts(request: HttpRequest) -> list[str]:
+    """What, besides the address, makes two anonymous visitors' pages differ."""
     prefs = portal(request)  # the display preferences the layout shows (validated)
-    parts = [
+    return [
         catalogue_version(),
         _release(),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         prefs["text_size"],
         prefs["contrast"],
         "htmx" if request.headers.get("HX-Request") else "page",
-        request.get_full_path(),
     ]
+
+
+def _page_key(request: HttpRequest) -> str:
+    parts = [*display_parts(request), request.get_full_path()]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def page_template(response: HttpResponse) -> tuple[str, bytes]:
+    """Return what the cache keeps of a rendered page: its type and body, the token cut out."""
+    body = response.content
+    token = _TOKEN_RE.search(body)
+    return response["Content-Type"], body.replace(token.group(1), _HOLE) if token else body
+
+
+def page_from_template(request: HttpRequest, cached: tuple[str, bytes]) -> HttpResponse:
+    """Return the page kept by page_template, with this visitor's CSRF token put back."""
+    content_type, template = cached
+    response = HttpResponse(content_type=content_type)
+    if _HOLE in template:
+        response.content = template.replace(_HOLE, get_token(request).encode())
+    else:
+        response.content = template
+    return response
 
 
 def public_page(view: View) -> View:
@@ -107,7 +130,7 @@ def public_page(view: View) -> View:
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _cacheable(request):
+        if not anonymous_get(request):
             return view(request, *args, **kwargs)
         key = _page_key(request)
         csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
@@ -120,19 +143,9 @@ def public_page(view: View) -> View:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200 or response.streaming:
                     return response
-                body = response.content
-                token = _TOKEN_RE.search(body)
-                template = body.replace(token.group(1), _HOLE) if token else body
-                cache.set(
-                    f"page-cache:{key}", (response["Content-Type"], template), PAGE_CACHE_SECONDS
-                )
+                cache.set(f"page-cache:{key}", page_template(response), PAGE_CACHE_SECONDS)
             else:
-                content_type, template = cached
-                response = HttpResponse(content_type=content_type)
-                if _HOLE in template:
-                    response.content = template.replace(_HOLE, get_token(request).encode())
-                else:
-                    response.content = template
+                response = page_from_template(request, cached)
         response["ETag"] = etag
         patch_cache_control(response, private=True, no_cache=True)
         patch_vary_headers(response, ("Cookie", "HX-Request"))

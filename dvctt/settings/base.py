@@ -518,7 +518,8 @@ LOGGING = {
     },
 }
 
-# Anonymous visitors get the catalogue pages from the cache (dvctt/page_cache.py).
+# Anonymous visitors get the catalogue pages from the cache (dvctt/page_cache.py), and every
+# visitor the tracking answers (dossiers/tracking_cache.py).
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 # /_bench/ping, the bare JSON view the load bench compares public pages with (bench/load.py).
 BENCH_PING_ENABLED = env.bool("BENCH_PING_ENABLED", default=False)
