@@ -385,7 +385,6 @@ class TrackingApi(APIView):
         operation_id="tracking",
     )
     def get(self, request):
-        ratelimit.check(request, "tracking")
         data = self.TrackingInput(data=request.query_params)
         if not data.is_valid():
             raise InvalidInput(
@@ -400,7 +399,14 @@ class TrackingApi(APIView):
         # The procedure's name comes from the catalogue, the status label in the language.
         parts = [catalogue_version(), getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)]
         return Response(
-            tracking_cached(kind="api", parts=parts, build=found, **data.validated_data)
+            tracking_cached(
+                kind="api",
+                parts=parts,
+                # The page's limit (dossiers/views.py), counted where the database is asked.
+                guard=lambda: ratelimit.check(request, "tracking"),
+                build=found,
+                **data.validated_data,
+            )
         )
 
 

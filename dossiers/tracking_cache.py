@@ -14,8 +14,9 @@ sends no signal: its new status shows within TRACKING_CACHE_SECONDS.
 
 PUBLIC_PAGE_CACHE turns it off with the catalogue's page cache (dvctt/page_cache.py).
 
-Only found dossiers are kept: a wrong id_last4 always reaches the database and the rate limit
-counts every look-up, cached or not, so guessing costs what it did.
+Only found dossiers are kept, so an answer from the cache proves its asker typed a right pair:
+the rate limit against guessing id_last4 counts the look-ups that reach the database (every
+wrong guess does), and someone following their own dossier is not slowed by it.
 """
 
 from __future__ import annotations
@@ -69,15 +70,18 @@ def tracking_cached(
     code: str,
     id_last4: str,
     parts: list[str],
+    guard: Callable[[], None],
     build: Callable[[], tuple[Dossier, Any]],
 ) -> Any:
     """Return the cached answer of `kind` for the look-up, or build, keep and return it.
 
+    `guard` runs before the database is asked (the rate limit; it raises to refuse);
     `build` looks the dossier up (raising NotFound when nothing matches, which is never
     kept) and returns it with the answer to keep; `parts` are what else the answer varies
     on (language, display preferences).
     """
     if not settings.PUBLIC_PAGE_CACHE:
+        guard()
         return build()[1]
     key, version_key = _entry_key(kind, code, id_last4, parts), _version_key(code)
     found = cache.get_many([key, version_key])  # one round trip
@@ -88,6 +92,7 @@ def tracking_cached(
     if version is None:
         cache.add(version_key, uuid.uuid4().hex, None)  # add: two renders at once agree
         version = cache.get(version_key)
+    guard()
     # The version was read before the database: a change committing after this point
     # retires it, so what is built now is never served once it is out of date.
     dossier, answer = build()

@@ -158,14 +158,13 @@ def tracking(request: HttpRequest) -> HttpResponse:
     form = TrackingForm(request.GET or None)
     if not request.GET:
         return _tracking_page(request, form)
-    # Guessing id_last4 for a known code takes up to 10,000 tries: the page and the API
-    # share one counter per client address (dvctt.client_ip), so either is impractical.
-    try:
-        ratelimit.check(request, "tracking")
-    except ratelimit.RateLimited:
-        return _tracking_page(request, TrackingForm(), limited=True, status=429)
     if not form.is_valid():
         return _tracking_page(request, form, status=400)
+
+    def guard() -> None:
+        # Guessing id_last4 for a known code takes up to 10,000 tries: the page and the API
+        # share one counter per client address (dvctt.client_ip), so either is impractical.
+        ratelimit.check(request, "tracking")
 
     def found() -> tuple[Dossier, tuple[str, bytes]]:
         dossier = selectors.dossier_track(**form.cleaned_data)
@@ -173,11 +172,14 @@ def tracking(request: HttpRequest) -> HttpResponse:
 
     try:
         if not anonymous_get(request):  # a signed-in visitor's page shows their account
+            guard()
             dossier = selectors.dossier_track(**form.cleaned_data)
             return _tracking_page(request, form, dossier=dossier)
         cached = tracking_cached(
-            kind="page", parts=display_parts(request), build=found, **form.cleaned_data
+            kind="page", parts=display_parts(request), guard=guard, build=found, **form.cleaned_data
         )
+    except ratelimit.RateLimited:
+        return _tracking_page(request, TrackingForm(), limited=True, status=429)
     except NotFound:
         return _tracking_page(request, form, not_found=True, status=404)
     return page_from_template(request, cached)

@@ -91,6 +91,40 @@ class FallbackRedisCache(BaseCache):
     def delete_many(self, keys, version=None):
         return self._call("delete_many", keys, version)
 
+    def window_count(self, current: str, earlier: list[str], *, add: int, timeout: int) -> int:
+        """Add `add` to counter `current`; return it plus the counters `earlier` (rate limits).
+
+        One round trip to Redis (a pipeline) instead of four through add/incr/get_many.
+        """
+        if not self.redis_down:
+            try:
+                return self._window_count_redis(current, earlier, add=add, timeout=timeout)
+            except _redis_errors() as exc:
+                with self._lock:
+                    if not self.redis_down:
+                        log.warning("cache: Redis unavailable, using local memory: %s", exc)
+                    self._down_until = time.monotonic() + self.retry_seconds
+        return window_count(self.fallback, current, earlier, add=add, timeout=timeout)
+
+    def _window_count_redis(
+        self, current: str, earlier: list[str], *, add: int, timeout: int
+    ) -> int:
+        cache = self.primary
+        key = cache.make_and_validate_key(current)
+        others = [cache.make_and_validate_key(k) for k in earlier]
+        client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline(transaction=False)
+        if add:
+            pipe.incrby(key, add)
+            pipe.expire(key, timeout)
+        else:
+            others.append(key)
+        pipe.mget(others)
+        answers = pipe.execute()
+        # Django's Redis serializer keeps integers as plain numbers, so INCRBY and get agree.
+        total = int(answers[0]) if add else 0
+        return total + sum(int(v) for v in answers[-1] if v is not None)
+
     def clear(self):
         self.fallback.clear()
         return self._call("clear")
@@ -100,3 +134,16 @@ class FallbackRedisCache(BaseCache):
             self.primary.close(**kwargs)
         except _redis_errors():
             pass
+
+
+def window_count(
+    cache: BaseCache, current: str, earlier: list[str], *, add: int, timeout: int
+) -> int:
+    """window_count of FallbackRedisCache through any Django cache (tests' LocMemCache)."""
+    total = 0
+    if add:
+        cache.add(current, 0, timeout=timeout)
+        total = int(cache.incr(current, add))
+    else:
+        earlier = [*earlier, current]
+    return total + sum(int(v or 0) for v in cache.get_many(earlier).values())

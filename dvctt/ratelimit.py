@@ -32,6 +32,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
+from .cache import window_count
 from .client_ip import client_ip
 from .errors import ApplicationError
 
@@ -70,15 +71,13 @@ def _keys(scope: str, ident: str, *, period: int, now: float) -> list[str]:
 def _count(scope: str, ident: str, *, period: int, add: int) -> int:
     """Add `add` tries to the current slice; return the tries of the last period."""
     *earlier, current = _keys(scope, ident, period=period, now=time.time())
+    # A slice is read for one period after it ends: it lives that long, and a bit more.
+    timeout = period + math.ceil(period / SLICES) + 5
+    counter = getattr(cache, "window_count", None)  # FallbackRedisCache: one round trip
     try:
-        total = 0
-        if add:
-            # A slice is read for one period after it ends: it lives that long, and a bit more.
-            cache.add(current, 0, timeout=period + math.ceil(period / SLICES) + 5)
-            total = int(cache.incr(current, add))
-        else:
-            earlier.append(current)
-        return total + sum(int(v or 0) for v in cache.get_many(earlier).values())
+        if counter is not None:
+            return int(counter(current, earlier, add=add, timeout=timeout))
+        return window_count(cache, current, earlier, add=add, timeout=timeout)
     except Exception:
         log.warning("rate-limit cache unavailable for %s", scope, exc_info=True)
         return 0

@@ -192,6 +192,10 @@ def dossier_statistics_update(dossier_id: Any) -> None:
 
 def dossier_event_counted(dossier: Any, event: Any) -> None:
     """The dossier log's listener (dossiers/events.py): runs inside the action's transaction."""
+    if dossier.received_at is None:
+        # Not received: it counts for nothing and never has (received_at is never cleared),
+        # so drafting and filing, the busiest steps, cost the statistics nothing.
+        return
     dossier_statistics_update(dossier.pk)
 
 

@@ -49,6 +49,28 @@ def test_cache_uses_redis_when_it_answers():
     cache.delete("shared-key")
 
 
+@pytest.mark.worker
+def test_window_count_is_one_pipeline_that_agrees_with_the_cache_api():
+    # The rate limit's counters (dvctt/ratelimit.py): INCRBY and MGET in one round trip, read
+    # back through Django's cache API as the plain integers it stores.
+    cache = _cache(os.environ["REDIS_URL"])
+    keys = [f"wc-{time.monotonic_ns()}-{n}" for n in range(3)]
+    cache.set(keys[0], 4, 30)
+    assert cache.window_count(keys[2], keys[:2], add=1, timeout=30) == 5
+    assert cache.window_count(keys[2], keys[:2], add=2, timeout=30) == 7
+    assert cache.window_count(keys[2], keys[:2], add=0, timeout=30) == 7
+    assert cache.get(keys[2]) == 3 and cache.incr(keys[2]) == 4
+    assert 0 < cache.primary._cache.get_client(None).ttl(cache.make_and_validate_key(keys[2])) <= 30
+    cache.delete_many(keys)
+
+
+def test_window_count_falls_back_to_local_memory():
+    cache = _cache(f"redis://127.0.0.1:{free_port()}/0")
+    assert cache.window_count("now", ["before"], add=1, timeout=30) == 1
+    assert cache.redis_down
+    assert cache.window_count("now", ["before"], add=1, timeout=30) == 2
+
+
 def test_cache_retries_redis_after_the_pause(monkeypatch):
     cache = _cache(f"redis://127.0.0.1:{free_port()}/0")
     cache.get("x")
