@@ -168,8 +168,11 @@ class DossierDetailSerializer(DossierListItemSerializer):
         return workflow.available_actions(obj, self.context["request"].user)
 
 
-def dossier_detail_response(request, dossier, *, code=status.HTTP_200_OK, extra=None) -> Response:
-    dossier = selectors.dossier_detail(dossier=dossier)
+def dossier_detail_response(
+    request, dossier, *, code=status.HTTP_200_OK, extra=None, fresh=False
+) -> Response:
+    """Answer with the dossier's detail (fresh: `dossier` is what a service just returned)."""
+    dossier = selectors.dossier_detail(dossier=dossier, fresh=fresh)
     data = DossierDetailSerializer(dossier, context={"request": request}).data
     if extra:
         data.update(extra)
@@ -309,7 +312,7 @@ class DossierListCreateApi(APIView):
             form_data=form_data,
             party=party_from_input(data.validated_data),
         )
-        return dossier_detail_response(request, dossier, code=status.HTTP_201_CREATED)
+        return dossier_detail_response(request, dossier, code=status.HTTP_201_CREATED, fresh=True)
 
 
 class DossierDetailApi(APIView):

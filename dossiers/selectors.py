@@ -8,7 +8,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -163,24 +173,47 @@ def dossiers_for_user(*, user: User, **filters: Any) -> QuerySet[Dossier]:
     return dossiers_for_citizen(user=user, **filters)
 
 
-def dossier_detail(*, dossier: Dossier) -> Dossier:
-    """Return the dossier with its events and current attachments loaded."""
+def _detail_prefetches() -> list[Prefetch[Any]]:
+    # A reused file shows its source's verification (docs/api.md §10): the source's token and
+    # its dossier's code come in the same query, not the two whole dossier rows.
+    source_fields = [
+        "reused_from_document__token",
+        "reused_from_document__dossier",
+        "reused_from_document__dossier__code",
+        "reused_from_attachment__dossier",
+        "reused_from_attachment__dossier__code",
+    ]
+    attachments = (
+        Attachment.objects.filter(is_current=True)
+        .select_related("reused_from_document__dossier", "reused_from_attachment__dossier")
+        .only(*(f.name for f in Attachment._meta.concrete_fields), *source_fields)
+        .order_by("uploaded_at")
+    )
+    return [
+        Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")),
+        Prefetch("payments"),
+        Prefetch("attachments", queryset=attachments, to_attr="current_attachments"),
+    ]
+
+
+def dossier_detail(*, dossier: Dossier, fresh: bool = False) -> Dossier:
+    """Return the dossier with its events and current attachments loaded.
+
+    fresh=True: `dossier` is the instance a service has just written and returned, with its
+    procedure, version and agency loaded; its history and files are loaded onto it instead of
+    reading the dossier's row again (the filing API answers with it, issue 24).
+    """
+    if fresh:
+        dossier._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+        dossier.__dict__.pop("current_attachments", None)
+        if dossier.handling_agency_id == dossier.agency_id:
+            dossier.handling_agency = dossier.agency
+        prefetch_related_objects([dossier], *_detail_prefetches())
+        return dossier
     return (
         _base()
         .select_related("current_handler", "handling_agency")
-        .prefetch_related(
-            Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")),
-            "payments",
-            Prefetch(
-                "attachments",
-                # A reused file shows its source's verification (docs/api.md §10), in the same
-                # query.
-                queryset=Attachment.objects.filter(is_current=True)
-                .select_related("reused_from_document__dossier", "reused_from_attachment__dossier")
-                .order_by("uploaded_at"),
-                to_attr="current_attachments",
-            ),
-        )
+        .prefetch_related(*_detail_prefetches())
         .get(pk=dossier.pk)
     )
 

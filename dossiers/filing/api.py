@@ -128,4 +128,4 @@ class DossierSubmitApi(APIView):
     def post(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
         dossier = filing_services.dossier_submit(actor=request.user, dossier_id=dossier.pk)
-        return dossier_detail_response(request, dossier)
+        return dossier_detail_response(request, dossier, fresh=True)

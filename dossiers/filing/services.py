@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F, Field
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,12 +112,23 @@ def _case_from_snapshot(snapshot: dict[str, Any], case_id: Any) -> dict[str, Any
 
 def next_dossier_code(*, agency: Agency, when: dt.datetime | None = None) -> str:
     """Return the next code {agency_code}-{YYMMDD}-{NNNN} of the agency for that Vietnam day."""
-    # Thông tư 01/2018/TT-VPCP Điều 19: the sequence restarts each day per agency. The UPDATE
-    # takes the row lock until commit, so concurrent submissions get consecutive numbers.
+    # Thông tư 01/2018/TT-VPCP Điều 19: the sequence restarts each day per agency. One
+    # statement creates or advances the day's counter and returns it: concurrent submissions
+    # never collide (docs/domain.md: "under a per-agency-per-day lock or sequence"), and
+    # outside a transaction the row lock lasts only that statement.
     day = timezone.localtime(when or timezone.now(), workdays.VN_TZ).date()
-    DossierCodeSequence.objects.get_or_create(agency=agency, day=day)
-    DossierCodeSequence.objects.filter(agency=agency, day=day).update(last=F("last") + 1)
-    number = DossierCodeSequence.objects.get(agency=agency, day=day).last
+    table, agency_id, day_, last = (
+        connection.ops.quote_name(name)
+        for name in (DossierCodeSequence._meta.db_table, "agency_id", "day", "last")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({agency_id}, {day_}, {last}) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT ({agency_id}, {day_}) DO UPDATE SET {last} = {table}.{last} + 1 "
+            f"RETURNING {last}",
+            [agency.pk, day],
+        )
+        number = cursor.fetchone()[0]
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 
@@ -938,12 +949,51 @@ def attachment_remove(
 # --- submission ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def dossier_submit(
     *, actor: User, dossier_id: DossierId | None = None, dossier: Dossier | None = None
 ) -> Dossier:
     """Check the draft is complete, give it its code and submit it to the agency."""
-    dossier = _lock(_pk_of(dossier_id, dossier))
+    pk = _pk_of(dossier_id, dossier)
+    now = timezone.now()
+    # The number is taken by one statement of its own, before the submission's transaction:
+    # every submission to one agency on one day takes that counter's row lock, and holding
+    # it through the whole submission (event, outbox row, notices) made them queue one behind
+    # another (issue 24). The checks run first so that a refused submission takes no number;
+    # a submission that loses a race after it (a second click) leaves a gap in the day's
+    # numbers, which the code's rules allow (docs/domain.md, dossier code).
+    code = next_dossier_code(agency=_submittable(actor, _lock(pk, for_update=False)), when=now)
+    with transaction.atomic():
+        dossier = _lock(pk)
+        _submittable(actor, dossier)
+        dossier.code = code
+        # Decision (brief §4): submission always lands in "submitted" as docs/api.md §4 says; a
+        # fee due online is recorded in fee_amount/payment_due and paid through the payments
+        # app later. A fee left to the provincial council has no amount yet: the official sets
+        # it with request_payment; a zero-fee procedure owes nothing and skips payment.
+        dossier.fee_amount = dossier_fee_quote(dossier, at=now).total
+        dossier.payment_due = dossier.fee_amount > 0
+        workflow.fire(dossier, DossierAction.SUBMIT, now=now)
+        dossier.save()
+        _event(
+            dossier,
+            action=DossierAction.SUBMIT,
+            actor=actor,
+            from_status=DossierStatus.DRAFT,
+            to_status=dossier.status,
+            at=now,
+            data={"code": dossier.code, "fee_amount": dossier.fee_amount},
+        )
+        _notify_applicant(
+            dossier,
+            key=f"dossier:{dossier.pk}:submitted",
+            template="dossier_submitted",
+            context=applicant_context(dossier, at=format_local(now)),
+        )
+    return dossier
+
+
+def _submittable(actor: User, dossier: Dossier) -> Agency:
+    """Refuse unless the actor may submit the dossier now; return the agency it goes to."""
     _require_editor(dossier, actor)
     if dossier.status != DossierStatus.DRAFT:
         raise InvalidTransition()
@@ -953,32 +1003,7 @@ def dossier_submit(
             _("Hồ sơ chưa đầy đủ, vui lòng bổ sung các mục được nêu."),
             fields=missing,
         )
-    now = timezone.now()
-    dossier.code = next_dossier_code(agency=dossier.agency, when=now)
-    # Decision (brief §4): submission always lands in "submitted" as docs/api.md §4 says; a fee due
-    # online is recorded in fee_amount/payment_due and paid through the payments app later.
-    # A fee left to the provincial council has no amount yet: the official sets it with
-    # request_payment; a zero-fee procedure owes nothing and skips payment.
-    dossier.fee_amount = dossier_fee_quote(dossier, at=now).total
-    dossier.payment_due = dossier.fee_amount > 0
-    workflow.fire(dossier, DossierAction.SUBMIT, now=now)
-    dossier.save()
-    _event(
-        dossier,
-        action=DossierAction.SUBMIT,
-        actor=actor,
-        from_status=DossierStatus.DRAFT,
-        to_status=dossier.status,
-        at=now,
-        data={"code": dossier.code, "fee_amount": dossier.fee_amount},
-    )
-    _notify_applicant(
-        dossier,
-        key=f"dossier:{dossier.pk}:submitted",
-        template="dossier_submitted",
-        context=applicant_context(dossier, at=format_local(now)),
-    )
-    return dossier
+    return dossier.agency
 
 
 @transaction.atomic

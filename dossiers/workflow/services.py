@@ -65,15 +65,14 @@ def _event(
     return event
 
 
-def _lock(dossier_id: DossierId) -> Dossier:
+def _lock(dossier_id: DossierId, *, for_update: bool = True) -> Dossier:
     # Concurrent actions on one dossier: the row lock makes the second one wait and then see
     # the new status, so only one of two conflicting actions wins (docs/design.md rule 2).
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure_version", "agency", "procedure")
-        .filter(pk=dossier_id)
-        .first()
-    )
+    # (for_update=False: the same dossier for a look before the locked transaction.)
+    queryset = Dossier.objects.select_related("procedure_version", "agency", "procedure")
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    dossier = queryset.filter(pk=dossier_id).first()
     if dossier is None:
         raise NotFound(_("Không tìm thấy hồ sơ."))
     return dossier

@@ -78,6 +78,35 @@ def test_full_flow_create_patch_attach_submit(citizen, procedure):
         assert key in r.json()
 
 
+def test_create_and_submit_answer_what_the_detail_shows(
+    citizen, procedure, django_assert_num_queries
+):
+    # Create and submit answer from the instance the service wrote (no second read of the
+    # dossier's row, issue 24): the body must equal what GET shows right after.
+    api = client_for(citizen)
+    with django_assert_num_queries(13):
+        created = api.post(
+            "/api/v1/dossiers/",
+            {"procedure": procedure.code, "form_data": {"ho_ten": "Lê Văn C"}},
+            format="json",
+        )
+    assert created.status_code == 201, created.content
+    dossier_id = created.json()["id"]
+    assert created.json() == api.get(f"/api/v1/dossiers/{dossier_id}/").json()
+    for component in required_components(Dossier.objects.get(pk=dossier_id)):
+        api.post(
+            f"/api/v1/dossiers/{dossier_id}/attachments/",
+            {"component": component["id"], "file": upload()},
+            format="multipart",
+        )
+    with django_assert_num_queries(32):
+        submitted = api.post(f"/api/v1/dossiers/{dossier_id}/submit/")
+    assert submitted.status_code == 200, submitted.content
+    shown = api.get(f"/api/v1/dossiers/{dossier_id}/").json()
+    assert submitted.json() == shown
+    assert shown["code"] and len(shown["attachments"]) >= 1 and len(shown["events"]) == 2
+
+
 def test_create_validation_errors(citizen, procedure):
     api = client_for(citizen)
     body = assert_error(api.post("/api/v1/dossiers/", {}, format="json"), 400, "invalid")

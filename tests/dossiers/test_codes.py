@@ -69,3 +69,57 @@ def test_twenty_concurrent_submissions_get_unique_codes(agency: Agency) -> None:
     assert len(set(codes)) == 20
     assert sorted(int(c[-4:]) for c in codes) == list(range(1, 21))
     assert Dossier.objects.filter(code__in=codes).count() == 20
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_day_counter_is_free_while_a_submission_commits(agency: Agency) -> None:
+    # The number is taken in a transaction of its own: another submission to the same agency
+    # can take the next one while the first still writes its event, outbox row and notices.
+    from django.db import connection
+
+    from dossiers.events import event_listener_register, event_listener_unregister
+    from tests.factories import CitizenFactory
+    from tests.procedures.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(agencies=[agency])
+    draft = make_draft(CitizenFactory(), procedure)
+    taken_meanwhile: list[str] = []
+
+    def other_submission() -> str:
+        with connection.cursor() as cursor:  # waiting for the counter's lock would fail
+            cursor.execute("SET lock_timeout = '2s'")
+        return services.next_dossier_code(agency=agency)
+
+    def listener(dossier, event) -> None:  # runs inside the submission's transaction
+        if event.action == "submit":
+            taken_meanwhile.extend(run_at_once(other_submission))
+
+    event_listener_register(listener)
+    try:
+        submitted = services.dossier_submit(actor=draft.applicant, dossier_id=draft.pk)
+    finally:
+        event_listener_unregister(listener)
+    assert submitted.code is not None and submitted.code.endswith("-0001")
+    assert [c[-4:] for c in taken_meanwhile] == ["0002"]
+
+
+@pytest.mark.django_db
+def test_a_refused_submission_takes_no_number(agency: Agency) -> None:
+    from dossiers.errors import InvalidTransition
+    from dvctt.errors import InvalidInput
+    from tests.factories import CitizenFactory
+    from tests.procedures.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(agencies=[agency])
+    incomplete = make_draft(CitizenFactory(), procedure, complete=False)
+    with pytest.raises(InvalidInput):
+        services.dossier_submit(actor=incomplete.applicant, dossier_id=incomplete.pk)
+    complete = make_draft(CitizenFactory(), procedure)
+    first = services.dossier_submit(actor=complete.applicant, dossier_id=complete.pk)
+    with pytest.raises(InvalidTransition):  # the second click on "Nộp hồ sơ"
+        services.dossier_submit(actor=complete.applicant, dossier_id=complete.pk)
+    assert first.code is not None and first.code.endswith("-0001")
+    other = make_draft(CitizenFactory(), procedure)
+    second = services.dossier_submit(actor=other.applicant, dossier_id=other.pk)
+    assert second.code is not None and second.code.endswith("-0002")
