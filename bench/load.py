@@ -170,7 +170,7 @@ def _signing_env(folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     ca = signing.make_ca("CA bench")
     passphrase = secrets.token_urlsafe(12)
-    keys = {}
+    keys: dict[str, dict[str, str]] = {}
     for code, name in Agency.objects.values_list("code", "name"):
         key_file = folder / f"{len(keys)}.p12"
         key_file.write_bytes(

@@ -28,7 +28,7 @@ def _cache_on(settings):
 
 def _look(client: Client, dossier: Dossier, last4: str, *, api: bool = False):
     path = "/api/v1/tracking/" if api else "/tra-cuu/"
-    return client.get(path, {"code": dossier.code, "id_last4": last4})
+    return client.get(path, {"code": dossier.code or "", "id_last4": last4})
 
 
 @pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
