@@ -127,5 +127,5 @@ class DossierSubmitApi(APIView):
     )
     def post(self, request, dossier_id):
         dossier = selectors.dossier_get_for_citizen(user=request.user, dossier_id=dossier_id)
-        dossier = filing_services.dossier_submit(actor=request.user, dossier_id=dossier.pk)
+        dossier = filing_services.dossier_submit(actor=request.user, dossier=dossier)
         return dossier_detail_response(request, dossier, fresh=True)

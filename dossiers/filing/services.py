@@ -961,7 +961,9 @@ def dossier_submit(
     # another (issue 24). The checks run first so that a refused submission takes no number;
     # a submission that loses a race after it (a second click) leaves a gap in the day's
     # numbers, which the code's rules allow (docs/domain.md, dossier code).
-    code = next_dossier_code(agency=_submittable(actor, _lock(pk, for_update=False)), when=now)
+    # (A caller holding the dossier just read, as the API does, saves reading it again here.)
+    looked_at = dossier if dossier is not None else _lock(pk, for_update=False)
+    code = next_dossier_code(agency=_submittable(actor, looked_at), when=now)
     with transaction.atomic():
         dossier = _lock(pk)
         _submittable(actor, dossier)

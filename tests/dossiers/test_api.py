@@ -99,7 +99,7 @@ def test_create_and_submit_answer_what_the_detail_shows(
             {"component": component["id"], "file": upload()},
             format="multipart",
         )
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(31):
         submitted = api.post(f"/api/v1/dossiers/{dossier_id}/submit/")
     assert submitted.status_code == 200, submitted.content
     shown = api.get(f"/api/v1/dossiers/{dossier_id}/").json()
