@@ -46,7 +46,8 @@ def _version_key(code: str) -> str:
 
 
 def _entry_key(kind: str, code: str, id_last4: str, parts: list[str]) -> str:
-    raw = "\x00".join([kind, code.strip().upper(), id_last4.strip(), *parts])
+    # The code as typed: the page shows it back in its form.
+    raw = "\x00".join([kind, code.strip(), id_last4.strip(), *parts])
     return "tracking:entry:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
