@@ -2,15 +2,16 @@
 
 People follow their dossier by looking it up again and again; each look-up used to cost two
 queries and a full render (the heaviest public page, issue 24). The answer for one code and
-id_last4 is the same for everyone, so it is kept in the cache with the dossier's id and the
-dossier's *tracking version*, read before the database was: any change to the dossier, its
+id_last4 is the same for everyone, so it is kept in the cache with the dossier's *tracking
+version* (one per dossier code), read before the database was: any change to the dossier, its
 history, its payments or its posted result retires the version on commit (the receivers
 below, and `tracking_changed` for writes that bypass save()), and an entry whose version is
 no longer current is not served. Entries also expire after TRACKING_CACHE_SECONDS, and no
 later than the dossier's due time, so "Quá hạn" appears when it becomes true.
 
 The post's handover (integrations/postal_items.py) writes with a conditional update that
-sends no signal: its new status shows within TRACKING_CACHE_SECONDS.
+sends no signal: its new status shows within TRACKING_CACHE_SECONDS. So does any change while
+Redis is down (dvctt/cache.py then keeps entries and versions per process).
 
 PUBLIC_PAGE_CACHE turns it off with the catalogue's page cache (dvctt/page_cache.py).
 
