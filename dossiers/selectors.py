@@ -207,7 +207,7 @@ def dossier_detail(*, dossier: Dossier, fresh: bool = False) -> Dossier:
         dossier._prefetched_objects_cache = {}  # type: ignore[attr-defined]
         dossier.__dict__.pop("current_attachments", None)
         if dossier.handling_agency_id == dossier.agency_id:
-            dossier.handling_agency = dossier.agency
+            dossier.handling_agency = dossier.agency  # the same row, already loaded
         prefetch_related_objects([dossier], *_detail_prefetches())
         return dossier
     return (

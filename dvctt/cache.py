@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
@@ -51,15 +52,22 @@ class FallbackRedisCache(BaseCache):
         return time.monotonic() < self._down_until
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self._either(
+            lambda: getattr(self.primary, method)(*args, **kwargs),
+            lambda: getattr(self.fallback, method)(*args, **kwargs),
+        )
+
+    def _either(self, on_redis: Callable[[], Any], on_local: Callable[[], Any]) -> Any:
+        """Run on_redis, or on_local while Redis is down (and from the failure on)."""
         if not self.redis_down:
             try:
-                return getattr(self.primary, method)(*args, **kwargs)
+                return on_redis()
             except _redis_errors() as exc:
                 with self._lock:
                     if not self.redis_down:
                         log.warning("cache: Redis unavailable, using local memory: %s", exc)
                     self._down_until = time.monotonic() + self.retry_seconds
-        return getattr(self.fallback, method)(*args, **kwargs)
+        return on_local()
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", key, value, timeout, version)
@@ -96,15 +104,12 @@ class FallbackRedisCache(BaseCache):
 
         One round trip to Redis (a pipeline) instead of four through add/incr/get_many.
         """
-        if not self.redis_down:
-            try:
-                return self._window_count_redis(current, earlier, add=add, timeout=timeout)
-            except _redis_errors() as exc:
-                with self._lock:
-                    if not self.redis_down:
-                        log.warning("cache: Redis unavailable, using local memory: %s", exc)
-                    self._down_until = time.monotonic() + self.retry_seconds
-        return window_count(self.fallback, current, earlier, add=add, timeout=timeout)
+        return int(
+            self._either(
+                lambda: self._window_count_redis(current, earlier, add=add, timeout=timeout),
+                lambda: window_count(self.fallback, current, earlier, add=add, timeout=timeout),
+            )
+        )
 
     def _window_count_redis(
         self, current: str, earlier: list[str], *, add: int, timeout: int
