@@ -26,6 +26,7 @@ from accounts.constants import StaffRoleName
 from accounts.models import Agency, User
 from accounts.selectors import agency_ids_for_official
 from dvctt.errors import NotFound
+from dvctt.queries import one_or_none
 from procedures.models import Procedure
 from procedures.services import procedure_snapshot
 from procedures.text import fold
@@ -77,7 +78,7 @@ def dossier_get_for_citizen(*, user: User, dossier_id: DossierId) -> Dossier:
     """Return the user's own dossier, or raise NotFound."""
     if not user.is_authenticated:
         raise _not_found()
-    dossier = _base().filter(pk=dossier_id, applicant=user).first()
+    dossier = one_or_none(_base().filter(pk=dossier_id, applicant=user))
     if dossier is None:
         raise _not_found()
     return dossier
@@ -87,7 +88,7 @@ def dossier_get_for_official(*, user: User, dossier_id: DossierId) -> Dossier:
     """Return a dossier of one of the official's agencies, or raise NotFound."""
     if not (user.is_authenticated and user.is_official):
         raise _not_found()
-    dossier = _base().filter(_official_visibility(user), pk=dossier_id).first()
+    dossier = one_or_none(_base().filter(_official_visibility(user), pk=dossier_id))
     if dossier is None:
         raise _not_found()
     return dossier

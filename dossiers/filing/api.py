@@ -62,7 +62,7 @@ class DossierAttachmentApi(APIView):
         data.is_valid(raise_exception=True)
         attachment = filing_services.attachment_add(
             actor=request.user,
-            dossier_id=dossier.pk,
+            dossier=dossier,
             component_id=data.validated_data["component"],
             upload=data.validated_data["file"],
         )

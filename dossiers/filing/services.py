@@ -783,10 +783,19 @@ def refuse_oversized_request(*, dossier: Dossier, content_length: str | int | No
 
 @transaction.atomic
 def attachment_add(
-    *, actor: User, dossier_id: DossierId, component_id: Any, upload: UploadedFile
+    *,
+    actor: User,
+    component_id: Any,
+    upload: UploadedFile,
+    dossier_id: DossierId | None = None,
+    dossier: Dossier | None = None,
 ) -> Attachment:
-    """Attach a checked file to a component of the dossier's case; it replaces the current one."""
-    dossier = _lock(dossier_id)
+    """Attach a checked file to a component of the dossier's case; it replaces the current one.
+
+    (A caller holding the dossier just read, as the API does, hands it over: only its row is
+    read again, under the lock.)
+    """
+    dossier = _lock(_pk_of(dossier_id, dossier), held=dossier)
     _require_editor(dossier, actor)
     component = _component_to_attach(dossier, component_id)
     checked = check_upload(upload, max_mb=_component_max_mb(component))
@@ -965,7 +974,7 @@ def dossier_submit(
     looked_at = dossier if dossier is not None else _lock(pk, for_update=False)
     code = next_dossier_code(agency=_submittable(actor, looked_at), when=now)
     with transaction.atomic():
-        dossier = _lock(pk)
+        dossier = _lock(pk, held=looked_at)
         _submittable(actor, dossier)
         dossier.code = code
         # Decision (brief §4): submission always lands in "submitted" as docs/api.md §4 says; a

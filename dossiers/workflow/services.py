@@ -14,12 +14,14 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dvctt.errors import Forbidden, NotFound
 from dvctt.formats import format_dong
+from dvctt.queries import one_or_none
 from procedures.fees import FeeQuote, fee_quote
 
 from .. import workflow
@@ -65,16 +67,38 @@ def _event(
     return event
 
 
-def _lock(dossier_id: DossierId, *, for_update: bool = True) -> Dossier:
+# What every dossier write reads with the dossier (select_related).
+_LOADED_WITH_DOSSIER = ("procedure", "procedure_version", "agency")
+
+
+def _lock(
+    dossier_id: DossierId, *, for_update: bool = True, held: Dossier | None = None
+) -> Dossier:
     # Concurrent actions on one dossier: the row lock makes the second one wait and then see
     # the new status, so only one of two conflicting actions wins (docs/design.md rule 2).
     # (for_update=False: the same dossier for a look before the locked transaction.)
-    queryset = Dossier.objects.select_related("procedure_version", "agency", "procedure")
+    # held: the same dossier as the caller has just read it through the access gate; only its
+    # own row is read again (under the lock), and the procedure, version and agency it carries
+    # are kept while the row still points at them: one narrow read instead of a second join.
+    if held is not None and str(held.pk) != str(dossier_id):
+        held = None
+    queryset = Dossier.objects.all()
+    if held is None:
+        queryset = queryset.select_related(*_LOADED_WITH_DOSSIER)
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    dossier = queryset.filter(pk=dossier_id).first()
+    dossier = one_or_none(queryset.filter(pk=dossier_id))
     if dossier is None:
         raise NotFound(_("Không tìm thấy hồ sơ."))
+    if held is not None:
+        for name in _LOADED_WITH_DOSSIER:
+            field = Dossier._meta.get_field(name)
+            if (
+                isinstance(field, ForeignKey)
+                and field.is_cached(held)
+                and getattr(held, field.attname) == getattr(dossier, field.attname)
+            ):
+                field.set_cached_value(dossier, field.get_cached_value(held))
     return dossier
 
 
@@ -196,7 +220,7 @@ def dossier_run_action(
     """Run one workflow action on a dossier, if the actor's role and the status allow it."""
     if action not in workflow.ACTIONS or action == DossierAction.SUBMIT:
         raise NotFound(_("Thao tác không tồn tại."))
-    dossier = _lock(_pk_of(dossier_id, dossier))
+    dossier = _lock(_pk_of(dossier_id, dossier), held=dossier)
     roles = workflow.actor_roles(dossier, actor)
     if not roles:
         raise NotFound(_("Không tìm thấy hồ sơ."))

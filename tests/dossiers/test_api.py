@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from dossiers.filing import services
@@ -94,12 +96,18 @@ def test_create_and_submit_answer_what_the_detail_shows(
     dossier_id = created.json()["id"]
     assert created.json() == api.get(f"/api/v1/dossiers/{dossier_id}/").json()
     for component in required_components(Dossier.objects.get(pk=dossier_id)):
-        api.post(
-            f"/api/v1/dossiers/{dossier_id}/attachments/",
-            {"component": component["id"], "file": upload()},
-            format="multipart",
-        )
-    with django_assert_num_queries(31):
+        with CaptureQueriesContext(connection) as attach_queries:
+            attached = api.post(
+                f"/api/v1/dossiers/{dossier_id}/attachments/",
+                {"component": component["id"], "file": upload()},
+                format="multipart",
+            )
+        assert attached.status_code == 201, attached.content
+        # The row the access gate read is locked again on its own: no second join of its
+        # procedure, version and agency.
+        locks = [q["sql"] for q in attach_queries if "FOR UPDATE" in q["sql"]]
+        assert len(locks) == 1 and " JOIN " not in locks[0]
+    with django_assert_num_queries(22):
         submitted = api.post(f"/api/v1/dossiers/{dossier_id}/submit/")
     assert submitted.status_code == 200, submitted.content
     shown = api.get(f"/api/v1/dossiers/{dossier_id}/").json()

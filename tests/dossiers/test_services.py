@@ -133,6 +133,26 @@ def test_submit_assigns_code_fee_event_and_emails_once(
         filing_services.dossier_submit(actor=citizen, dossier_id=dossier.pk)
 
 
+def test_a_stale_instance_handed_to_a_service_is_read_again_under_the_lock(citizen, procedure):
+    # The API hands services the dossier its access gate read (issue 24); the lock reads the
+    # row again, so a second click holding the pre-submission copy loses.
+    draft = make_draft(citizen, procedure)
+    stale = Dossier.objects.select_related("procedure", "procedure_version", "agency").get(
+        pk=draft.pk
+    )
+    submitted = filing_services.dossier_submit(actor=citizen, dossier=draft)
+    assert stale.status == DossierStatus.DRAFT
+    with pytest.raises(InvalidTransition):
+        filing_services.dossier_submit(actor=citizen, dossier=stale)
+    component = required_components(submitted)[0]
+    with pytest.raises(InvalidTransition):
+        filing_services.attachment_add(
+            actor=citizen, dossier=stale, component_id=component["id"], upload=upload()
+        )
+    assert Dossier.objects.get(pk=draft.pk).code == submitted.code
+    assert submitted.events.filter(action="submit").count() == 1
+
+
 def test_free_procedure_owes_nothing(citizen, free_procedure):
     dossier = make_submitted(citizen, free_procedure)
     assert dossier.fee_amount == 0 and not dossier.payment_due
