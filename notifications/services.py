@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,6 +26,51 @@ from .models import ChannelPreference, Notification
 from .selectors import unread_cache_bump, unread_cache_forget
 
 log = logging.getLogger(__name__)
+
+
+def _new_row(
+    *,
+    key: str,
+    recipient_id: int | None,
+    address: str,
+    subject: str,
+    body: str,
+    link: str,
+    channel: str,
+    template: str,
+    context: dict[str, Any],
+    now: dt.datetime,
+) -> Notification:
+    """Build (unsaved) a notification row in the state it starts in."""
+    row = Notification(
+        key=key[:200],
+        recipient_id=recipient_id,
+        address=address,
+        subject=subject[:250],
+        body=body,
+        link=link,
+        channel=channel,
+        template=template,
+        context=context,
+    )
+    if channel == NotificationChannel.IN_APP:
+        # In-app messages are delivered by being stored.
+        row.status, row.sent_at, row.attempts = NotificationStatus.SENT, now, 1
+    elif not address:
+        row.status, row.last_error = NotificationStatus.FAILED, "no address"
+    return row
+
+
+def _after_commit(rows: list[Notification]) -> None:
+    """Wake what each newly stored row needs once the transaction commits."""
+    from .tasks import deliver_notification
+
+    for row in rows:
+        if row.channel == NotificationChannel.IN_APP:
+            if row.recipient_id:
+                transaction.on_commit(partial(unread_cache_bump, user_id=row.recipient_id))
+        elif row.status == NotificationStatus.QUEUED:
+            enqueue_on_commit(deliver_notification, args=(row.pk,))
 
 
 @transaction.atomic
@@ -44,37 +90,43 @@ def notification_send(
     context = context or {}
     if template:
         subject, body = render_message(template, context)
-    notification, created = Notification.objects.get_or_create(
-        key=key[:200],
-        defaults={
-            "recipient_id": recipient_id,
-            "address": address,
-            "subject": subject[:250],
-            "body": body,
-            "link": link,
-            "channel": channel,
-            "template": template,
-            "context": context,
-        },
+    row = _new_row(
+        key=key,
+        recipient_id=recipient_id,
+        address=address,
+        subject=subject,
+        body=body,
+        link=link,
+        channel=channel,
+        template=template,
+        context=context,
+        now=timezone.now(),
     )
-    if not created:
-        return notification
-    if channel == NotificationChannel.IN_APP:
-        # In-app messages are delivered by being stored.
-        Notification.objects.filter(pk=notification.pk).update(
-            status=NotificationStatus.SENT, sent_at=timezone.now(), attempts=1
-        )
-        if recipient_id:
-            transaction.on_commit(lambda: unread_cache_bump(user_id=recipient_id))
-    elif address:
-        from .tasks import deliver_notification
+    return _store([row])[0]
 
-        enqueue_on_commit(deliver_notification, args=(notification.pk,))
-    else:
-        Notification.objects.filter(pk=notification.pk).update(
-            status=NotificationStatus.FAILED, last_error="no address"
-        )
-    return notification
+
+def _store(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows whose key is new (one statement); return each key's stored row."""
+    stored = {n.key: n for n in Notification.objects.filter(key__in=[r.key for r in rows])}
+    new = [r for r in rows if r.key not in stored]
+    if new:
+        try:
+            with transaction.atomic():
+                Notification.objects.bulk_create(new)
+        except IntegrityError:
+            # Another transaction stored one of the keys meanwhile: keep its row, store the rest.
+            new = []
+            for row in rows:
+                if row.key in stored:
+                    continue
+                try:
+                    with transaction.atomic():
+                        row.save(force_insert=True)
+                    new.append(row)
+                except IntegrityError:
+                    stored[row.key] = Notification.objects.get(key=row.key)
+        _after_commit(new)
+    return [stored.get(r.key, r) for r in rows]
 
 
 def notification_preference_get(*, user_id: int) -> dict[str, bool]:
@@ -120,20 +172,28 @@ def notification_send_to_person(
         # Someone without an account gets what a person who never chose gets.
         if address and chosen.get(channel.code, channel.default_enabled):
             channels.append((channel.code, address))
-    return [
-        notification_send(
-            key=f"{key}:{channel}",
-            recipient_id=recipient_id,
-            address=address,
-            subject=subject,
-            body=body,
-            link=link,
-            channel=channel,
-            template=template,
-            context=context,
-        )
-        for channel, address in channels
-    ]
+    context = context or {}
+    if template:
+        subject, body = render_message(template, context)
+    now = timezone.now()
+    # Every channel's row in one statement (a dossier action notifies on two or three).
+    return _store(
+        [
+            _new_row(
+                key=f"{key}:{channel}",
+                recipient_id=recipient_id,
+                address=address,
+                subject=subject,
+                body=body,
+                link=link,
+                channel=channel,
+                template=template,
+                context=context,
+                now=now,
+            )
+            for channel, address in channels
+        ]
+    )
 
 
 @transaction.atomic

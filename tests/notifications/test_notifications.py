@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications import channels
 from notifications.messages import sms_text, strip_diacritics
 from notifications.models import ChannelPreference, Notification, SmsMessage
-from notifications.services import notification_deliver, notification_send
+from notifications.services import (
+    notification_deliver,
+    notification_send,
+    notification_send_to_person,
+)
 from notifications.tasks import deliver_notification, notification_sweep
 from tests.factories import CitizenFactory
 
@@ -58,6 +64,56 @@ def test_in_app_notifications_are_stored_as_delivered(mailoutbox):
     notification = _send(key="k3", channel="in_app")
     notification.refresh_from_db()
     assert notification.status == "sent" and mailoutbox == []
+
+
+def test_a_person_is_notified_on_every_channel_in_one_insert(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    # A dossier action notifies on two or three channels: one SELECT of the keys, one INSERT
+    # of every row (in-app already delivered), no statement per channel (issue 24).
+    person = CitizenFactory(email="nguoi.nhan@example.vn")
+    with CaptureQueriesContext(connection) as queries:
+        with django_capture_on_commit_callbacks(execute=True):
+            rows = notification_send_to_person(
+                key="dossier:x:submitted",
+                recipient_id=person.pk,
+                email=person.email,
+                subject="Hồ sơ đã nộp",
+                body="Nội dung",
+            )
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    assert {r.channel: r.status for r in Notification.objects.all()} == {
+        "in_app": "sent",
+        "email": "sent",
+    }
+    assert [r.key for r in rows] == ["dossier:x:submitted:in_app", "dossier:x:submitted:email"]
+    assert len(mailoutbox) == 1
+    again = notification_send_to_person(
+        key="dossier:x:submitted", recipient_id=person.pk, email=person.email, subject="S", body="B"
+    )
+    assert [r.pk for r in again] == [r.pk for r in rows] and Notification.objects.count() == 2
+
+
+def test_a_key_stored_meanwhile_by_another_transaction_is_kept(mailoutbox, monkeypatch):
+    # The bulk insert meets a key another transaction stored after this one looked: that row
+    # is kept and the others are still stored, one by one.
+    person = CitizenFactory(email="nguoi.nhan@example.vn")
+    real_filter = Notification.objects.filter
+    earlier = Notification.objects.create(
+        key="race:in_app", recipient=person, channel="in_app", subject="Trước", body="B"
+    )
+
+    def not_seen_yet(*args, **kwargs):
+        found = real_filter(*args, **kwargs)
+        return found.exclude(pk=earlier.pk) if "key__in" in kwargs else found
+
+    monkeypatch.setattr(Notification.objects, "filter", not_seen_yet)
+    rows = notification_send_to_person(
+        key="race", recipient_id=person.pk, email=person.email, subject="Sau", body="B"
+    )
+    assert rows[0].pk == earlier.pk and rows[0].subject == "Trước"
+    assert rows[1].channel == "email" and rows[1].pk
 
 
 # --- retries, channels, pages -------------------------------------------------------------------
