@@ -259,7 +259,12 @@ class Worker:
 
 @contextmanager
 def queue_worker(
-    prefix: str, *, loglevel: str = "INFO", stop_timeout: float = 20, **env: str
+    prefix: str,
+    *,
+    loglevel: str = "INFO",
+    stop_timeout: float = 20,
+    pool: str = "solo",
+    **env: str,
 ) -> Iterator[str]:
     """Run `celery worker` on a queue of its own, on the test database; yield the queue's name.
 
@@ -270,7 +275,8 @@ def queue_worker(
     proc = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("celery")),
-            *("-A", "dvctt", "worker", "-Q", queue, "--pool=solo", "-n", f"{queue}@%h"),
+            *("-A", "dvctt", "worker", "-Q", queue, f"--pool={pool}", "-n", f"{queue}@%h"),
+            *(("--concurrency=1",) if pool == "prefork" else ()),
             *("--without-gossip", "--without-mingle", f"--loglevel={loglevel}"),
         ],
         env={

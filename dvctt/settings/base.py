@@ -265,6 +265,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process keeps its database connection from one task to the next: Celery's Django
+# fixup would otherwise close it (with DATABASE_POOL, the whole pool) before and after every
+# task, a new PostgreSQL backend per task (issue 24). dvctt/celery.py still drops a connection
+# that broke or outlived CONN_MAX_AGE before each task, as Django does before each request.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SERIALIZER = "json"
