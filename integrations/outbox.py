@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.utils import timezone
 
-from dvctt.background import enqueue_on_commit
+from dvctt.background import wake_on_commit
 
 from .constants import OutboxStatus
 from .hub import DeliveryResult, NationalHub, get_national_hub
@@ -45,7 +45,7 @@ def hub_event_record(*, stream: str, dossier_code: str, payload: dict[str, Any])
     )
     from .tasks import hub_deliver
 
-    enqueue_on_commit(hub_deliver)
+    wake_on_commit(hub_deliver)
     return event
 
 
@@ -144,5 +144,5 @@ def hub_event_retry(*, event_ids: list[int]) -> int:
     if count:
         from .tasks import hub_deliver
 
-        enqueue_on_commit(hub_deliver)
+        wake_on_commit(hub_deliver)
     return count

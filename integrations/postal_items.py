@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from dvctt.background import enqueue_on_commit
+from dvctt.background import wake_on_commit
 
 from .constants import POSTAL_REPORTED, POSTAL_STATUS_ORDER, PostalStatus
 from .models import PostalItem
@@ -42,7 +42,7 @@ def postal_item_record(
     )
     from .tasks import postal_hand_over
 
-    enqueue_on_commit(postal_hand_over)
+    wake_on_commit(postal_hand_over)
     return item
 
 

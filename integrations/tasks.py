@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from dvctt.background import enqueue
+from dvctt.background import enqueue, wake, wake_taken
 
 from .outbox import hub_drain, hub_has_due_events
 
@@ -14,11 +14,13 @@ def hub_deliver() -> int:
     """Deliver every due event of the outbox to the national hub, in order per dossier."""
     # idempotency: rows are claimed with a lease and marked delivered after the hub's 2xx; a
     # repeat finds nothing due, and a redelivered event carries the same Idempotency-Key.
+    # Commits from now on publish a new wake-up; the ones before are found by this drain.
+    wake_taken(hub_deliver)
     delivered = hub_drain()
     if delivered and hub_has_due_events():
         # The time budget ran out with work left: continue in a new task (only after progress,
         # so a hub that refuses everything waits for the backoff instead of a busy loop).
-        enqueue(hub_deliver)
+        wake(hub_deliver)
     return delivered
 
 
@@ -38,9 +40,10 @@ def postal_hand_over() -> int:
     # idempotency key, so a repeated handover gets the same item number.
     from .postal_items import postal_handover_drain, postal_has_due_items
 
+    wake_taken(postal_hand_over)
     taken = postal_handover_drain()
     if taken and postal_has_due_items():
-        enqueue(postal_hand_over)
+        wake(postal_hand_over)
     return taken
 
 
