@@ -252,7 +252,7 @@ def attachment_get_for_user(
 ) -> Attachment:
     """Return an attachment of a dossier the user may see, or raise NotFound."""
     dossier = dossier_get_for_user(user=user, dossier_id=dossier_id)
-    attachment = Attachment.objects.filter(pk=attachment_id, dossier=dossier).first()
+    attachment = one_or_none(Attachment.objects.filter(pk=attachment_id, dossier=dossier))
     if attachment is None:
         raise NotFound(_("Không tìm thấy tệp."))
     return attachment

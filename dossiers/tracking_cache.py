@@ -35,6 +35,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from dvctt.queries import one_or_none
+
 from .constants import EventAction
 from .models import Dossier, DossierEvent
 
@@ -111,7 +113,7 @@ def _code_of(instance, field: str = "dossier") -> str | None:
     dossier_id = getattr(instance, f"{field}_id", None)
     if dossier_id is None:
         return None
-    return Dossier.objects.filter(pk=dossier_id).values_list("code", flat=True).first()
+    return one_or_none(Dossier.objects.filter(pk=dossier_id).values_list("code", flat=True))
 
 
 @receiver(post_save, sender=Dossier)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
-M = TypeVar("M", bound=Model)
+Row = TypeVar("Row")
 
 
-def one_or_none(queryset: QuerySet[M]) -> M | None:
-    """Return the one row a unique lookup names, or None.
+def one_or_none(queryset: QuerySet[Any, Row]) -> Row | None:
+    """Return the one row (a model, or what values_list gives) a unique lookup names, or None.
 
     Unlike `.first()` it adds no ORDER BY: Django compiles an ordering against every selected
     column, which on a wide row with joins (a dossier with its procedure, version and agency)

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from dvctt.background import enqueue, enqueue_on_commit
+from dvctt.queries import one_or_none
 
 from .channels import always_on_channels, get_channel, optional_channels
 from .constants import NotificationChannel, NotificationStatus
@@ -217,10 +218,8 @@ def _backoff(attempts: int) -> dt.timedelta:
 def _claim(notification_id: int) -> Notification | str:
     now = timezone.now()
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id)
-            .first()
+        notification = one_or_none(
+            Notification.objects.select_for_update(skip_locked=True).filter(pk=notification_id)
         )
         if notification is None:
             exists = Notification.objects.filter(pk=notification_id).exists()

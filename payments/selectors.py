@@ -12,6 +12,7 @@ from dossiers import selectors as dossier_selectors
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
 from dvctt.errors import NotFound
+from dvctt.queries import one_or_none
 from procedures.constants import FeePaymentStage
 from procedures.fees import fee_payment_stage
 
@@ -34,7 +35,7 @@ def payment_get_by_txn_ref(*, txn_ref: str) -> Payment | None:
 
 def payment_get_for_user(*, user: User, payment_id: uuid.UUID | str) -> Payment:
     """Return a payment of a dossier the user owns or handles, or raise NotFound."""
-    payment = Payment.objects.select_related("dossier").filter(pk=payment_id).first()
+    payment = one_or_none(Payment.objects.select_related("dossier").filter(pk=payment_id))
     if payment is None:
         raise NotFound(_("Không tìm thấy giao dịch."))
     try:

@@ -29,6 +29,7 @@ from accounts.models import Agency, User
 from accounts.validators import validate_id_number
 from dvctt import workdays
 from dvctt.errors import ApplicationError, Forbidden, InvalidInput, NotFound
+from dvctt.queries import one_or_none
 from integrations.citizen_registry import CitizenRecord, citizen_lookup
 from procedures.constants import OnlineMode
 from procedures.deadlines import days_value
@@ -322,7 +323,7 @@ def _repeated_submission(*, actor: User, submission_id: str | None) -> Dossier |
     """Lock the actor's row, then return the draft this form submission already made, if any."""
     # The lock serialises one person's draft creation: a double click or a resent form waits
     # for the first request, then finds the draft it made by the id the form carried.
-    User.objects.select_for_update().filter(pk=actor.pk).first()
+    one_or_none(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
     if not submission_id:
         return None
     made = (
@@ -802,7 +803,7 @@ def attachment_add(
     upload.seek(0)
     attachment = Attachment(
         dossier=dossier,
-        component=Component.objects.filter(pk=component["id"]).first(),
+        component=one_or_none(Component.objects.filter(pk=component["id"])),
         component_id_snapshot=component["id"],
         component_name=component["name"],
         original_name=checked.original_name,
@@ -905,7 +906,7 @@ def attachment_reuse(
         source = item.source
         attachment = Attachment(
             dossier=dossier,
-            component=Component.objects.filter(pk=component["id"]).first(),
+            component=one_or_none(Component.objects.filter(pk=component["id"])),
             component_id_snapshot=component["id"],
             component_name=component["name"],
             original_name=_reused_name(item)[:150],

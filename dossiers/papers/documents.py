@@ -29,6 +29,7 @@ from accounts.models import Agency, User
 from dvctt import pades, pdf, workdays
 from dvctt.background import enqueue_on_commit
 from dvctt.errors import InvalidInput, NotFound
+from dvctt.queries import one_or_none
 
 from .. import workflow
 from ..constants import Channel, DocumentKind, DossierAction, DossierStatus
@@ -614,7 +615,7 @@ def document_render(*, dossier_id: DossierId, kind: str) -> DossierDocument:
 
 def documents_render_all(*, dossier_id: DossierId) -> list[DossierDocument]:
     """Render every paper the dossier has now (each skipped when already up to date)."""
-    dossier = Dossier.objects.filter(pk=dossier_id).select_related("procedure").first()
+    dossier = one_or_none(Dossier.objects.filter(pk=dossier_id).select_related("procedure"))
     if dossier is None:
         return []
     return [document_render(dossier_id=dossier_id, kind=kind) for kind in document_kinds(dossier)]

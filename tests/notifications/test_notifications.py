@@ -72,15 +72,17 @@ def test_a_person_is_notified_on_every_channel_in_one_insert(
     # A dossier action notifies on two or three channels: one SELECT of the keys, one INSERT
     # of every row (in-app already delivered), no statement per channel (issue 24).
     person = CitizenFactory(email="nguoi.nhan@example.vn")
-    with CaptureQueriesContext(connection) as queries:
-        with django_capture_on_commit_callbacks(execute=True):
-            rows = notification_send_to_person(
-                key="dossier:x:submitted",
-                recipient_id=person.pk,
-                email=person.email,
-                subject="Hồ sơ đã nộp",
-                body="Nội dung",
-            )
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        rows = notification_send_to_person(
+            key="dossier:x:submitted",
+            recipient_id=person.pk,
+            email=person.email,
+            subject="Hồ sơ đã nộp",
+            body="Nội dung",
+        )
     inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 1
     assert {r.channel: r.status for r in Notification.objects.all()} == {
