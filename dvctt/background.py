@@ -1,9 +1,10 @@
 """Enqueue Celery work after the commit, without ever turning a committed action into an error.
 
-Every `.delay`/`apply_async` after a write goes through `enqueue_on_commit` (docs/design.md rule 1,
-§3.11). The work itself is recorded in the database first (outbox rows, queued
-notifications), so a publish that fails because Redis is down is only logged: the beat
-sweepers find the rows and enqueue them again once the broker is back.
+Every `.delay`/`apply_async` after a write goes through `enqueue_on_commit`, or `wake_on_commit`
+for a task that drains every due row (docs/design.md rule 1, §3.11). The work itself is recorded
+in the database first (outbox rows, queued notifications), so a publish that fails because
+Redis is down is only logged: the beat sweepers find the rows and enqueue them again once the
+broker is back.
 """
 
 from __future__ import annotations
