@@ -88,22 +88,49 @@ def notification_send(
     context: dict[str, Any] | None = None,
 ) -> Notification:
     """Record a notification once per `key` and deliver it after the transaction commits."""
-    context = context or {}
-    if template:
-        subject, body = render_message(template, context)
-    row = _new_row(
-        key=key,
+    return _send(
+        [(key, channel, address)],
         recipient_id=recipient_id,
-        address=address,
         subject=subject,
         body=body,
         link=link,
-        channel=channel,
         template=template,
         context=context,
-        now=timezone.now(),
+    )[0]
+
+
+def _send(
+    deliveries: list[tuple[str, str, str]],
+    *,
+    recipient_id: int | None,
+    subject: str,
+    body: str,
+    link: str,
+    template: str,
+    context: dict[str, Any] | None,
+) -> list[Notification]:
+    """Store one message per (key, channel, address) in one statement; return each stored row."""
+    context = context or {}
+    if template:
+        subject, body = render_message(template, context)
+    now = timezone.now()
+    return _store(
+        [
+            _new_row(
+                key=key,
+                recipient_id=recipient_id,
+                address=address,
+                subject=subject,
+                body=body,
+                link=link,
+                channel=channel,
+                template=template,
+                context=context,
+                now=now,
+            )
+            for key, channel, address in deliveries
+        ]
     )
-    return _store([row])[0]
 
 
 def _store(rows: list[Notification]) -> list[Notification]:
@@ -173,27 +200,15 @@ def notification_send_to_person(
         # Someone without an account gets what a person who never chose gets.
         if address and chosen.get(channel.code, channel.default_enabled):
             channels.append((channel.code, address))
-    context = context or {}
-    if template:
-        subject, body = render_message(template, context)
-    now = timezone.now()
     # Every channel's row in one statement (a dossier action notifies on two or three).
-    return _store(
-        [
-            _new_row(
-                key=f"{key}:{channel}",
-                recipient_id=recipient_id,
-                address=address,
-                subject=subject,
-                body=body,
-                link=link,
-                channel=channel,
-                template=template,
-                context=context,
-                now=now,
-            )
-            for channel, address in channels
-        ]
+    return _send(
+        [(f"{key}:{channel}", channel, address) for channel, address in channels],
+        recipient_id=recipient_id,
+        subject=subject,
+        body=body,
+        link=link,
+        template=template,
+        context=context,
     )
 
 
